@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, loadConfig, type Config } from './platform/config.js';
+import { startGateway } from './platform/gateway/gateway.js';
+import { startHost, type Host } from './platform/host.js';
+import { exitGracefullyOnSignals } from './platform/lifecycle.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import type { ModuleDefinition } from './platform/module.js';
+import catalog from './modules/catalog/index.js';
+import notifications from './modules/notifications/index.js';
+import orders from './modules/orders/index.js';
+import payments from './modules/payments/index.js';
+import users from './modules/users/index.js';
+
+/** Every module of the shop. A process hosts the subset named by MODULES and reaches the rest over HTTP. */
+export const MODULES: ModuleDefinition[] = [users, catalog, orders, payments, notifications];
+
+/** Starts this process as configured: some or all modules, or the gateway in front of them. */
+export function startShop(config: Config, logger?: Logger): Promise<Pick<Host, 'url' | 'port' | 'stop'>> {
+  return config.gateway ? startGateway(config, MODULES, logger) : startHost(config, MODULES, logger);
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger(config.logLevel);
+  try {
+    const shop = await startShop(config, logger);
+    exitGracefullyOnSignals(() => shop.stop(), logger);
+  } catch (error) {
+    const message = error instanceof ConfigError ? error.message : `Startup failed: ${(error as Error).message}`;
+    logger.fatal({ err: error }, 'startup failed');
+    logger.flush(() => {
+      process.stderr.write(`${message.split('\n')[0]}\n`);
+      process.exit(1);
+    });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

@@ -1,0 +1,3 @@
+import type { ErrorCode } from '../../../platform/errors.js';
+
+export const PAYMENTS_ERRORS = ['not_found', 'invalid_state'] as const satisfies readonly ErrorCode[];

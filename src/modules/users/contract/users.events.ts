@@ -1,0 +1,9 @@
+import { z } from 'zod';
+import { defineEvent } from '../../../platform/events/event.js';
+
+/** A new account exists (published once per account, after its row is committed). */
+export const USER_REGISTERED = defineEvent(
+  'user.registered',
+  1,
+  z.object({ userId: z.string(), email: z.email(), name: z.string(), registeredAt: z.string() }),
+);

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+export const MODULE_NAMES = ['users', 'catalog', 'orders', 'payments', 'notifications'] as const;
+export type ModuleName = (typeof MODULE_NAMES)[number];
+
+const moduleUrlVariable = (name: ModuleName) => `${name.toUpperCase()}_URL`;
+
+const httpUrlList = z
+  .string()
+  .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
+  .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL (or a comma list of them)' })).min(1));
+
+const durationMs = z.coerce.number().int().min(1000, 'must be at least 1000 (milliseconds)');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  MODULES: z
+    .string()
+    .default('all')
+    .transform((value) => value.split(',').map((name) => name.trim()).filter(Boolean))
+    .superRefine((names, ctx) => {
+      for (const name of names) {
+        const known = name === 'all' || name === 'gateway' || (MODULE_NAMES as readonly string[]).includes(name);
+        if (!known) ctx.addIssue({ code: 'custom', message: `unknown module "${name}" (known: all, gateway, ${MODULE_NAMES.join(', ')})` });
+      }
+      if (names.length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one module' });
+      if (names.length > 1 && (names.includes('all') || names.includes('gateway'))) {
+        ctx.addIssue({ code: 'custom', message: '"all" and "gateway" cannot be combined with other modules' });
+      }
+    }),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  EVENT_BUS: z.enum(['memory', 'bullmq']).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).default('redis://127.0.0.1:6379'),
+  BULLMQ_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits and _ . : -').default('shop'),
+  INTERNAL_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RESERVATION_TTL: durationMs.default(15 * 60_000),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  SMTP_FROM: z.string().default('Modular Shop <shop@localhost>'),
+  SEED_DEMO_CATALOG: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  ...Object.fromEntries(MODULE_NAMES.map((name) => [moduleUrlVariable(name), httpUrlList.optional()])),
+});
+
+export interface Config {
+  port: number;
+  /** Modules hosted by this process; empty when it is the gateway. */
+  modules: ModuleName[];
+  gateway: boolean;
+  /** Base URLs of modules hosted elsewhere. */
+  remoteUrls: Partial<Record<ModuleName, string[]>>;
+  databaseUrl?: string;
+  dataDir: string;
+  eventBus: 'memory' | 'bullmq';
+  redisUrl: string;
+  bullmqPrefix: string;
+  internalTokenSecret?: string;
+  admin?: { email: string; password: string };
+  logLevel: string;
+  reservationTtlMs: number;
+  smtpUrl?: string;
+  smtpFrom: string;
+  seedDemoCatalog: boolean;
+}
+
+/** Thrown for any configuration mistake; main prints its message as one line and exits 1. */
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const e = parsed.data as z.infer<typeof envSchema> & Record<string, string[] | undefined>;
+  const gateway = e.MODULES[0] === 'gateway';
+  const modules: ModuleName[] = e.MODULES[0] === 'all' ? [...MODULE_NAMES] : gateway ? [] : (e.MODULES as ModuleName[]);
+  const remoteUrls: Config['remoteUrls'] = {};
+  for (const name of MODULE_NAMES) {
+    const urls = e[moduleUrlVariable(name)];
+    if (urls && !modules.includes(name)) remoteUrls[name] = urls;
+  }
+  const split = modules.length < MODULE_NAMES.length;
+  const eventBus = e.EVENT_BUS ?? (split ? 'bullmq' : 'memory');
+  if (split && eventBus === 'memory' && !gateway) {
+    throw new ConfigError('Invalid configuration: EVENT_BUS=memory cannot deliver events between processes; use EVENT_BUS=bullmq when MODULES is not "all"');
+  }
+  if (split && !e.INTERNAL_TOKEN_SECRET) {
+    throw new ConfigError('Invalid configuration: INTERNAL_TOKEN_SECRET is required when modules run in separate processes');
+  }
+  if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) {
+    throw new ConfigError('Invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  return {
+    port: e.PORT,
+    modules,
+    gateway,
+    remoteUrls,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    eventBus,
+    redisUrl: e.REDIS_URL,
+    bullmqPrefix: e.BULLMQ_PREFIX,
+    internalTokenSecret: e.INTERNAL_TOKEN_SECRET,
+    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : undefined,
+    logLevel: e.LOG_LEVEL,
+    reservationTtlMs: e.RESERVATION_TTL,
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM,
+    seedDemoCatalog: e.SEED_DEMO_CATALOG,
+  };
+}
+
+export { moduleUrlVariable };

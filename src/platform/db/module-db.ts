@@ -1,0 +1,111 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import knex, { type Knex } from 'knex';
+import { ModuleMigrationSource, type Migration } from './migration.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface ModuleDb {
+  knex: Knex;
+  dialect: Dialect;
+  /** Applies the module's pending migrations (each module has its own migrations table). */
+  migrate(migrations: Migration[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DbSettings {
+  databaseUrl?: string;
+  dataDir: string;
+}
+
+const MIGRATIONS_TABLE = 'knex_migrations';
+
+/**
+ * The one knex instance of one module. SQLite: its own file under DATA_DIR. PostgreSQL: its own
+ * schema, and, where the server allows it, its own role with rights on that schema only, so a
+ * query for another module's table fails instead of quietly working.
+ */
+export async function openModuleDb(module: string, settings: DbSettings): Promise<ModuleDb> {
+  return settings.databaseUrl ? openPostgres(module, settings.databaseUrl) : openSqlite(module, settings.dataDir);
+}
+
+function openSqlite(module: string, dataDir: string): ModuleDb {
+  mkdirSync(dataDir, { recursive: true });
+  const instance = knex({
+    client: 'better-sqlite3',
+    connection: { filename: path.join(dataDir, `${module}.sqlite`) },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(connection: { pragma(sql: string): unknown }, done: (error: Error | null, connection: unknown) => void) {
+        // WAL: readers never block the writer; busy_timeout: a second process waits instead of failing.
+        connection.pragma('journal_mode = WAL');
+        connection.pragma('synchronous = NORMAL');
+        connection.pragma('busy_timeout = 5000');
+        connection.pragma('foreign_keys = ON');
+        done(null, connection);
+      },
+    },
+  });
+  return wrap(instance, 'sqlite', undefined);
+}
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+async function openPostgres(module: string, databaseUrl: string): Promise<ModuleDb> {
+  const schema = module;
+  const role = `shop_${module}`;
+  const admin = knex({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });
+  let useRole = false;
+  try {
+    await admin.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    useRole = await ensureModuleRole(admin, role, schema);
+  } finally {
+    await admin.destroy();
+  }
+  const instance = knex({
+    client: 'pg',
+    connection: databaseUrl,
+    searchPath: [schema],
+    pool: {
+      min: 0,
+      max: 10,
+      afterCreate(connection: { query(sql: string, done: (error: Error | null) => void): void }, done: (error: Error | null, connection: unknown) => void) {
+        const setup = `SET search_path TO ${quoteIdent(schema)}${useRole ? `; SET ROLE ${quoteIdent(role)}` : ''}`;
+        connection.query(setup, (error) => done(error, connection));
+      },
+    },
+  });
+  return wrap(instance, 'postgres', schema);
+}
+
+/**
+ * Creates (once per cluster) a role that owns the module's schema and nothing else. Returns false
+ * when the connecting user may not manage roles; the schema boundary then rests on search_path.
+ */
+async function ensureModuleRole(admin: Knex, role: string, schema: string): Promise<boolean> {
+  try {
+    await admin.raw(`DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+    await admin.raw(`GRANT ${quoteIdent(role)} TO CURRENT_USER`).catch(() => undefined);
+    await admin.raw(`ALTER SCHEMA ${quoteIdent(schema)} OWNER TO ${quoteIdent(role)}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function wrap(instance: Knex, dialect: Dialect, schema: string | undefined): ModuleDb {
+  return {
+    knex: instance,
+    dialect,
+    async migrate(migrations) {
+      await instance.migrate.latest({
+        migrationSource: new ModuleMigrationSource(migrations),
+        tableName: MIGRATIONS_TABLE,
+        schemaName: schema,
+      });
+    },
+    close: () => instance.destroy(),
+  };
+}

@@ -1,0 +1,53 @@
+import { AppError } from './errors.js';
+import type { EventRouting } from './events/event-bus.js';
+import type { EventBus } from './events/event-bus.js';
+import { runInEventContext } from './events/event-context.js';
+import { OUTBOX, OutboxRelay, type Outbox } from './events/outbox.js';
+import type { Metrics } from './http/metrics.js';
+import type { Logger } from './logger.js';
+import type { BackgroundTask, ModuleContext, ModuleDefinition } from './module.js';
+
+/**
+ * Event name → consuming modules, from every module definition (hosted here or not), so routing
+ * is the same whether a consumer runs in this process or another one.
+ */
+export function eventRouting(definitions: ModuleDefinition[]): EventRouting {
+  const routing: EventRouting = new Map();
+  for (const definition of definitions) {
+    for (const { event } of definition.subscriptions) routing.set(event.name, [...(routing.get(event.name) ?? []), definition.name]);
+  }
+  return routing;
+}
+
+/** Starts an outbox relay for every hosted publisher and a consumer for every hosted subscriber. */
+export async function wireEvents(
+  bus: EventBus,
+  hosted: ModuleDefinition[],
+  modules: Map<string, ModuleContext>,
+  metrics: Metrics,
+  logger: Logger,
+): Promise<{ tasks: BackgroundTask[] }> {
+  const tasks: BackgroundTask[] = [];
+  for (const definition of hosted) {
+    const context = modules.get(definition.name)!;
+    if (definition.publishes.length > 0) {
+      const outbox = context.container.resolve<Outbox>(OUTBOX);
+      const relay = new OutboxRelay({ module: definition.name, db: context.db, bus, outbox, logger: context.logger, metrics });
+      relay.start();
+      tasks.push(relay);
+    }
+    if (definition.subscriptions.length > 0) {
+      const byName = new Map(definition.subscriptions.map((subscription) => [subscription.event.name, subscription]));
+      await bus.consume(definition.name, (envelope) =>
+        runInEventContext(envelope, async () => {
+          const subscription = byName.get(envelope.name);
+          if (!subscription) return logger.warn({ event: envelope.name, module: definition.name }, 'no subscription for routed event; skipped');
+          const parsed = subscription.event.schema.safeParse(envelope.payload);
+          if (!parsed.success) throw new AppError('validation_failed', `event ${envelope.name} ${envelope.id} has an invalid payload`);
+          await subscription.handle({ ...envelope, payload: parsed.data }, context.container);
+        }),
+      );
+    }
+  }
+  return { tasks };
+}

@@ -1,0 +1,15 @@
+import type { Config } from '../config.js';
+import type { Metrics } from '../http/metrics.js';
+import type { Logger } from '../logger.js';
+import { BullmqEventBus } from './bullmq-event-bus.js';
+import type { EventBus, EventRouting } from './event-bus.js';
+import { MemoryEventBus } from './memory-event-bus.js';
+
+/**
+ * The bus selected by EVENT_BUS. Rejects (with a one-line message) when Redis may evict keys;
+ * an unreachable Redis does not stop startup, since the outbox holds events until it is back.
+ */
+export async function createEventBus(config: Config, routing: EventRouting, logger: Logger, metrics: Metrics): Promise<EventBus> {
+  if (config.eventBus === 'memory') return new MemoryEventBus(routing, logger, metrics);
+  return BullmqEventBus.connect({ redisUrl: config.redisUrl, prefix: config.bullmqPrefix }, routing, logger, metrics);
+}

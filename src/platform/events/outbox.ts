@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { z } from 'zod';
+import { currentContext, formatTraceparent } from '../context.js';
+import type { Migration } from '../db/migration.js';
+import type { EventDefinition, EventEnvelope } from './event.js';
+
+export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
+
+/** DI token of the publishing module's {@link Outbox}. */
+export const OUTBOX = Symbol('OUTBOX');
+
+export const OUTBOX_TABLE = 'outbox';
+
+/**
+ * The outbox table, shared by every publishing module (each in its own schema or file). Named to
+ * sort before the module's own migrations. `claimed_until` is epoch milliseconds: a lease that
+ * compares the same way on SQLite and PostgreSQL.
+ */
+export const outboxMigration: Migration = {
+  name: '0000_outbox',
+  async up(knex) {
+    await knex.schema.createTable(OUTBOX_TABLE, (table) => {
+      table.increments('seq').primary();
+      table.string('id', 64).notNullable().unique();
+      table.string('name', 200).notNullable();
+      table.text('envelope').notNullable();
+      table.string('created_at', 32).notNullable();
+      table.string('dispatched_at', 32).nullable();
+      table.string('claimed_by', 64).nullable();
+      table.bigInteger('claimed_until').nullable();
+      table.index(['dispatched_at', 'seq'], 'outbox_pending_idx');
+    });
+  },
+  async down(knex) {
+    await knex.schema.dropTableIfExists(OUTBOX_TABLE);
+  },
+};
+
+type Listener = () => void;
+
+/**
+ * Writes a module's integration events in the same transaction as its state change, so an event
+ * exists if and only if the change committed. The relay publishes them; listeners registered with
+ * {@link Outbox.onCommitted} (the relay) are told once the transaction has committed.
+ */
+export class Outbox {
+  private readonly listeners = new Set<Listener>();
+
+  /** @param module the publishing module, recorded as the envelope's `source`. */
+  constructor(readonly module: string) {}
+
+  /**
+   * Validates `payload` against the event's schema, builds its envelope (new id, trace context of
+   * the current request) and inserts it through `trx`. Pass the transaction of the state change.
+   */
+  async add<E extends EventDefinition>(trx: Knex.Transaction | Knex, event: E, payload: z.input<E['schema']>): Promise<EventEnvelope<z.output<E['schema']>>> {
+    const context = currentContext();
+    const envelope: EventEnvelope<z.output<E['schema']>> = {
+      id: randomUUID(),
+      name: event.name,
+      version: event.version,
+      source: this.module,
+      occurredAt: new Date().toISOString(),
+      payload: event.schema.parse(payload) as z.output<E['schema']>,
+      ...(context ? { traceparent: formatTraceparent(context), requestId: context.requestId } : {}),
+    };
+    await trx(OUTBOX_TABLE).insert({
+      id: envelope.id,
+      name: envelope.name,
+      envelope: JSON.stringify(envelope),
+      created_at: envelope.occurredAt,
+    });
+    this.afterCommit(trx);
+    return envelope;
+  }
+
+  /** Calls `listener` after each commit that added events; returns the unsubscribe function. */
+  onCommitted(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private afterCommit(trx: Knex.Transaction | Knex): void {
+    if (!isTransaction(trx)) return this.notify();
+    // A nested transaction (savepoint) commits nothing by itself: wait for the outermost one.
+    let root = trx;
+    while (root.parentTransaction) root = root.parentTransaction;
+    // Rollback rejects executionPromise: then nothing was written and nobody needs waking.
+    root.executionPromise.then(() => this.notify(), () => undefined);
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
+type Transaction = Knex.Transaction & { parentTransaction?: Transaction };
+
+const isTransaction = (trx: Knex.Transaction | Knex): trx is Transaction => Boolean((trx as Knex.Transaction).isTransaction);

@@ -1,0 +1,133 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Router } from 'express';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { ConfigError, type Config, type ModuleName } from './config.js';
+import { openModuleDb } from './db/module-db.js';
+import { createEventBus } from './events/create-event-bus.js';
+import type { EventBus } from './events/event-bus.js';
+import { createHttpApp } from './http/app.js';
+import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from './http/auth.js';
+import type { HealthCheck } from './http/health.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { mountRoutes } from './http/mount.js';
+import { buildOpenApiDocument } from './http/openapi.js';
+import { eventRouting, wireEvents } from './event-wiring.js';
+import { Outbox, OUTBOX } from './events/outbox.js';
+import { createLogger, type Logger } from './logger.js';
+import type { BackgroundTask, ModuleContext, ModuleDefinition } from './module.js';
+import { contractRoutes } from './rpc/contract-routes.js';
+import { registerRemoteContracts } from './rpc/remote-contracts.js';
+import { createServiceTokens } from './rpc/service-token.js';
+
+export const CONFIG = Symbol('CONFIG');
+export const LOGGER = Symbol('LOGGER');
+
+/** A running process: the modules it hosts, their HTTP API, events and background work. */
+export interface Host {
+  url: string;
+  port: number;
+  container: DependencyContainer;
+  modules: Map<ModuleName, ModuleContext>;
+  bus: EventBus;
+  metrics: Metrics;
+  stop(): Promise<void>;
+}
+
+function checkRequirements(config: Config, hosted: ModuleDefinition[]): void {
+  for (const definition of hosted) {
+    for (const required of definition.requires) {
+      if (!config.modules.includes(required) && !config.remoteUrls[required]) {
+        throw new ConfigError(`Invalid configuration: module ${definition.name} needs ${required}; host it here (MODULES) or set ${required.toUpperCase()}_URL`);
+      }
+    }
+  }
+}
+
+async function hostModule(definition: ModuleDefinition, config: Config, logger: Logger, root: DependencyContainer): Promise<ModuleContext> {
+  const db = await openModuleDb(definition.name, config);
+  await db.migrate(definition.migrations);
+  const context: ModuleContext = {
+    name: definition.name,
+    config,
+    logger: logger.child({ module: definition.name }),
+    db,
+    container: root.createChildContainer(),
+    expose: (token, factory) => root.register(token, { useFactory: () => factory(context.container) }),
+  };
+  if (definition.publishes.length > 0) context.container.register(OUTBOX, { useValue: new Outbox(definition.name) });
+  definition.register(context);
+  if (definition.contract) context.expose(definition.contract.token, (own) => own.resolve(definition.contract!.token));
+  return context;
+}
+
+/** Builds and starts one process from the configuration and the (static) module definitions. */
+export async function startHost(config: Config, definitions: ModuleDefinition[], logger = createLogger(config.logLevel)): Promise<Host> {
+  const hosted = definitions.filter((definition) => config.modules.includes(definition.name));
+  checkRequirements(config, hosted);
+  const root = rootContainer.createChildContainer();
+  root.register(CONFIG, { useValue: config });
+  root.register(LOGGER, { useValue: logger });
+  const metrics = createMetrics();
+  const serviceTokens = config.internalTokenSecret ? createServiceTokens(config.internalTokenSecret) : undefined;
+  registerRemoteContracts(root, config, definitions, hosted, { logger, metrics, serviceTokens });
+
+  const modules = new Map<ModuleName, ModuleContext>();
+  const bus = await createEventBus(config, eventRouting(definitions), logger, metrics);
+  for (const definition of hosted) modules.set(definition.name, await hostModule(definition, config, logger, root));
+  const events = await wireEvents(bus, hosted, modules, metrics, logger);
+
+  const api = Router();
+  const verifier = () => (root.isRegistered(ACCESS_TOKEN_VERIFIER, true) ? root.resolve<AccessTokenVerifier>(ACCESS_TOKEN_VERIFIER) : undefined);
+  for (const definition of hosted) {
+    const routes = [...definition.routes, ...(definition.contract ? contractRoutes(definition.contract) : [])];
+    mountRoutes(api, routes, { container: modules.get(definition.name)!.container, accessTokenVerifier: verifier, serviceTokenVerifier: serviceTokens });
+  }
+  const healthChecks: HealthCheck[] = [
+    ...hosted.map((definition) => ({ name: `db:${definition.name}`, check: async () => void (await modules.get(definition.name)!.db.knex.raw('select 1')) })),
+    { name: `events:${config.eventBus}`, check: () => bus.ping() },
+    ...hosted.flatMap((definition) => definition.healthChecks?.(modules.get(definition.name)!) ?? []),
+  ];
+  let shuttingDown = false;
+  const openApi = buildOpenApiDocument(definitions.flatMap((definition) => definition.routes));
+  const app = createHttpApp({ logger, metrics, healthChecks, isShuttingDown: () => shuttingDown, openApiDocument: () => openApi, api });
+
+  const tasks: BackgroundTask[] = [...events.tasks];
+  for (const definition of hosted) tasks.push(...((await definition.start?.(modules.get(definition.name)!)) ?? []));
+  const server = await listen(app, config.port);
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, modules: config.modules, eventBus: config.eventBus, database: config.databaseUrl ? 'postgres' : 'sqlite' }, 'listening');
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    container: root,
+    modules,
+    bus,
+    metrics,
+    async stop() {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      await closeServer(server);
+      for (const task of tasks.reverse()) await task.stop();
+      await bus.close();
+      for (const context of modules.values()) await context.db.close();
+      logger.info('stopped');
+    },
+  };
+}
+
+const listen = (app: ReturnType<typeof createHttpApp>, port: number) =>
+  new Promise<Server>((resolve, reject) => {
+    const server = app.listen(port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(server)));
+    // Longer than any load balancer's idle timeout, so it never closes a connection the balancer reuses.
+    server.keepAliveTimeout = 65_000;
+  });
+
+/** Stops accepting, lets in-flight requests finish, and closes idle keep-alive connections. */
+const closeServer = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });

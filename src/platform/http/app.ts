@@ -1,0 +1,42 @@
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
+import swaggerUi from 'swagger-ui-express';
+import type { Logger } from '../logger.js';
+import { healthRouter, type HealthCheck } from './health.js';
+import type { Metrics } from './metrics.js';
+import { notFoundHandler, problemHandler } from './problem.js';
+import { requestContext } from './request-context.js';
+
+export const BODY_LIMIT = '100kb';
+
+export interface HttpAppOptions {
+  logger: Logger;
+  metrics: Metrics;
+  healthChecks: HealthCheck[];
+  isShuttingDown: () => boolean;
+  openApiDocument: () => object;
+  /** The hosted modules' routes (or the gateway's proxy), mounted after the platform endpoints. */
+  api: Router;
+}
+
+/** The express app every process serves: platform endpoints, then the API, then problem+json errors. */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestContext(options.logger, options.metrics.httpDuration));
+  app.use('/docs', helmet({ contentSecurityPolicy: false }), swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/v1/openapi.json' } }));
+  app.use(helmet());
+  app.use(healthRouter(options.healthChecks, options.isShuttingDown));
+  app.get('/metrics', async (_req, res) => {
+    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
+  });
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(options.openApiDocument());
+  });
+  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use(options.api);
+  app.use(notFoundHandler);
+  app.use(problemHandler(options.logger));
+  return app;
+}

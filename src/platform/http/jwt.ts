@@ -1,0 +1,28 @@
+import { jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { AccessTokenVerifier, Principal, Role } from './auth.js';
+
+/** Claims every access token carries; the users module signs with them, every process verifies them. */
+export const ACCESS_TOKEN_ISSUER = 'modular-shop/users';
+export const ACCESS_TOKEN_AUDIENCE = 'modular-shop';
+export const ACCESS_TOKEN_ALGORITHM = 'EdDSA';
+export const JWKS_PATH = '/.well-known/jwks.json';
+
+/**
+ * Verifies access tokens against a key set (local in-process, or fetched from the users module's
+ * JWKS endpoint). The algorithm is pinned, so `alg: none` and HS256-with-the-public-key fail.
+ */
+export function jwksVerifier(keys: JWTVerifyGetKey): AccessTokenVerifier {
+  return {
+    async verify(token: string): Promise<Principal> {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: ACCESS_TOKEN_ISSUER,
+        audience: ACCESS_TOKEN_AUDIENCE,
+        algorithms: [ACCESS_TOKEN_ALGORITHM],
+        requiredClaims: ['sub', 'exp', 'role'],
+      });
+      const role = payload.role;
+      if (typeof payload.sub !== 'string' || (role !== 'customer' && role !== 'admin')) throw new Error('malformed claims');
+      return { userId: payload.sub, role: role as Role };
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { Request, Response, Router } from 'express';
+import type { DependencyContainer } from 'tsyringe';
+import { AppError } from '../errors.js';
+import { authenticate, type AccessTokenVerifier, type ServiceTokenVerifier } from './auth.js';
+import type { AnyRoute } from './route.js';
+import { validate } from './validation.js';
+
+export interface MountOptions {
+  container: DependencyContainer;
+  /** Resolved per request: the verifier may live in another module's registration. */
+  accessTokenVerifier: () => AccessTokenVerifier | undefined;
+  serviceTokenVerifier?: ServiceTokenVerifier;
+}
+
+function readBody(route: AnyRoute, req: Request): unknown {
+  if (!route.body) return undefined;
+  if (req.body === undefined) {
+    throw new AppError('validation_failed', 'Send a JSON body with Content-Type: application/json', {
+      errors: [{ path: '', message: 'a JSON body is required' }],
+    });
+  }
+  return validate(route.body, req.body, 'body');
+}
+
+/** Mounts declared routes: authenticate, validate params/query/headers/body, call the handler. */
+export function mountRoutes(router: Router, routes: AnyRoute[], options: MountOptions): void {
+  for (const route of routes) {
+    router[route.method](route.path, async (req: Request, res: Response) => {
+      const principal = await authenticate(
+        route.access,
+        req.header('authorization'),
+        options.accessTokenVerifier(),
+        req.header('x-internal-token'),
+        options.serviceTokenVerifier,
+      );
+      const params = route.params ? validate(route.params, req.params, 'params') : undefined;
+      const query = route.query ? validate(route.query, req.query, 'query') : undefined;
+      if (route.headers) validate(route.headers, req.headers, 'headers');
+      const body = readBody(route, req);
+      const result = await route.handler({ params, query, body, principal, header: (name) => req.header(name), container: options.container });
+      if (result.headers) res.set(result.headers);
+      if (result.body === undefined) res.status(result.status).end();
+      else res.status(result.status).json(result.body);
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { currentContext } from '../context.js';
+import { AppError, titleOf } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export function sendProblem(res: Response, error: AppError): void {
+  const { errors, headers, extra } = error.options;
+  for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
+  res
+    .status(error.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(
+      JSON.stringify({
+        type: `/problems/${error.code.replaceAll('_', '-')}`,
+        title: titleOf(error.code),
+        status: error.status,
+        detail: error.detail,
+        code: error.code,
+        traceId: currentContext()?.traceId,
+        ...(errors ? { errors } : {}),
+        ...extra,
+      }),
+    );
+}
+
+/** Errors raised by express' body parser carry a `type`; map each to its API code. */
+function fromBodyParser(error: { type?: string; status?: number; limit?: number }): AppError | undefined {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new AppError('malformed_json', 'The request body is not valid JSON');
+    case 'entity.too.large':
+      return new AppError('payload_too_large', `The request body exceeds the ${Math.round((error.limit ?? 0) / 1000)} kB limit`);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+    case 'request.size.invalid':
+    case 'request.aborted':
+    case 'stream.encoding.set':
+      return new AppError('validation_failed', 'The request body could not be read');
+    default:
+      return undefined;
+  }
+}
+
+/** The one place where any error becomes an RFC 9457 response. Unknown errors are bugs: logged, 500. */
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const known =
+      error instanceof AppError ? error : fromBodyParser(error as { type?: string });
+    if (known) {
+      if (known.status >= 500) logger.warn({ code: known.code, detail: known.detail, path: req.path }, 'request failed');
+      return sendProblem(res, known);
+    }
+    logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
+    if (res.headersSent) return;
+    sendProblem(res, new AppError('internal_error', 'An unexpected error occurred; it has been logged'));
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) =>
+  next(new AppError('not_found', `No route for ${req.method} ${req.path}`));

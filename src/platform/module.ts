@@ -1,0 +1,58 @@
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import type { Config, ModuleName } from './config.js';
+import type { Migration } from './db/migration.js';
+import type { ModuleDb } from './db/module-db.js';
+import type { EventDefinition, EventEnvelope } from './events/event.js';
+import type { HealthCheck } from './http/health.js';
+import type { AnyRoute } from './http/route.js';
+import type { Logger } from './logger.js';
+import type { Contract } from './rpc/contract.js';
+
+/** What a module gets when it is hosted by this process. */
+export interface ModuleContext {
+  name: ModuleName;
+  config: Config;
+  logger: Logger;
+  db: ModuleDb;
+  /** The module's own child container: internals live here; only contract tokens are visible outside. */
+  container: DependencyContainer;
+  /** Makes a provider visible to the whole process (the contract token, a platform port). */
+  expose<T>(token: InjectionToken<T>, factory: (container: DependencyContainer) => T): void;
+}
+
+/** An event this module reacts to; the handler resolves its use case from the module's container. */
+export interface EventSubscription<E extends EventDefinition = EventDefinition> {
+  event: E;
+  handle(envelope: EventEnvelope<ReturnType<E['schema']['parse']>>, container: DependencyContainer): Promise<void>;
+}
+
+/** Background work a module runs while hosted (sweepers, outbox relays); stopped on shutdown. */
+export interface BackgroundTask {
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything the host needs to run a module in this process or to reach it in another one.
+ * Declarative parts (contract, routes, events) are static, so a gateway or a remote caller can
+ * use them without hosting the module.
+ */
+export interface ModuleDefinition {
+  name: ModuleName;
+  /** The synchronous API other modules may call (absent for modules nobody calls). */
+  contract?: Contract;
+  /** Modules whose contracts this one calls: each must be hosted here or have a `<NAME>_URL`. */
+  requires: ModuleName[];
+  migrations: Migration[];
+  routes: AnyRoute[];
+  /** Events this module publishes through its outbox. */
+  publishes: EventDefinition[];
+  subscriptions: EventSubscription[];
+  /** DI registrations into the module's container; must register the contract's implementation. */
+  register(context: ModuleContext): void;
+  /** Starts background work once every hosted module is registered and migrated. */
+  start?(context: ModuleContext): Promise<BackgroundTask[]>;
+  /** Readiness checks beyond the database (which the host checks for every module). */
+  healthChecks?(context: ModuleContext): HealthCheck[];
+}
+
+export const defineModule = (definition: ModuleDefinition): ModuleDefinition => definition;

@@ -1,0 +1,57 @@
+import CircuitBreaker from 'opossum';
+import { Gauge, type Registry } from 'prom-client';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+export interface BreakerOptions {
+  name: string;
+  logger: Logger;
+  registry: Registry;
+  /** Errors that say nothing about the dependency's health (e.g. a 4xx answer) and must not trip it. */
+  isHealthyFailure(error: unknown): boolean;
+}
+
+const STATE_VALUE = { closed: 0, halfOpen: 1, open: 2 } as const;
+
+function breakerGauge(registry: Registry): Gauge<'dependency'> {
+  const existing = registry.getSingleMetric('circuit_breaker_state');
+  return (existing as Gauge<'dependency'>) ?? new Gauge({ name: 'circuit_breaker_state', help: 'Circuit breaker state per dependency (0 closed, 1 half-open, 2 open)', labelNames: ['dependency'], registers: [registry] });
+}
+
+/**
+ * Wraps calls to one dependency in an opossum breaker: after half the calls in a 10 s window fail
+ * (at least 5), calls fail fast with `service_unavailable` for 5 s, then one trial call is let through.
+ */
+export function createBreaker(options: BreakerOptions) {
+  const breaker = new CircuitBreaker(<T>(call: () => Promise<T>) => call(), {
+    name: options.name,
+    timeout: false,
+    errorThresholdPercentage: 50,
+    volumeThreshold: 5,
+    rollingCountTimeout: 10_000,
+    resetTimeout: 5_000,
+    errorFilter: options.isHealthyFailure,
+  });
+  const gauge = breakerGauge(options.registry);
+  gauge.set({ dependency: options.name }, STATE_VALUE.closed);
+  const onState = (state: keyof typeof STATE_VALUE) => () => {
+    gauge.set({ dependency: options.name }, STATE_VALUE[state]);
+    options.logger.warn({ dependency: options.name, state }, 'circuit breaker state changed');
+  };
+  breaker.on('open', onState('open'));
+  breaker.on('halfOpen', onState('halfOpen'));
+  breaker.on('close', onState('closed'));
+  return {
+    async fire<T>(call: () => Promise<T>): Promise<T> {
+      try {
+        return (await breaker.fire(call)) as T;
+      } catch (error) {
+        if ((error as { code?: string }).code === 'EOPENBREAKER') {
+          throw new AppError('service_unavailable', `${options.name} is unavailable (circuit open)`, { headers: { 'Retry-After': '5' } });
+        }
+        throw error;
+      }
+    },
+    shutdown: () => breaker.shutdown(),
+  };
+}

@@ -1,0 +1,98 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/platform/config.js';
+import { startHost, type Host } from '../../src/platform/host.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { MODULES } from '../../src/main.js';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  token?: string;
+  headers?: Record<string, string>;
+  /** Sent as-is (e.g. malformed JSON); overrides `body`. */
+  rawBody?: string;
+}
+
+export interface TestShop {
+  url: string;
+  host: Host;
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+  /** Registers a fresh customer and returns its id and access token. */
+  customer(name?: string): Promise<{ id: string; email: string; token: string }>;
+  /** Access token of the bootstrap admin. */
+  adminToken(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export const ADMIN = { email: 'admin@shop.test', password: 'admin-password-1' };
+let sequence = 0;
+
+/**
+ * Starts the whole shop in this process on a random port, with a throwaway data directory (or the
+ * given DATABASE_URL), an empty catalog and silent logs. Extra env entries override the defaults.
+ */
+export async function startTestShop(env: Record<string, string> = {}): Promise<TestShop> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'shop-test-'));
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    SEED_DEMO_CATALOG: 'false',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    ...env,
+  });
+  const host = await startHost(config, MODULES, createLogger(config.logLevel));
+  const request: TestShop['request'] = async (method, urlPath, options = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const hasBody = options.rawBody !== undefined || options.body !== undefined;
+    if (hasBody && !headers['content-type']) headers['content-type'] = 'application/json';
+    const response = await fetch(`${host.url}${urlPath}`, {
+      method,
+      headers,
+      body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON (e.g. /metrics): keep the text
+    }
+    return { status: response.status, headers: response.headers, body: body as never };
+  };
+  const login = async (email: string, password: string) => {
+    const response = await request('POST', '/api/v1/auth/login', { body: { email, password } });
+    if (response.status !== 200) throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body.accessToken as string;
+  };
+  let adminToken: string | undefined;
+  return {
+    url: host.url,
+    host,
+    request,
+    async customer(name = 'Test Customer') {
+      const email = `customer-${process.pid}-${++sequence}-${Date.now()}@shop.test`;
+      const registered = await request('POST', '/api/v1/auth/register', { body: { email, password: 'correct-horse-1', name } });
+      if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
+      return { id: registered.body.id as string, email, token: await login(email, 'correct-horse-1') };
+    },
+    async adminToken() {
+      adminToken ??= await login(ADMIN.email, ADMIN.password);
+      return adminToken;
+    },
+    async stop() {
+      await host.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
