@@ -13,7 +13,7 @@ const httpUrlList = z
 const durationMs = z.coerce.number().int().min(1000, 'must be at least 1000 (milliseconds)');
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number({ error: 'must be a port number (0-65535)' }).int('must be a port number (0-65535)').min(0, 'must be a port number (0-65535)').max(65535, 'must be a port number (0-65535)').default(3000),
   MODULES: z
     .string()
     .default('all')
@@ -38,6 +38,7 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RESERVATION_TTL: durationMs.default(15 * 60_000),
+  SAGA_RECOVERY_AFTER: durationMs.default(30_000),
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
   SMTP_FROM: z.string().default('Modular Shop <shop@localhost>'),
   SEED_DEMO_CATALOG: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
@@ -60,6 +61,8 @@ export interface Config {
   admin?: { email: string; password: string };
   logLevel: string;
   reservationTtlMs: number;
+  /** A checkout untouched for this long is presumed abandoned (its process died) and recovered. */
+  sagaRecoveryAfterMs: number;
   smtpUrl?: string;
   smtpFrom: string;
   seedDemoCatalog: boolean;
@@ -69,7 +72,8 @@ export interface Config {
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable (PORT=) means unset, as in most shells' and orchestrators' conventions.
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
@@ -107,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : undefined,
     logLevel: e.LOG_LEVEL,
     reservationTtlMs: e.RESERVATION_TTL,
+    sagaRecoveryAfterMs: e.SAGA_RECOVERY_AFTER,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     seedDemoCatalog: e.SEED_DEMO_CATALOG,

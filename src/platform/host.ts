@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Router } from 'express';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { ConfigError, type Config, type ModuleName } from './config.js';
 import { openModuleDb } from './db/module-db.js';
@@ -11,7 +10,7 @@ import { createHttpApp } from './http/app.js';
 import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from './http/auth.js';
 import type { HealthCheck } from './http/health.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
-import { mountRoutes } from './http/mount.js';
+import { routerFor } from './http/mount.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { eventRouting, wireEvents } from './event-wiring.js';
 import { Outbox, OUTBOX } from './events/outbox.js';
@@ -78,12 +77,13 @@ export async function startHost(config: Config, definitions: ModuleDefinition[],
   for (const definition of hosted) modules.set(definition.name, await hostModule(definition, config, logger, root));
   const events = await wireEvents(bus, hosted, modules, metrics, logger);
 
-  const api = Router();
   const verifier = () => (root.isRegistered(ACCESS_TOKEN_VERIFIER, true) ? root.resolve<AccessTokenVerifier>(ACCESS_TOKEN_VERIFIER) : undefined);
-  for (const definition of hosted) {
-    const routes = [...definition.routes, ...(definition.contract ? contractRoutes(definition.contract) : [])];
-    mountRoutes(api, routes, { container: modules.get(definition.name)!.container, accessTokenVerifier: verifier, serviceTokenVerifier: serviceTokens });
-  }
+  const api = routerFor(
+    hosted.map((definition) => ({
+      routes: [...definition.routes, ...(definition.contract ? contractRoutes(definition.contract) : [])],
+      options: { container: modules.get(definition.name)!.container, accessTokenVerifier: verifier, serviceTokenVerifier: serviceTokens },
+    })),
+  );
   const healthChecks: HealthCheck[] = [
     ...hosted.map((definition) => ({ name: `db:${definition.name}`, check: async () => void (await modules.get(definition.name)!.db.knex.raw('select 1')) })),
     { name: `events:${config.eventBus}`, check: () => bus.ping() },

@@ -1,7 +1,9 @@
 import { AppError } from '../errors.js';
-import type { Access } from './route.js';
 
 export type Role = 'customer' | 'admin';
+
+/** Who may call a route: anyone, any signed-in user, admins only, or other modules (service token). */
+export type Access = 'public' | 'user' | 'admin' | 'internal';
 
 /** The verified identity behind a request: a user from an access token, or another module. */
 export interface Principal {

@@ -1,4 +1,4 @@
-import type { Request, Response, Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { DependencyContainer } from 'tsyringe';
 import { AppError } from '../errors.js';
 import { authenticate, type AccessTokenVerifier, type ServiceTokenVerifier } from './auth.js';
@@ -37,10 +37,17 @@ export function mountRoutes(router: Router, routes: AnyRoute[], options: MountOp
       const query = route.query ? validate(route.query, req.query, 'query') : undefined;
       if (route.headers) validate(route.headers, req.headers, 'headers');
       const body = readBody(route, req);
-      const result = await route.handler({ params, query, body, principal, header: (name) => req.header(name), container: options.container });
+      const result = await route.handler({ params, query, body, principal, header: (name) => req.header(name), ip: req.ip ?? '', container: options.container });
       if (result.headers) res.set(result.headers);
       if (result.body === undefined) res.status(result.status).end();
       else res.status(result.status).json(result.body);
     });
   }
+}
+
+/** One router for all hosted modules, each with its own container. */
+export function routerFor(mounts: { routes: AnyRoute[]; options: MountOptions }[]): Router {
+  const router = Router();
+  for (const { routes, options } of mounts) mountRoutes(router, routes, options);
+  return router;
 }

@@ -1,9 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { z } from 'zod';
-import type { Principal } from './auth.js';
+import type { Access, Principal } from './auth.js';
 
-/** Who may call a route: anyone, any signed-in user, admins only, or other modules (service token). */
-export type Access = 'public' | 'user' | 'admin' | 'internal';
 
 type Schema = z.ZodType;
 type Infer<S> = S extends Schema ? z.output<S> : undefined;
@@ -15,6 +13,8 @@ export interface RouteRequest<P, Q, B> {
   /** Set for every route whose access is not `public` (and for public ones when a valid token was sent). */
   principal: Principal | undefined;
   header(name: string): string | undefined;
+  /** The client's address as express sees it (`req.ip`), e.g. for per-address throttling. */
+  ip: string;
   /** The owning module's container: handlers resolve their use case from it. */
   container: DependencyContainer;
 }

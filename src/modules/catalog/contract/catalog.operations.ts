@@ -1,7 +1,4 @@
 import { z } from 'zod';
-import { defineContract } from '../../../platform/rpc/contract.js';
-import { CATALOG_ERRORS } from './catalog.errors.js';
-import { CATALOG_API } from './catalog.tokens.js';
 
 /** What checkout needs to price a line: the catalog is the only source of prices. */
 export const productSnapshot = z.object({
@@ -37,4 +34,3 @@ export const catalogOperations = {
   releaseReservation: { input: byOrder, output: reservationState, idempotent: true },
 };
 
-export const catalogContract = defineContract('catalog', CATALOG_API, catalogOperations, CATALOG_ERRORS);

@@ -1,7 +1,4 @@
 import { z } from 'zod';
-import { defineContract } from '../../../platform/rpc/contract.js';
-import { ORDERS_ERRORS } from './orders.errors.js';
-import { ORDERS_API } from './orders.tokens.js';
 
 export const orderStatus = z.enum(['confirmed', 'payment_pending', 'payment_failed', 'cancelled']);
 
@@ -31,4 +28,3 @@ export const ordersOperations = {
   getOrder: { input: z.object({ id: z.string().min(1) }), output: orderView, idempotent: true },
 };
 
-export const ordersContract = defineContract('orders', ORDERS_API, ordersOperations, ORDERS_ERRORS);

@@ -1,7 +1,4 @@
 import { z } from 'zod';
-import { defineContract } from '../../../platform/rpc/contract.js';
-import { PAYMENTS_ERRORS } from './payments.errors.js';
-import { PAYMENTS_API } from './payments.tokens.js';
 
 export const paymentView = z.object({
   id: z.string(),
@@ -40,4 +37,3 @@ export const paymentsOperations = {
   getPayment: { input: z.object({ id: z.string().min(1) }), output: paymentView, idempotent: true },
 };
 
-export const paymentsContract = defineContract('payments', PAYMENTS_API, paymentsOperations, PAYMENTS_ERRORS);

@@ -1,7 +1,4 @@
 import { z } from 'zod';
-import { defineContract } from '../../../platform/rpc/contract.js';
-import { USERS_ERRORS } from './users.errors.js';
-import { USERS_API } from './users.tokens.js';
 
 export const userRole = z.enum(['customer', 'admin']);
 
@@ -19,4 +16,3 @@ export const usersOperations = {
   getUser: { input: z.object({ id: z.string().min(1) }), output: userView, idempotent: true },
 };
 
-export const usersContract = defineContract('users', USERS_API, usersOperations, USERS_ERRORS);

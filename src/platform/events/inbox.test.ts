@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openModuleDb, type ModuleDb } from '../db/module-db.js';
+import { envelope } from '../../../test/support/events-fixtures.js';
+import { createTestDatabase, requirePostgres } from '../../../test/support/services.js';
+import { consumeOnce, inboxMigration } from './inbox.js';
+
+const effectsMigration = {
+  name: '0001_effects',
+  up: (knex: Knex) => knex.schema.createTable('effects', (table) => {
+    table.increments('id');
+    table.string('event_id').notNullable();
+  }),
+  down: (knex: Knex) => knex.schema.dropTable('effects'),
+};
+
+const countEffects = async (db: ModuleDb) => Number((await db.knex('effects').count({ c: '*' }))[0].c);
+const recordEffect = (id: string) => async (trx: Knex.Transaction) => void (await trx('effects').insert({ event_id: id }));
+
+function inboxSuite(dialect: string, open: () => Promise<{ db: ModuleDb; cleanup(): Promise<void> }>, enabled = true) {
+  describe.skipIf(!enabled)(`consumeOnce on ${dialect}`, () => {
+    let db: ModuleDb;
+    let cleanup: () => Promise<void>;
+    beforeAll(async () => {
+      ({ db, cleanup } = await open());
+      await db.migrate([inboxMigration, effectsMigration]);
+    });
+    afterAll(async () => cleanup?.());
+
+    it('applies the same event delivered 3 times exactly once', async () => {
+      const event = envelope(1);
+      const results = [];
+      for (let i = 0; i < 3; i++) results.push(await consumeOnce(db.knex, event, recordEffect(event.id)));
+      expect(results).toEqual([true, false, false]);
+      expect(Number((await db.knex('effects').where({ event_id: event.id }).count({ c: '*' }))[0].c)).toBe(1);
+    });
+
+    it('applies 3 concurrent deliveries of one event exactly once', async () => {
+      const event = envelope(2);
+      const results = await Promise.all([1, 2, 3].map(() => consumeOnce(db.knex, event, recordEffect(event.id))));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(Number((await db.knex('effects').where({ event_id: event.id }).count({ c: '*' }))[0].c)).toBe(1);
+    });
+
+    it('records nothing when the effect fails, so a redelivery applies it', async () => {
+      const event = envelope(3);
+      const before = await countEffects(db);
+      await expect(consumeOnce(db.knex, event, async (trx) => {
+        await recordEffect(event.id)(trx);
+        throw new Error('effect failed');
+      })).rejects.toThrow('effect failed');
+      expect(await countEffects(db)).toBe(before);
+      expect(await consumeOnce(db.knex, event, recordEffect(event.id))).toBe(true);
+      expect(await countEffects(db)).toBe(before + 1);
+    });
+  });
+}
+
+inboxSuite('SQLite', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'inbox-'));
+  const db = await openModuleDb('consumer', { dataDir: dir });
+  return { db, cleanup: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
+});
+
+inboxSuite('PostgreSQL', async () => {
+  const database = await createTestDatabase('inbox');
+  const db = await openModuleDb('consumer', { databaseUrl: database.url, dataDir: '' });
+  return { db, cleanup: async () => { await db.close(); await database.drop(); } };
+}, await requirePostgres());

@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { contextFrom, runWithContext } from '../context.js';
+import { openModuleDb, type DbSettings, type ModuleDb } from '../db/module-db.js';
+import { captureLogger, metricValue, RecordingBus, sleep, testMetrics, thingHappened, waitFor } from '../../../test/support/events-fixtures.js';
+import { createTestDatabase, requirePostgres } from '../../../test/support/services.js';
+import { Outbox, OutboxRelay, outboxMigration } from './outbox.js';
+
+const MODULE = 'orders';
+
+function outboxSuite(dialect: string, settings: () => Promise<DbSettings & { cleanup(): Promise<void> }>, enabled = true) {
+  describe.skipIf(!enabled)(`Outbox and OutboxRelay on ${dialect}`, () => {
+    let dbSettings: DbSettings & { cleanup(): Promise<void> };
+    const open: ModuleDb[] = [];
+    const relays: OutboxRelay[] = [];
+    const openDb = async () => {
+      const db = await openModuleDb(MODULE, dbSettings);
+      await db.migrate([outboxMigration]);
+      open.push(db);
+      return db;
+    };
+    const relayFor = (db: ModuleDb, bus: RecordingBus, outbox = new Outbox(MODULE), extra = {}) => {
+      const metrics = testMetrics();
+      const relay = new OutboxRelay({ module: MODULE, db, bus, outbox, logger: captureLogger().logger, metrics, pollIntervalMs: 60_000, ...extra });
+      relays.push(relay);
+      return { relay, metrics };
+    };
+
+    beforeAll(async () => void (dbSettings = await settings()));
+    afterEach(async () => {
+      await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+      for (const db of open.splice(0)) await db.knex('outbox').delete().then(() => db.close());
+    });
+    afterAll(async () => dbSettings?.cleanup());
+
+    it('publishes once the transaction commits (not before), carrying the trace context, and nothing for a rollback', async () => {
+      const db = await openDb();
+      const bus = new RecordingBus();
+      const outbox = new Outbox(MODULE);
+      const { relay, metrics } = relayFor(db, bus, outbox);
+      relay.start();
+      const origin = contextFrom({ requestId: 'req-7' });
+      await runWithContext(origin, () => db.knex.transaction(async (trx) => {
+        await outbox.add(trx, thingHappened, { n: 1 });
+        await sleep(50);
+        expect(bus.envelopes).toHaveLength(0);
+      }));
+      await waitFor('publish after commit', () => bus.envelopes.length === 1, 3000);
+      expect(bus.envelopes[0]).toMatchObject({ name: 'thing.happened', source: MODULE, payload: { n: 1 }, requestId: 'req-7' });
+      expect(bus.envelopes[0].traceparent).toContain(origin.traceId);
+
+      await db.knex.transaction(async (trx) => {
+        await outbox.add(trx, thingHappened, { n: 2 });
+        throw new Error('rolled back');
+      }).catch(() => undefined);
+      await sleep(100);
+      expect(bus.envelopes).toHaveLength(1);
+      expect(await relay.backlog()).toBe(0);
+      expect(await metricValue(metrics, 'outbox_published_total', { module: MODULE })).toBe(1);
+    });
+
+    it('rejects a payload that does not match the event schema', async () => {
+      const db = await openDb();
+      await expect(new Outbox(MODULE).add(db.knex, thingHappened, { n: 'one' } as never)).rejects.toThrow();
+      expect(Number((await db.knex('outbox').count({ c: '*' }))[0].c)).toBe(0);
+    });
+
+    it('delivers an event committed just before a crash exactly once after restart', async () => {
+      const crashed = await openDb();
+      await crashed.knex.transaction((trx) => new Outbox(MODULE).add(trx, thingHappened, { n: 42 }));
+      await crashed.close(); // the relay never ran
+      open.splice(open.indexOf(crashed), 1);
+      const db = await openDb();
+      const bus = new RecordingBus();
+      const { relay } = relayFor(db, bus);
+      relay.start();
+      await waitFor('publish after restart', async () => (await relay.backlog()) === 0, 3000);
+      await sleep(100);
+      expect([...bus.published.values()]).toEqual([1]);
+    });
+
+    it('keeps rows while the bus is down and publishes each once when it is back', async () => {
+      const db = await openDb();
+      const bus = new RecordingBus();
+      bus.failing = true;
+      const outbox = new Outbox(MODULE);
+      const { relay } = relayFor(db, bus, outbox, { pollIntervalMs: 50, maxBackoffMs: 100 });
+      relay.start();
+      for (let n = 0; n < 5; n++) await db.knex.transaction((trx) => outbox.add(trx, thingHappened, { n }));
+      await sleep(200);
+      expect(await relay.backlog()).toBe(5);
+      bus.failing = false;
+      await waitFor('backlog drained', async () => (await relay.backlog()) === 0, 3000);
+      expect([...bus.published.values()]).toEqual([1, 1, 1, 1, 1]);
+    });
+
+    it('republishes a row claimed by a relay that died once its lease runs out', async () => {
+      const db = await openDb();
+      await new Outbox(MODULE).add(db.knex, thingHappened, { n: 1 });
+      await db.knex('outbox').update({ claimed_by: 'dead-relay', claimed_until: Date.now() + 300 });
+      const bus = new RecordingBus();
+      const { relay } = relayFor(db, bus, undefined, { pollIntervalMs: 50 });
+      relay.start();
+      await sleep(150);
+      expect(bus.published.size).toBe(0);
+      await waitFor('publish after lease expiry', () => bus.published.size === 1, 3000);
+    });
+  });
+}
+
+outboxSuite('SQLite', async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'outbox-'));
+  return { dataDir, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+});
+
+const postgres = await requirePostgres();
+
+outboxSuite('PostgreSQL', async () => {
+  const database = await createTestDatabase('outbox');
+  return { databaseUrl: database.url, dataDir: '', cleanup: () => database.drop() };
+}, postgres);
+
+describe.skipIf(!postgres)('two relays over one PostgreSQL outbox', () => {
+  it('publishes each of 500 events exactly once', async () => {
+    const database = await createTestDatabase('relays');
+    const settings = { databaseUrl: database.url, dataDir: '' };
+    const [first, second] = [await openModuleDb(MODULE, settings), await openModuleDb(MODULE, settings)];
+    try {
+      await first.migrate([outboxMigration]);
+      const outbox = new Outbox(MODULE);
+      for (let chunk = 0; chunk < 10; chunk++) {
+        await first.knex.transaction(async (trx) => {
+          for (let n = 0; n < 50; n++) await outbox.add(trx, thingHappened, { n: chunk * 50 + n });
+        });
+      }
+      const bus = new RecordingBus(1); // a slow-ish bus, so the relays' batches overlap in time
+      const options = { module: MODULE, bus, logger: captureLogger().logger, pollIntervalMs: 50, batchSize: 20 };
+      const relays = [first, second].map((db) => new OutboxRelay({ ...options, db, outbox: new Outbox(MODULE), metrics: testMetrics() }));
+      relays.forEach((relay) => relay.start());
+      await waitFor('500 published', () => bus.envelopes.length >= 500, 20_000);
+      await sleep(200);
+      await Promise.all(relays.map((relay) => relay.stop()));
+
+      expect(bus.published.size).toBe(500);
+      expect([...bus.published.values()].every((count) => count === 1)).toBe(true);
+      expect(bus.envelopes).toHaveLength(500);
+      expect(await relays[0].backlog()).toBe(0);
+    } finally {
+      await first.close();
+      await second.close();
+      await database.drop();
+    }
+  }, 30_000);
+});
