@@ -1,4 +1,42 @@
+import { Lifecycle } from 'tsyringe';
+import { outboxMigration } from '../../platform/events/outbox.js';
 import { defineModule } from '../../platform/module.js';
+import { ChargePaymentHandler } from './application/charge-payment.handler.js';
+import { PaymentsFacade } from './application/payments.facade.js';
+import { PAYMENT_PROVIDER } from './application/ports/payment-provider.port.js';
+import { PAYMENTS_REPOSITORY } from './application/ports/payments.repository.port.js';
+import { RefundPaymentHandler } from './application/refund-payment.handler.js';
+import { ViewPaymentHandler } from './application/view-payment.handler.js';
+import { PAYMENTS_API } from './contract/payments.tokens.js';
+import { PAYMENT_CAPTURED, PAYMENT_REFUNDED } from './contract/payments.events.js';
+import { paymentsContract } from './contract/payments.contract.js';
+import { paymentsRoutes } from './http/payments.routes.js';
+import { PAYMENTS_KNEX } from './infrastructure/payments-knex.token.js';
+import { PaymentsKnexRepository } from './infrastructure/payments.knex-repository.js';
+import { SimulatedCardProvider } from './infrastructure/simulated-card.provider.js';
+import { paymentsMigration } from './migrations/0001_payments.migration.js';
+import { CHARGE_PAYMENT, REFUND_PAYMENT, VIEW_PAYMENT } from './payments.tokens.js';
 
-// Placeholder until the module is implemented.
-export default defineModule({ name: 'payments', requires: [], migrations: [], routes: [], publishes: [], subscriptions: [], register() {} });
+// One instance of each per hosted module: the handlers hold the in-flight maps that join concurrent calls.
+const singleton = { lifecycle: Lifecycle.ContainerScoped } as const;
+
+/** Payments: a simulated card provider behind the PaymentProvider port, charges and refunds. */
+export default defineModule({
+  name: 'payments',
+  contract: paymentsContract,
+  requires: [],
+  migrations: [outboxMigration, paymentsMigration],
+  routes: paymentsRoutes,
+  publishes: [PAYMENT_CAPTURED, PAYMENT_REFUNDED],
+  subscriptions: [],
+  register({ container, db }) {
+    container.register(PAYMENTS_KNEX, { useValue: db.knex });
+    // Swap this registration for a real provider's adapter; nothing else changes.
+    container.register(PAYMENT_PROVIDER, { useValue: new SimulatedCardProvider() });
+    container.register(PAYMENTS_REPOSITORY, { useClass: PaymentsKnexRepository }, singleton);
+    container.register(CHARGE_PAYMENT, { useClass: ChargePaymentHandler }, singleton);
+    container.register(REFUND_PAYMENT, { useClass: RefundPaymentHandler }, singleton);
+    container.register(VIEW_PAYMENT, { useClass: ViewPaymentHandler }, singleton);
+    container.register(PAYMENTS_API, { useClass: PaymentsFacade }, singleton);
+  },
+});

@@ -7,7 +7,8 @@ import type { Metrics } from './metrics.js';
 import { notFoundHandler, problemHandler } from './problem.js';
 import { requestContext } from './request-context.js';
 
-export const BODY_LIMIT = '100kb';
+/** API.md: bodies over 100 kB (100,000 bytes) are refused with 413. */
+export const BODY_LIMIT = 100_000;
 
 export interface HttpAppOptions {
   logger: Logger;

@@ -1,0 +1,11 @@
+/** Internal DI tokens of the catalog module (contract tokens live in contract/). */
+
+/** The module's own knex instance. */
+export const CATALOG_KNEX = Symbol('CATALOG_KNEX');
+
+/** {@link CatalogSettings}. */
+export const CATALOG_SETTINGS = Symbol('CATALOG_SETTINGS');
+
+export interface CatalogSettings {
+  reservationTtlMs: number;
+}
