@@ -1,0 +1,70 @@
+import type { Knex } from 'knex';
+import { inject, injectable } from 'tsyringe';
+import { AppError } from '../../../platform/errors.js';
+import { OUTBOX, type Outbox } from '../../../platform/events/outbox.js';
+import type { UsersRepository } from '../application/ports/users.repository.port.js';
+import { USER_REGISTERED } from '../contract/users.events.js';
+import type { Role, User } from '../domain/user.js';
+import { isUniqueViolation } from './unique-violation.js';
+import { USERS_KNEX } from './users.tokens.js';
+
+interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  created_at: string;
+}
+
+const COLUMNS = ['id', 'email', 'name', 'role', 'password_hash', 'created_at'] as const;
+
+const toUser = (row: UserRow): User => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  role: row.role as Role,
+  passwordHash: row.password_hash,
+  createdAt: row.created_at,
+});
+
+@injectable()
+export class UsersKnexRepository implements UsersRepository {
+  constructor(
+    @inject(USERS_KNEX) private readonly knex: Knex,
+    @inject(OUTBOX) private readonly outbox: Outbox,
+  ) {}
+
+  async findById(id: string): Promise<User | undefined> {
+    const row = await this.knex<UserRow>('users').select(COLUMNS).where({ id }).first();
+    return row && toUser(row);
+  }
+
+  async findByEmail(email: string): Promise<User | undefined> {
+    const row = await this.knex<UserRow>('users').select(COLUMNS).where({ email }).first();
+    return row && toUser(row);
+  }
+
+  async add(user: User): Promise<void> {
+    try {
+      await this.knex.transaction(async (trx) => {
+        await trx('users').insert({
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          role: user.role,
+          password_hash: user.passwordHash,
+          created_at: user.createdAt,
+        });
+        await this.outbox.add(trx, USER_REGISTERED, { userId: user.id, email: user.email, name: user.name, registeredAt: user.createdAt });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('email_taken', 'An account with this email already exists');
+      throw error;
+    }
+  }
+
+  async promoteToAdmin(id: string, passwordHash: string): Promise<void> {
+    await this.knex('users').where({ id }).update({ role: 'admin', password_hash: passwordHash });
+  }
+}
