@@ -58,14 +58,17 @@ export class PaymentsKnexRepository implements PaymentsRepository {
   ) {}
 
   async insertOnce(payment: Payment, events: PendingEvent[]): Promise<Payment> {
-    const inserted = await this.knex.transaction(async (trx) => {
-      // ON CONFLICT DO NOTHING: a concurrent insert with the same key waits for the first to
-      // commit, then inserts nothing (no aborted transaction on PostgreSQL, no check-then-insert).
-      const rows = await trx(TABLE).insert(toRow(payment)).onConflict('idempotency_key').ignore().returning('id');
-      if (rows.length === 0) return false;
-      await this.addEvents(trx, events);
-      return true;
-    });
+    // ON CONFLICT DO NOTHING: a concurrent insert with the same key waits for the first to commit,
+    // then inserts nothing (no aborted transaction on PostgreSQL, no check-then-insert race).
+    const insert = async (db: Knex) => (await db(TABLE).insert(toRow(payment)).onConflict('idempotency_key').ignore().returning('id')).length > 0;
+    const inserted =
+      events.length === 0
+        ? await insert(this.knex)
+        : await this.knex.transaction(async (trx) => {
+            if (!(await insert(trx))) return false;
+            await this.addEvents(trx, events);
+            return true;
+          });
     if (inserted) return payment;
     const existing = await this.findByIdempotencyKey(payment.idempotencyKey);
     if (!existing) throw new Error(`payment with idempotency key ${payment.idempotencyKey} vanished`);

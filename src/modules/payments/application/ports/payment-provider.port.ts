@@ -33,8 +33,8 @@ export interface RefundResult {
 /**
  * The card provider, seen from the payments module. Both calls must be idempotent by `reference`
  * (as real providers are through their idempotency keys), because a crash between the provider's
- * answer and our commit is resolved by calling again. A refusal is a result; a thrown error means
- * the provider could not answer.
+ * answer and our commit is resolved by calling again. A refusal is a result (`approved: false`);
+ * when the provider cannot answer, an adapter throws `AppError('service_unavailable')`.
  */
 export interface PaymentProvider {
   authorizeAndCapture(request: CaptureRequest): Promise<CaptureResult>;
