@@ -1,4 +1,61 @@
-import { defineModule } from '../../platform/module.js';
+import { ACCESS_TOKEN_VERIFIER } from '../../platform/http/auth.js';
+import { defineModule, type ModuleContext } from '../../platform/module.js';
+import { BootstrapAdmin } from './application/bootstrap-admin.handler.js';
+import { GetUser } from './application/get-user.handler.js';
+import { LogIn } from './application/log-in.handler.js';
+import { sweepLoginAttempts } from './application/login-attempts-sweeper.js';
+import { ACCESS_TOKENS } from './application/ports/access-tokens.port.js';
+import { LOGIN_ATTEMPTS } from './application/ports/login-attempts.port.js';
+import { PASSWORD_HASHER } from './application/ports/password-hasher.port.js';
+import { USERS_REPOSITORY } from './application/ports/users.repository.port.js';
+import { RegisterUser } from './application/register-user.handler.js';
+import { UsersApiService } from './application/users-api.service.js';
+import { USER_REGISTERED } from './contract/users.events.js';
+import { usersContract } from './contract/users.contract.js';
+import { USERS_API } from './contract/users.tokens.js';
+import { usersRoutes } from './http/users.routes.js';
+import { JoseAccessTokens } from './infrastructure/jose.access-tokens.js';
+import { LoginAttemptsKnexStore } from './infrastructure/login-attempts.knex-store.js';
+import { ScryptPasswordHasher } from './infrastructure/scrypt.password-hasher.js';
+import { SigningKeysKnexRepository } from './infrastructure/signing-keys.knex-repository.js';
+import { UsersKnexRepository } from './infrastructure/users.knex-repository.js';
+import { USERS_KNEX } from './infrastructure/users.tokens.js';
+import { usersMigrations } from './migrations/users.migrations.js';
 
-// Placeholder until the module is implemented.
-export default defineModule({ name: 'users', requires: [], migrations: [], routes: [], publishes: [], subscriptions: [], register() {} });
+function registerUsers(context: ModuleContext): void {
+  const { container } = context;
+  container.register(USERS_KNEX, { useValue: context.db.knex });
+  container.registerSingleton(USERS_REPOSITORY, UsersKnexRepository);
+  container.registerSingleton(PASSWORD_HASHER, ScryptPasswordHasher);
+  container.registerSingleton(LOGIN_ATTEMPTS, LoginAttemptsKnexStore);
+  container.registerSingleton(SigningKeysKnexRepository);
+  container.registerSingleton(JoseAccessTokens);
+  container.register(ACCESS_TOKENS, { useToken: JoseAccessTokens });
+  container.registerSingleton(RegisterUser);
+  container.registerSingleton(LogIn);
+  container.registerSingleton(GetUser);
+  container.registerSingleton(BootstrapAdmin);
+  container.registerSingleton(USERS_API, UsersApiService);
+  // Every module of this process verifies tokens with the same published key set.
+  context.expose(ACCESS_TOKEN_VERIFIER, (own) => own.resolve(JoseAccessTokens).verifier);
+}
+
+/** Accounts, passwords, access tokens (and the keys that sign them). */
+export default defineModule({
+  name: 'users',
+  contract: usersContract,
+  requires: [],
+  migrations: usersMigrations,
+  routes: usersRoutes,
+  publishes: [USER_REGISTERED],
+  subscriptions: [],
+  register: registerUsers,
+  async start(context) {
+    await context.container.resolve(JoseAccessTokens).load();
+    if (context.config.admin) {
+      const outcome = await context.container.resolve(BootstrapAdmin).execute(context.config.admin);
+      context.logger.info({ email: context.config.admin.email, outcome }, 'admin account ready');
+    }
+    return [sweepLoginAttempts(context.container.resolve(LOGIN_ATTEMPTS), context.logger)];
+  },
+});

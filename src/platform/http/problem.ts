@@ -5,28 +5,28 @@ import type { Logger } from '../logger.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/** The RFC 9457 body of an error, exactly as {@link sendProblem} writes it (idempotency replays store it). */
+export function problemBody(error: AppError): Record<string, unknown> {
+  const { errors, extra } = error.options;
+  return {
+    type: `/problems/${error.code.replaceAll('_', '-')}`,
+    title: titleOf(error.code),
+    status: error.status,
+    detail: error.detail,
+    code: error.code,
+    traceId: currentContext()?.traceId,
+    ...(errors ? { errors } : {}),
+    ...extra,
+  };
+}
+
 export function sendProblem(res: Response, error: AppError): void {
-  const { errors, headers, extra } = error.options;
-  for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
-  res
-    .status(error.status)
-    .type(PROBLEM_CONTENT_TYPE)
-    .send(
-      JSON.stringify({
-        type: `/problems/${error.code.replaceAll('_', '-')}`,
-        title: titleOf(error.code),
-        status: error.status,
-        detail: error.detail,
-        code: error.code,
-        traceId: currentContext()?.traceId,
-        ...(errors ? { errors } : {}),
-        ...extra,
-      }),
-    );
+  for (const [name, value] of Object.entries(error.options.headers ?? {})) res.setHeader(name, value);
+  res.status(error.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problemBody(error)));
 }
 
 /** Errors raised by express' body parser carry a `type`; map each to its API code. */
-function fromBodyParser(error: { type?: string; status?: number; limit?: number }): AppError | undefined {
+function fromBodyParser(error: { type?: string; status?: number; limit?: number; errno?: unknown }): AppError | undefined {
   switch (error.type) {
     case 'entity.parse.failed':
       return new AppError('malformed_json', 'The request body is not valid JSON');
@@ -39,7 +39,10 @@ function fromBodyParser(error: { type?: string; status?: number; limit?: number 
     case 'stream.encoding.set':
       return new AppError('validation_failed', 'The request body could not be read');
     default:
-      return undefined;
+      // A corrupt gzip/deflate/br body fails in zlib: the parser passes zlib's error on with status 400 and no type.
+      return error.status === 400 && typeof error.errno === 'number'
+        ? new AppError('validation_failed', 'The request body could not be decompressed')
+        : undefined;
   }
 }
 

@@ -15,18 +15,21 @@ const RECORD_ATTEMPT = `
 
 type Row = { failures: number | string; window_start: string };
 
+// The column is 64 characters wide (any IPv6 address with a zone fits); never fail on a longer one.
+const column = (ip: string) => ip.slice(0, 64);
+
 @injectable()
 export class LoginAttemptsKnexStore implements LoginAttempts {
   constructor(@inject(USERS_KNEX) private readonly knex: Knex) {}
 
   async record(email: string, ip: string, now: Date, windowCutoff: string): Promise<AttemptWindow> {
-    const result: Row[] | { rows: Row[] } = await this.knex.raw(RECORD_ATTEMPT, [email, ip, now.toISOString(), windowCutoff, windowCutoff]);
+    const result: Row[] | { rows: Row[] } = await this.knex.raw(RECORD_ATTEMPT, [email, column(ip), now.toISOString(), windowCutoff, windowCutoff]);
     const [row] = Array.isArray(result) ? result : result.rows;
     return { count: Number(row.failures), windowStart: row.window_start };
   }
 
   async clear(email: string, ip: string): Promise<void> {
-    await this.knex('login_failures').where({ email, ip }).delete();
+    await this.knex('login_failures').where({ email, ip: column(ip) }).delete();
   }
 
   async purge(windowCutoff: string): Promise<number> {

@@ -17,7 +17,7 @@ interface UserRow {
   created_at: string;
 }
 
-const COLUMNS = ['id', 'email', 'name', 'role', 'password_hash', 'created_at'] as const;
+const COLUMNS = ['id', 'email', 'name', 'role', 'password_hash', 'created_at'];
 
 const toUser = (row: UserRow): User => ({
   id: row.id,
@@ -36,12 +36,14 @@ export class UsersKnexRepository implements UsersRepository {
   ) {}
 
   async findById(id: string): Promise<User | undefined> {
-    const row = await this.knex<UserRow>('users').select(COLUMNS).where({ id }).first();
+    // No id contains NUL, and PostgreSQL would reject the query instead of finding nothing.
+    if (id.includes('\u0000')) return undefined;
+    const row = await this.knex('users').select<UserRow[]>(COLUMNS).where({ id }).first();
     return row && toUser(row);
   }
 
   async findByEmail(email: string): Promise<User | undefined> {
-    const row = await this.knex<UserRow>('users').select(COLUMNS).where({ email }).first();
+    const row = await this.knex('users').select<UserRow[]>(COLUMNS).where({ email }).first();
     return row && toUser(row);
   }
 
