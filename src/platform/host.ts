@@ -1,8 +1,6 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import { ConfigError, type Config, type ModuleName } from './config.js';
+import { ConfigError, MODULE_NAMES, type Config, type ModuleName } from './config.js';
 import { openModuleDb } from './db/module-db.js';
 import { createEventBus } from './events/create-event-bus.js';
 import type { EventBus } from './events/event-bus.js';
@@ -11,6 +9,7 @@ import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from './http/auth.js'
 import type { HealthCheck } from './http/health.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { routerFor } from './http/mount.js';
+import { closeServer, listen } from './http/server.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { eventRouting, wireEvents } from './event-wiring.js';
 import { Outbox, OUTBOX } from './events/outbox.js';
@@ -91,12 +90,11 @@ export async function startHost(config: Config, definitions: ModuleDefinition[],
   ];
   let shuttingDown = false;
   const openApi = buildOpenApiDocument(definitions.flatMap((definition) => definition.routes));
-  const app = createHttpApp({ logger, metrics, healthChecks, isShuttingDown: () => shuttingDown, openApiDocument: () => openApi, api });
+  const app = createHttpApp({ logger, metrics, healthChecks, isShuttingDown: () => shuttingDown, openApiDocument: () => openApi, api, behindProxy: config.modules.length < MODULE_NAMES.length });
 
   const tasks: BackgroundTask[] = [...events.tasks];
   for (const definition of hosted) tasks.push(...((await definition.start?.(modules.get(definition.name)!)) ?? []));
-  const server = await listen(app, config.port);
-  const port = (server.address() as AddressInfo).port;
+  const { server, port } = await listen(app, config.port);
   logger.info({ port, modules: config.modules, eventBus: config.eventBus, database: config.databaseUrl ? 'postgres' : 'sqlite' }, 'listening');
 
   return {
@@ -117,17 +115,3 @@ export async function startHost(config: Config, definitions: ModuleDefinition[],
     },
   };
 }
-
-const listen = (app: ReturnType<typeof createHttpApp>, port: number) =>
-  new Promise<Server>((resolve, reject) => {
-    const server = app.listen(port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(server)));
-    // Longer than any load balancer's idle timeout, so it never closes a connection the balancer reuses.
-    server.keepAliveTimeout = 65_000;
-  });
-
-/** Stops accepting, lets in-flight requests finish, and closes idle keep-alive connections. */
-const closeServer = (server: Server) =>
-  new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });

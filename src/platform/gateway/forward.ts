@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 
 /** Request headers the owning module needs; hop-by-hop and length headers are recomputed. */
 const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'accept'];
-const FORWARDED_RESPONSE_HEADERS = ['content-type', 'location', 'retry-after', 'idempotent-replayed', 'www-authenticate'];
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'location', 'retry-after', 'idempotent-replayed', 'www-authenticate', 'cache-control'];
 const TIMEOUT_MS = 10_000;
 
 function outgoingHeaders(req: Request): Record<string, string> {
@@ -13,6 +13,9 @@ function outgoingHeaders(req: Request): Record<string, string> {
     const value = req.header(name);
     if (value !== undefined) headers[name] = value;
   }
+  // The gateway is the edge: the module behind gets the client's address (login throttling is per
+  // account and address), never an address the client claims.
+  if (req.socket.remoteAddress) headers['x-forwarded-for'] = req.socket.remoteAddress;
   const context = currentContext();
   if (context) Object.assign(headers, { 'x-request-id': context.requestId, traceparent: formatTraceparent(context) });
   return headers;

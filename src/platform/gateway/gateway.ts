@@ -1,9 +1,8 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Router } from 'express';
 import { ConfigError, MODULE_NAMES, type Config } from '../config.js';
 import { createHttpApp } from '../http/app.js';
 import { createMetrics } from '../http/metrics.js';
+import { closeServer, listen } from '../http/server.js';
 import { buildOpenApiDocument } from '../http/openapi.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { ModuleDefinition } from '../module.js';
@@ -36,20 +35,14 @@ export async function startGateway(config: Config, definitions: ModuleDefinition
   let shuttingDown = false;
   const openApi = buildOpenApiDocument(definitions.flatMap((definition) => definition.routes));
   const app = createHttpApp({ logger, metrics, healthChecks, isShuttingDown: () => shuttingDown, openApiDocument: () => openApi, api });
-  const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(config.port, '0.0.0.0', () => resolve(listening));
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { server, port } = await listen(app, config.port);
   logger.info({ port, routes: config.remoteUrls }, 'gateway listening');
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     async stop() {
       shuttingDown = true;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await closeServer(server);
       for (const breaker of breakers) breaker.shutdown();
     },
   };

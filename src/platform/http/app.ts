@@ -18,6 +18,8 @@ export interface HttpAppOptions {
   openApiDocument: () => object;
   /** The hosted modules' routes (or the gateway's proxy), mounted after the platform endpoints. */
   api: Router;
+  /** Behind the gateway: take the client address from X-Forwarded-For set by a proxy on a private network. */
+  behindProxy?: boolean;
 }
 
 /** The express app every process serves: platform endpoints, then the API, then problem+json errors. */
@@ -25,6 +27,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (options.behindProxy) app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(requestContext(options.logger, options.metrics.httpDuration));
   app.use('/docs', helmet({ contentSecurityPolicy: false }), swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/v1/openapi.json' } }));
   app.use(helmet());

@@ -1,0 +1,37 @@
+import { inject, injectable } from 'tsyringe';
+import { AppError } from '../../../platform/errors.js';
+import type { Logger } from '../../../platform/logger.js';
+import type { UsersApi } from '../../users/contract/users.api.js';
+import { USERS_API } from '../../users/contract/users.tokens.js';
+import { NOTIFICATIONS_LOGGER } from '../notifications.tokens.js';
+
+export interface Recipient {
+  email: string;
+  name: string;
+}
+
+/**
+ * Who an order event's notification goes to: order events carry only the user id, the users module
+ * knows the address. Called before the inbox transaction opens, so no database transaction is
+ * held open across a (possibly remote) call.
+ */
+@injectable()
+export class FindRecipient {
+  constructor(
+    @inject(USERS_API) private readonly users: UsersApi,
+    @inject(NOTIFICATIONS_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** The user's address, or undefined when the user does not exist (nobody to notify). */
+  async ofUser(userId: string): Promise<Recipient | undefined> {
+    try {
+      const user = await this.users.getUser({ id: userId });
+      return { email: user.email, name: user.name };
+    } catch (error) {
+      // Any other failure (users unreachable) rejects, so the bus delivers the event again later.
+      if (!(error instanceof AppError && error.code === 'not_found')) throw error;
+      this.logger.warn({ userId }, 'no such user; notification skipped');
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import { createTransport } from 'nodemailer';
+import type { MailMessage, Mailer } from '../application/ports/mailer.port.js';
+
+/**
+ * Real e-mail through the SMTP server of `SMTP_URL` (smtp:// upgrades with STARTTLS when the server
+ * offers it; smtps:// is TLS from the start; credentials go in the URL). One connection per message:
+ * nothing stays open to be closed at shutdown, and notifications are not a high-volume path.
+ */
+export class SmtpMailer implements Mailer {
+  private readonly transport: ReturnType<typeof createTransport>;
+
+  constructor(url: string, from: string) {
+    // Bounded waits: a hung server fails the attempt (and it is retried) well within the delivery lease.
+    this.transport = createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }, { from });
+  }
+
+  async send(message: MailMessage): Promise<void> {
+    await this.transport.sendMail({ to: message.to, subject: message.subject, text: message.text });
+  }
+}

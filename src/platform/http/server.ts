@@ -1,0 +1,30 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+
+const problemLine = (status: number, title: string, code: string) => {
+  const body = JSON.stringify({ type: `/problems/${code.replaceAll('_', '-')}`, title, status, code, detail: title });
+  return `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+};
+
+/** Starts serving; requests node rejects before express sees them (oversized headers) still get problem+json. */
+export async function listen(app: Express, port: number): Promise<{ server: Server; port: number }> {
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  // Longer than any load balancer's idle timeout, so it never closes a connection the balancer reuses.
+  server.keepAliveTimeout = 65_000;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    socket.end(tooLarge ? problemLine(431, 'Request Header Fields Too Large', 'validation_failed') : problemLine(400, 'Bad Request', 'validation_failed'));
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** Stops accepting, lets in-flight requests finish, and closes idle keep-alive connections. */
+export const closeServer = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ORDER_CONFIRMED } from '../../src/modules/orders/contract/orders.events.js';
+import { BullmqEventBus } from '../../src/platform/events/bullmq-event-bus.js';
+import { eventRouting } from '../../src/platform/event-wiring.js';
+import { createMetrics } from '../../src/platform/http/metrics.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { MODULES } from '../../src/main.js';
+import { REDIS_URL, requireRedis, uniqueRedisPrefix } from '../support/services.js';
+import { startTestShop, type TestShop } from '../support/shop.js';
+import { envelopeOf, listAll, ofTemplate, sleep, waitFor } from './notifications.fixtures.js';
+
+const redis = await requireRedis();
+
+describe.skipIf(!redis)('notifications after downtime (EVENT_BUS=bullmq)', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'notifications-downtime-'));
+  const { prefix, cleanup } = uniqueRedisPrefix('notifications-downtime');
+  const env = { EVENT_BUS: 'bullmq', REDIS_URL, BULLMQ_PREFIX: prefix, DATA_DIR: dataDir };
+  let shop: TestShop | undefined;
+
+  afterAll(async () => {
+    await shop?.stop();
+    await cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('sends exactly one notification for each of 5 events published while the module was down', async () => {
+    shop = await startTestShop(env);
+    const ada = await shop.customer('Ada Lovelace');
+    await waitFor('the welcome notification', async () => ofTemplate(await listAll(shop!, ada.token), 'welcome').length === 1);
+    await shop.stop();
+    shop = undefined;
+
+    // While nothing consumes: 5 order events wait in Redis, one of them published twice.
+    const publisher = await BullmqEventBus.connect({ redisUrl: REDIS_URL, prefix }, eventRouting(MODULES), createLogger('silent'), createMetrics());
+    const orderIds = Array.from({ length: 5 }, (_, i) => `order-down-${i}-${Date.now()}`);
+    const envelopes = orderIds.map((orderId) =>
+      envelopeOf(ORDER_CONFIRMED, { orderId, userId: ada.id, totalCents: 500, currency: 'USD', paymentId: 'pay', items: [{ productId: 'p', name: 'Mug', quantity: 1, unitPriceCents: 500 }] }),
+    );
+    for (const envelope of [...envelopes, envelopes[0]]) await publisher.publish(envelope);
+    await publisher.close();
+
+    shop = await startTestShop(env);
+    const confirmed = async () => ofTemplate(await listAll(shop!, ada.token), 'order_confirmed');
+    await waitFor('5 order_confirmed notifications', async () => (await confirmed()).length >= 5, 15_000, 100);
+    await sleep(500); // room for a (wrong) extra notification to appear
+    expect((await confirmed()).map((item) => item.orderId).sort()).toEqual([...orderIds].sort());
+    expect(ofTemplate(await listAll(shop, ada.token), 'welcome')).toHaveLength(1);
+  });
+});
