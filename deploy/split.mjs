@@ -14,16 +14,13 @@ export const LAYOUT = [
 
 /**
  * Starts the six processes. `entry` is the node arguments that run main (dist/main.js by default).
- * Resolves with { urls, stop } once every process answers /health/ready.
+ * Resolves with { urls, children, stop, secret, moduleUrls } once every process answers /health/ready.
  */
 export async function startSplit({ basePort = 3000, entry = ['dist/main.js'], env = {}, stdio = 'inherit' } = {}) {
   const urls = Object.fromEntries(LAYOUT.map(([name, offset]) => [name, `http://127.0.0.1:${basePort + offset}`]));
-  const shared = {
-    ...process.env,
-    INTERNAL_TOKEN_SECRET: process.env.INTERNAL_TOKEN_SECRET ?? randomBytes(32).toString('hex'),
-    ...Object.fromEntries(LAYOUT.filter(([name]) => name !== 'gateway').map(([name]) => [`${name.toUpperCase()}_URL`, urls[name]])),
-    ...env,
-  };
+  const secret = env.INTERNAL_TOKEN_SECRET ?? process.env.INTERNAL_TOKEN_SECRET ?? randomBytes(32).toString('hex');
+  const moduleUrls = Object.fromEntries(LAYOUT.filter(([name]) => name !== 'gateway').map(([name]) => [`${name.toUpperCase()}_URL`, urls[name]]));
+  const shared = { ...process.env, ...moduleUrls, ...env, INTERNAL_TOKEN_SECRET: secret };
   const children = LAYOUT.map(([name, offset]) =>
     spawn(process.execPath, entry, { env: { ...shared, MODULES: name, PORT: String(basePort + offset) }, stdio }),
   );
@@ -41,7 +38,7 @@ export async function startSplit({ basePort = 3000, entry = ['dist/main.js'], en
     await stop('SIGKILL');
     throw error;
   }
-  return { urls, children, stop };
+  return { urls, children, stop, secret, moduleUrls };
 }
 
 async function waitUntilReady(url, child, name, timeoutMs = 60_000) {
