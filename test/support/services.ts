@@ -34,13 +34,14 @@ export async function requirePostgres(): Promise<boolean> {
 /** True when Redis answers PING; false (with a printed reason) otherwise; throws when CI=true. */
 export async function requireRedis(): Promise<boolean> {
   const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => undefined);
+  let socketError: unknown;
+  client.on('error', (error) => (socketError ??= error));
   try {
     await client.connect();
     await client.ping();
     return true;
   } catch (error) {
-    return unavailable(`Redis at ${REDIS_URL}`, error);
+    return unavailable(`Redis at ${REDIS_URL}`, socketError ?? error);
   } finally {
     client.disconnect();
   }

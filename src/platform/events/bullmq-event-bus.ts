@@ -1,35 +1,17 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Counter } from 'prom-client';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
+import { BullmqConsumer } from './bullmq-consumer.js';
+import type { BullmqConnection, BullmqEventBusOptions } from './bullmq-options.js';
 import type { EventEnvelope } from './event.js';
 import type { EventBus, EventHandler, EventRouting } from './event-bus.js';
-import { runInEventContext } from './event-context.js';
-import { withTimeout } from './with-timeout.js';
 import { deadLetterCounter } from './event-metrics.js';
 import { assertNoEviction } from './redis-eviction-check.js';
+import { withTimeout } from './with-timeout.js';
 
-export interface BullmqConnection {
-  redisUrl: string;
-  /** Prefix of every Redis key (BULLMQ_PREFIX), so deployments and test runs can share one Redis. */
-  prefix: string;
-}
-
-export interface BullmqEventBusOptions {
-  /** Deliveries tried before a job is dead-lettered (kept in the failed set); default 10. */
-  attempts?: number;
-  /** First retry delay, doubled on each retry; default 1000 ms. */
-  backoffMs?: number;
-  /** Jobs one consume() handles at once; default 10. */
-  concurrency?: number;
-  /** publish() rejects after this long, so the outbox keeps the row; default 1500 ms. */
-  publishTimeoutMs?: number;
-  /** How long a worker owns a job without renewing; a killed worker's jobs return after it. Default 30 s. */
-  lockDurationMs?: number;
-  /** How often workers look for jobs whose lock expired; default 30 s. */
-  stalledIntervalMs?: number;
-}
+export type { BullmqConnection, BullmqEventBusOptions };
 
 export const queueName = (module: string): string => `events-${module}`;
 
@@ -48,7 +30,7 @@ export class BullmqEventBus implements EventBus {
   // Never connected itself; each Worker duplicates it (workers need maxRetriesPerRequest: null).
   private readonly workerTemplate: Redis;
   private readonly queues = new Map<string, Queue>();
-  private readonly workers: Worker[] = [];
+  private readonly consumers: BullmqConsumer[] = [];
   private readonly deadLettered: Counter;
   private readonly lastWarned = new Map<string, number>();
 
@@ -73,6 +55,8 @@ export class BullmqEventBus implements EventBus {
       if (bus.producer.status !== 'ready') await withTimeout(new Promise((resolve) => bus.producer.once('ready', resolve)), 3000, 'timeout');
     } catch {
       logger.warn({ redisUrl: connection.redisUrl }, 'Redis unreachable at startup; events wait in the outbox until it is back');
+      // Too late to refuse startup, but an evicting Redis must still be reported loudly.
+      bus.producer.once('ready', () => void assertNoEviction(bus.producer, logger).catch((error: unknown) => logger.error({ err: error }, 'unsafe Redis configuration')));
       return bus;
     }
     await assertNoEviction(bus.producer, logger).catch(async (error: unknown) => {
@@ -89,18 +73,22 @@ export class BullmqEventBus implements EventBus {
   }
 
   async consume(module: string, handler: EventHandler): Promise<void> {
-    const worker = new Worker<EventEnvelope>(queueName(module), (job) => runInEventContext(job.data, () => handler(job.data)), {
-      connection: this.workerTemplate,
+    const consumer = new BullmqConsumer({
+      queue: queueName(module),
+      module,
       prefix: this.connection.prefix,
+      connection: this.workerTemplate,
       concurrency: this.options.concurrency ?? 10,
-      lockDuration: this.options.lockDurationMs ?? 30_000,
-      stalledInterval: this.options.stalledIntervalMs ?? 30_000,
-      // A crash mid-job must lead to a retry, not a failure: only handler errors count against attempts.
-      maxStalledCount: 5,
-    });
-    worker.on('failed', (job, error) => this.onFailed(module, job, error));
-    worker.on('error', (error) => this.warn(`worker:${module}`, error));
-    this.workers.push(worker);
+      lockDurationMs: this.options.lockDurationMs ?? 30_000,
+      stalledIntervalMs: this.options.stalledIntervalMs ?? 30_000,
+      logger: this.logger,
+      deadLettered: this.deadLettered,
+      warn: (source, error) => this.warn(source, error),
+    }, handler);
+    this.consumers.push(consumer);
+    // A Worker created while Redis is down starts broken (the consumer then replaces it); waiting is quieter.
+    if (this.producer.status === 'ready') consumer.start();
+    else this.producer.once('ready', () => consumer.start());
   }
 
   async ping(): Promise<void> {
@@ -109,42 +97,34 @@ export class BullmqEventBus implements EventBus {
 
   /** Lets running jobs finish (worker.close()), then closes queues and connections. */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all(this.consumers.map((consumer) => consumer.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     this.producer.disconnect();
     this.workerTemplate.disconnect();
   }
 
   private queue(module: string): Queue {
-    let queue = this.queues.get(module);
-    if (!queue) {
-      queue = new Queue(queueName(module), {
-        connection: this.producer,
-        prefix: this.connection.prefix,
-        defaultJobOptions: {
-          attempts: this.options.attempts ?? 10,
-          backoff: { type: 'exponential', delay: this.options.backoffMs ?? 1000 },
-          // Completed jobs stay a day so a late re-publish of the same event id is still a no-op.
-          removeOnComplete: { age: 24 * 3600, count: 100_000 },
-          removeOnFail: false,
-        },
-      });
-      queue.on('error', (error) => this.warn(`queue:${module}`, error));
-      this.queues.set(module, queue);
-    }
-    return queue;
-  }
-
-  private onFailed(module: string, job: Job<EventEnvelope> | undefined, error: Error): void {
-    if (!job) return;
-    const fields = { err: error, module, event: job.data.name, eventId: job.data.id, attempt: job.attemptsMade };
-    // finishedOn is set only when BullMQ gives up; a retry leaves it empty.
-    const final = job.finishedOn !== undefined || job.attemptsMade >= (job.opts.attempts ?? 1);
-    runInEventContext(job.data, () => {
-      if (!final) return this.logger.warn(fields, 'event delivery failed; will retry');
-      this.deadLettered.inc({ module, event: job.data.name });
-      this.logger.error(fields, 'event dead-lettered: delivery failed on its last attempt (kept in the failed set)');
+    const existing = this.queues.get(module);
+    if (existing) return existing;
+    const queue = new Queue(queueName(module), {
+      connection: this.producer,
+      prefix: this.connection.prefix,
+      defaultJobOptions: {
+        attempts: this.options.attempts ?? 10,
+        backoff: { type: 'exponential', delay: this.options.backoffMs ?? 1000 },
+        // Completed jobs stay a day so a late re-publish of the same event id is still a no-op.
+        removeOnComplete: { age: 24 * 3600, count: 100_000 },
+        removeOnFail: false,
+      },
     });
+    queue.on('error', (error) => this.warn(`queue:${module}`, error));
+    // A Queue whose connection setup failed stays broken in BullMQ: forget it, the next publish makes a new one.
+    queue.waitUntilReady().catch(() => {
+      if (this.queues.get(module) === queue) this.queues.delete(module);
+      void queue.close().catch(() => undefined);
+    });
+    this.queues.set(module, queue);
+    return queue;
   }
 
   // Redis outages make every connection report each reconnect attempt; one line per source per 10 s is enough.

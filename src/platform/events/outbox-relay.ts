@@ -35,6 +35,7 @@ interface OutboxRow {
  * Publishes a module's outbox rows to the bus, oldest first, and marks them dispatched. Rows are
  * claimed with a lease (plus SKIP LOCKED on PostgreSQL), so relays of several instances never
  * publish one row at the same time; a row whose relay died is claimable again once its lease ends.
+ * Leases compare application clocks, so hosts must keep them in sync well within the lease (NTP).
  */
 export class OutboxRelay {
   private readonly published: Counter;

@@ -1,0 +1,41 @@
+import { expect, describe, it } from 'vitest';
+import { openModuleDb } from '../db/module-db.js';
+import { captureLogger, RecordingBus, sleep, testMetrics, thingHappened, waitFor } from '../../../test/support/events-fixtures.js';
+import { createTestDatabase, requirePostgres } from '../../../test/support/services.js';
+import { Outbox, OutboxRelay, outboxMigration } from './outbox.js';
+
+const MODULE = 'orders';
+const postgres = await requirePostgres();
+
+describe.skipIf(!postgres)('two relays over one PostgreSQL outbox', () => {
+  it('publishes each of 500 events exactly once', async () => {
+    const database = await createTestDatabase('relays');
+    const settings = { databaseUrl: database.url, dataDir: '' };
+    const [first, second] = [await openModuleDb(MODULE, settings), await openModuleDb(MODULE, settings)];
+    try {
+      await first.migrate([outboxMigration]);
+      const outbox = new Outbox(MODULE);
+      for (let chunk = 0; chunk < 10; chunk++) {
+        await first.knex.transaction(async (trx) => {
+          for (let n = 0; n < 50; n++) await outbox.add(trx, thingHappened, { n: chunk * 50 + n });
+        });
+      }
+      const bus = new RecordingBus(1); // a slow-ish bus, so the relays' batches overlap in time
+      const options = { module: MODULE, bus, logger: captureLogger().logger, pollIntervalMs: 50, batchSize: 20 };
+      const relays = [first, second].map((db) => new OutboxRelay({ ...options, db, outbox: new Outbox(MODULE), metrics: testMetrics() }));
+      relays.forEach((relay) => relay.start());
+      await waitFor('500 published', () => bus.envelopes.length >= 500, 20_000);
+      await sleep(200);
+      await Promise.all(relays.map((relay) => relay.stop()));
+
+      expect(bus.published.size).toBe(500);
+      expect([...bus.published.values()].every((count) => count === 1)).toBe(true);
+      expect(bus.envelopes).toHaveLength(500);
+      expect(await relays[0].backlog()).toBe(0);
+    } finally {
+      await first.close();
+      await second.close();
+      await database.drop();
+    }
+  }, 30_000);
+});
