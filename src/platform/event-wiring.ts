@@ -1,7 +1,6 @@
 import { AppError } from './errors.js';
 import type { EventRouting } from './events/event-bus.js';
 import type { EventBus } from './events/event-bus.js';
-import { runInEventContext } from './events/event-context.js';
 import { OUTBOX, OutboxRelay, type Outbox } from './events/outbox.js';
 import type { Metrics } from './http/metrics.js';
 import type { Logger } from './logger.js';
@@ -38,15 +37,14 @@ export async function wireEvents(
     }
     if (definition.subscriptions.length > 0) {
       const byName = new Map(definition.subscriptions.map((subscription) => [subscription.event.name, subscription]));
-      await bus.consume(definition.name, (envelope) =>
-        runInEventContext(envelope, async () => {
-          const subscription = byName.get(envelope.name);
-          if (!subscription) return logger.warn({ event: envelope.name, module: definition.name }, 'no subscription for routed event; skipped');
-          const parsed = subscription.event.schema.safeParse(envelope.payload);
-          if (!parsed.success) throw new AppError('validation_failed', `event ${envelope.name} ${envelope.id} has an invalid payload`);
-          await subscription.handle({ ...envelope, payload: parsed.data }, context.container);
-        }),
-      );
+      // The bus runs each handler inside the event's trace context (traceparent + request id).
+      await bus.consume(definition.name, async (envelope) => {
+        const subscription = byName.get(envelope.name);
+        if (!subscription) return logger.warn({ event: envelope.name, module: definition.name }, 'no subscription for routed event; skipped');
+        const parsed = subscription.event.schema.safeParse(envelope.payload);
+        if (!parsed.success) throw new AppError('validation_failed', `event ${envelope.name} ${envelope.id} has an invalid payload`);
+        await subscription.handle({ ...envelope, payload: parsed.data }, context.container);
+      });
     }
   }
   return { tasks };

@@ -3,6 +3,9 @@
 /** The module's own knex instance. */
 export const CATALOG_KNEX = Symbol('CATALOG_KNEX');
 
+/** The module's SqlRunner (fixed SQL for the checkout hot path). */
+export const CATALOG_SQL = Symbol('CATALOG_SQL');
+
 /** {@link CatalogSettings}. */
 export const CATALOG_SETTINGS = Symbol('CATALOG_SETTINGS');
 

@@ -1,6 +1,7 @@
 import { currentContext, formatTraceparent } from '../context.js';
 import { AppError, isErrorCode } from '../errors.js';
 import type { Metrics } from '../http/metrics.js';
+import { validate } from '../http/validation.js';
 import type { Logger } from '../logger.js';
 import { createBreaker } from '../resilience/circuit-breaker.js';
 import { retry } from '../resilience/retry.js';
@@ -66,7 +67,8 @@ export function createContractClient<M extends OperationManifest>(contract: Cont
   const api: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [name, operation] of Object.entries(contract.operations)) {
     api[name] = async (input) => {
-      const body = operation.input.parse(input);
+      // Same failure as in-process: a caller's bad input is its own 400, never a transport error.
+      const body = validate(operation.input, input, 'body');
       const attempts = operation.idempotent ? 3 : 1;
       try {
         const output = await retry(() => breaker.fire(() => post(name, body)), {

@@ -14,8 +14,11 @@ export interface ReservationLine {
 export function normalizeLines(lines: readonly ReservationLine[]): ReservationLine[] {
   const quantities = new Map<string, number>();
   for (const { productId, quantity } of lines) quantities.set(productId, (quantities.get(productId) ?? 0) + quantity);
-  return [...quantities].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([productId, quantity]) => ({ productId, quantity }));
+  return [...quantities].map(([productId, quantity]) => ({ productId, quantity })).sort(byProductId);
 }
+
+/** The one order in which stock rows are locked (code-unit order, independent of any database collation). */
+export const byProductId = (a: ReservationLine, b: ReservationLine): number => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0);
 
 /** When a hold taken at `now` lapses if nobody commits it. */
 export const holdExpiry = (now: Date, ttlMs: number): string => new Date(now.getTime() + ttlMs).toISOString();

@@ -10,7 +10,7 @@ export class ProductsKnexRepository implements ProductsRepository {
   constructor(@inject(CATALOG_KNEX) private readonly knex: Knex) {}
 
   async list({ take, after, q }: ProductListQuery): Promise<Product[]> {
-    const query = this.knex<ProductRow>('products').select(PRODUCT_COLUMNS).orderBy([{ column: 'created_at' }, { column: 'id' }]).limit(take);
+    const query = this.knex('products').select(PRODUCT_COLUMNS).orderBy([{ column: 'created_at' }, { column: 'id' }]).limit(take);
     if (after) {
       query.where((where) => where.where('created_at', '>', after.key).orWhere((tie) => tie.where('created_at', after.key).andWhere('id', '>', after.id)));
     }
@@ -23,7 +23,7 @@ export class ProductsKnexRepository implements ProductsRepository {
   }
 
   async findById(id: string): Promise<Product | undefined> {
-    const row = (await this.knex<ProductRow>('products').where('id', id).first(PRODUCT_COLUMNS)) as ProductRow | undefined;
+    const row = (await this.knex('products').where('id', id).first(PRODUCT_COLUMNS)) as ProductRow | undefined;
     return row && toProduct(row);
   }
 

@@ -1,0 +1,76 @@
+import { pageOf } from '../../../platform/http/pagination.js';
+import { defineRoute } from '../../../platform/http/route.js';
+import { CreateProductHandler } from '../application/create-product.handler.js';
+import { GetProductHandler } from '../application/get-product.handler.js';
+import { ListProductsHandler } from '../application/list-products.handler.js';
+import { RestockProductHandler } from '../application/restock-product.handler.js';
+import { UpdateProductHandler } from '../application/update-product.handler.js';
+import { createProductBody, listProductsQuery, productParams, productView, restockBody, updateProductBody } from './products.schemas.js';
+
+const tags = ['catalog'];
+
+export const productsRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/products',
+    summary: 'List products (q matches name or sku)',
+    tags,
+    access: 'public',
+    query: listProductsQuery,
+    responses: { 200: pageOf(productView) },
+    async handler({ query, container }) {
+      return { status: 200, body: await container.resolve(ListProductsHandler).execute(query) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/products/:id',
+    summary: 'Get a product',
+    tags,
+    access: 'public',
+    params: productParams,
+    responses: { 200: productView },
+    async handler({ params, container }) {
+      return { status: 200, body: await container.resolve(GetProductHandler).execute(params.id) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/products',
+    summary: 'Create a product (admin)',
+    tags,
+    access: 'admin',
+    body: createProductBody,
+    responses: { 201: productView },
+    async handler({ body, container }) {
+      const product = await container.resolve(CreateProductHandler).execute(body);
+      return { status: 201, body: product, headers: { Location: `/api/v1/products/${product.id}` } };
+    },
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/api/v1/products/:id',
+    summary: 'Change the name, description or price of a product (admin)',
+    tags,
+    access: 'admin',
+    params: productParams,
+    body: updateProductBody,
+    responses: { 200: productView },
+    async handler({ params, body, container }) {
+      return { status: 200, body: await container.resolve(UpdateProductHandler).execute(params.id, body) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/products/:id/restock',
+    summary: 'Add units to the stock of a product (admin)',
+    tags,
+    access: 'admin',
+    params: productParams,
+    body: restockBody,
+    responses: { 200: productView },
+    async handler({ params, body, container }) {
+      return { status: 200, body: await container.resolve(RestockProductHandler).execute(params.id, body.quantity) };
+    },
+  }),
+];

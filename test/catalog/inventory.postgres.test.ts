@@ -1,0 +1,4 @@
+import { onPostgres } from './backend.js';
+import { describeInventory } from './inventory.suite.js';
+
+await onPostgres('catalog inventory', describeInventory);
