@@ -32,3 +32,16 @@ export const recordSlowEffect = async (knex: Knex, event: EventEnvelope): Promis
   await pause(10);
   return applied;
 };
+
+/**
+ * An effect that takes about `ms` (half inside the transaction, half after the commit), recorded
+ * through the inbox. Resolves whether the effect was applied (false: a duplicate dropped by the inbox).
+ */
+export const recordEffectTaking = (ms: number) => async (knex: Knex, event: EventEnvelope): Promise<boolean> => {
+  const applied = await consumeOnce(knex, event, async (trx) => {
+    await trx('effects').insert({ event_id: event.id });
+    await pause(ms / 2);
+  });
+  await pause(ms / 2);
+  return applied;
+};

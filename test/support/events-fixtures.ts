@@ -45,7 +45,7 @@ export async function metricValue(metrics: ReturnType<typeof createMetrics>, nam
   return match?.value ?? 0;
 }
 
-/** An EventBus double that counts publishes per event id and can be made to fail. */
+/** An EventBus double that counts publishes per event id and can be made to fail (`failing`: unreachable, ping fails too). */
 export class RecordingBus {
   readonly published = new Map<string, number>();
   readonly envelopes: EventEnvelope[] = [];
@@ -61,6 +61,8 @@ export class RecordingBus {
   }
 
   async consume(): Promise<void> {}
-  async ping(): Promise<void> {}
+  async ping(): Promise<void> {
+    if (this.failing) throw new Error('bus down');
+  }
   async close(): Promise<void> {}
 }

@@ -1,67 +1,118 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runWithContext, contextFrom, formatTraceparent } from '../context.js';
-import { captureLogger, envelope, metricValue, routing, sleep, testMetrics, waitFor } from '../../../test/support/events-fixtures.js';
+import { captureLogger, envelope, routing, sleep, testMetrics, waitFor } from '../../../test/support/events-fixtures.js';
 import type { EventEnvelope } from './event.js';
+import { EventDeliveryError } from './event-bus.js';
 import { MemoryEventBus } from './memory-event-bus.js';
+
+const n = (event: EventEnvelope) => (event.payload as { n: number }).n;
 
 describe('MemoryEventBus', () => {
   let bus: MemoryEventBus | undefined;
   afterEach(async () => bus?.close());
 
-  it('delivers exactly 10 effects when a consumer fails on 3 of 10 events and then recovers, leaving another consumer unaffected', async () => {
-    const { logger } = captureLogger();
-    bus = new MemoryEventBus(routing({ 'thing.happened': ['flaky', 'steady'] }), logger, testMetrics(), { retryDelaysMs: [10, 20, 40] });
-    const failing = new Set([2, 5, 8]);
-    const flakyEffects: number[] = [];
-    const steadyEffects: number[] = [];
-    await bus.consume('flaky', async (event) => {
-      const { n } = event.payload as { n: number };
-      if (failing.delete(n)) throw new Error(`transient failure on ${n}`);
-      flakyEffects.push(n);
+  it('resolves publish only once every consuming module’s handler has completed', async () => {
+    bus = new MemoryEventBus(routing({ 'thing.happened': ['fast', 'slow'] }), captureLogger().logger, testMetrics());
+    const done: string[] = [];
+    await bus.consume('fast', async () => void done.push('fast'));
+    await bus.consume('slow', async () => {
+      await sleep(80);
+      done.push('slow');
     });
-    await bus.consume('steady', async (event) => void steadyEffects.push((event.payload as { n: number }).n));
+    const started = Date.now();
+    await bus.publish(envelope(1));
+    expect(done.sort()).toEqual(['fast', 'slow']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(70);
+  });
 
-    for (let n = 0; n < 10; n++) await bus.publish(envelope(n));
-    await waitFor('10 effects in both consumers', () => flakyEffects.length >= 10 && steadyEffects.length >= 10);
-    await sleep(100); // a duplicate would show up within the retry delays
+  it('rejects publish naming the failed consumer, after still running the other consumers', async () => {
+    bus = new MemoryEventBus(routing({ 'thing.happened': ['broken', 'steady', 'also-steady'] }), captureLogger().logger, testMetrics());
+    const effects: string[] = [];
+    await bus.consume('broken', async () => {
+      throw new Error('consumer down');
+    });
+    await bus.consume('steady', async () => void effects.push('steady'));
+    await bus.consume('also-steady', async () => {
+      await sleep(30); // still attempted although "broken" failed first
+      effects.push('also-steady');
+    });
+    const error = await bus.publish(envelope(1)).then(() => undefined, (reason: unknown) => reason);
+    expect(error).toBeInstanceOf(EventDeliveryError);
+    expect((error as EventDeliveryError).modules).toEqual(['broken']);
+    expect((error as Error).message).toContain('consumer down');
+    expect(effects.sort()).toEqual(['also-steady', 'steady']);
+  });
 
-    expect(flakyEffects.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(steadyEffects.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  it('keeps no retry state of its own: a failed delivery is not attempted again unless published again', async () => {
+    bus = new MemoryEventBus(routing({ 'thing.happened': ['flaky'] }), captureLogger().logger, testMetrics());
+    let calls = 0;
+    await bus.consume('flaky', async () => {
+      calls++;
+      if (calls === 1) throw new Error('transient');
+    });
+    const event = envelope(1);
+    await expect(bus.publish(event)).rejects.toThrow('transient');
+    await sleep(100);
+    expect(calls).toBe(1);
+    await bus.publish(event);
+    expect(calls).toBe(2);
   });
 
   it('never runs a handler inside the publisher’s call stack', async () => {
     bus = new MemoryEventBus(routing({ 'thing.happened': ['a'] }), captureLogger().logger, testMetrics());
     let handled = 0;
     await bus.consume('a', async () => void handled++);
-    await bus.publish(envelope(1));
+    const published = bus.publish(envelope(1));
+    await Promise.resolve();
     expect(handled).toBe(0);
-    await waitFor('delivery', () => handled === 1);
+    await published;
+    expect(handled).toBe(1);
+  });
+
+  it('runs each consuming module’s deliveries concurrently, up to its concurrency limit', async () => {
+    bus = new MemoryEventBus(routing({ 'thing.happened': ['limited'] }), captureLogger().logger, testMetrics(), { concurrency: 3 });
+    let active = 0;
+    let peak = 0;
+    const seen: number[] = [];
+    await bus.consume('limited', async (event) => {
+      active++;
+      peak = Math.max(peak, active);
+      await sleep(20);
+      seen.push(n(event));
+      active--;
+    });
+    await Promise.all(Array.from({ length: 9 }, (_, i) => bus!.publish(envelope(i))));
+    expect(peak).toBe(3);
+    expect(seen.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('holds events published before the consumer starts and delivers them once it does', async () => {
     bus = new MemoryEventBus(routing({ 'thing.happened': ['late'] }), captureLogger().logger, testMetrics());
-    for (let n = 0; n < 5; n++) await bus.publish(envelope(n));
+    const published = Promise.all(Array.from({ length: 5 }, (_, i) => bus!.publish(envelope(i))));
     await sleep(20);
     const seen: number[] = [];
-    await bus.consume('late', async (event) => void seen.push((event.payload as { n: number }).n));
-    await waitFor('5 deliveries', () => seen.length === 5);
+    await bus.consume('late', async (event) => void seen.push(n(event)));
+    await published;
+    expect(seen.sort()).toEqual([0, 1, 2, 3, 4]);
   });
 
-  it('dead-letters after maxAttempts: one error line and events_dead_lettered_total = 1', async () => {
-    const { logger, lines } = captureLogger();
-    const metrics = testMetrics();
-    bus = new MemoryEventBus(routing({ 'thing.happened': ['broken'] }), logger, metrics, { retryDelaysMs: [5], maxAttempts: 3 });
-    let attempts = 0;
-    await bus.consume('broken', async () => {
-      attempts++;
-      throw new Error('always fails');
+  it('resolves at once for an event nobody consumes', async () => {
+    bus = new MemoryEventBus(routing({}), captureLogger().logger, testMetrics());
+    await expect(bus.publish(envelope(1))).resolves.toBeUndefined();
+  });
+
+  it('gives each consumer its own copy of the envelope', async () => {
+    bus = new MemoryEventBus(routing({ 'thing.happened': ['mutator', 'reader'] }), captureLogger().logger, testMetrics());
+    let read: number | undefined;
+    await bus.consume('mutator', async (event) => void ((event.payload as { n: number }).n = 99));
+    await bus.consume('reader', async (event) => {
+      await sleep(10);
+      read = n(event);
     });
-    await bus.publish(envelope(1, 'evt-dead'));
-    await waitFor('dead letter', () => lines.some((line) => line.level === 50));
-    await sleep(30);
-    expect(attempts).toBe(3);
-    expect(await metricValue(metrics, 'events_dead_lettered_total', { module: 'broken', event: 'thing.happened' })).toBe(1);
-    expect(lines.filter((line) => line.level === 50)).toMatchObject([{ eventId: 'evt-dead', module: 'broken' }]);
+    const event = envelope(1);
+    await bus.publish(event);
+    expect(read).toBe(1);
+    expect(event.payload.n).toBe(1);
   });
 
   it('runs the consumer in the publisher’s trace: its log lines carry the traceId and requestId', async () => {
@@ -71,20 +122,25 @@ describe('MemoryEventBus', () => {
     await bus.consume('traced', async () => logger.info('consumer ran'));
     const traced: EventEnvelope = { ...envelope(1), traceparent: formatTraceparent(origin), requestId: origin.requestId };
     await runWithContext(contextFrom({}), () => bus!.publish(traced));
-    await waitFor('consumer log line', () => lines.some((line) => line.msg === 'consumer ran'));
     expect(lines.find((line) => line.msg === 'consumer ran')).toMatchObject({ traceId: origin.traceId, requestId: 'req-42' });
   });
 
-  it('close() waits for running handlers', async () => {
-    bus = new MemoryEventBus(routing({ 'thing.happened': ['slow'] }), captureLogger().logger, testMetrics());
-    let finished = false;
-    await bus.consume('slow', async () => {
+  it('close() waits for running handlers, refuses deliveries not started yet, and then refuses publish and ping', async () => {
+    bus = new MemoryEventBus(routing({ 'thing.happened': ['slow'] }), captureLogger().logger, testMetrics(), { concurrency: 1 });
+    const finished: number[] = [];
+    await bus.consume('slow', async (event) => {
       await sleep(100);
-      finished = true;
+      finished.push(n(event));
     });
-    await bus.publish(envelope(1));
+    const first = bus.publish(envelope(1));
+    const second = bus.publish(envelope(2)).then(() => undefined, (error: unknown) => error); // queued behind the first (concurrency 1)
     await sleep(20);
     await bus.close();
-    expect(finished).toBe(true);
+    expect(finished).toEqual([1]);
+    await expect(first).resolves.toBeUndefined();
+    expect(await second).toBeInstanceOf(EventDeliveryError);
+    await expect(bus.publish(envelope(3))).rejects.toThrow('closed');
+    await expect(bus.ping()).rejects.toThrow('closed');
+    await waitFor('nothing else to run', () => finished.length === 1);
   });
 });

@@ -94,6 +94,70 @@ function outboxSuite(dialect: string, settings: () => Promise<DbSettings & { cle
       bus.failing = false;
       await waitFor('backlog drained', async () => (await relay.backlog()) === 0, 3000);
       expect([...bus.published.values()]).toEqual([1, 1, 1, 1, 1]);
+      // An unreachable bus is not the events' fault: no attempt was counted against them.
+      expect((await db.knex('outbox').select('attempts')).map((row) => Number(row.attempts))).toEqual([0, 0, 0, 0, 0]);
+    });
+
+    it('counts an attempt when the bus is reachable but refuses an event, retries it with backoff and dead-letters it after N attempts', async () => {
+      const db = await openDb();
+      const outbox = new Outbox(MODULE);
+      let refusals = 0;
+      const refusing = new (class extends RecordingBus {
+        override async publish(): Promise<void> {
+          refusals++;
+          throw new Error('refused by a consumer');
+        }
+      })();
+      const { relay, metrics } = relayFor(db, refusing, outbox, { maxAttempts: 3, retryBaseMs: 20 });
+      relay.start();
+      await outbox.add(db.knex, thingHappened, { n: 1 });
+      await waitFor('dead letter', async () => Number((await db.knex('outbox').whereNotNull('dead_lettered_at').count({ c: '*' }))[0].c) === 1, 3000);
+      await sleep(150);
+      expect(refusals).toBe(3);
+      const row = await db.knex('outbox').first();
+      expect(Number(row.attempts)).toBe(3);
+      expect(row.last_error).toContain('refused by a consumer');
+      expect(row.dispatched_at).toBeNull();
+      expect(await relay.backlog()).toBe(0);
+      // Not a consuming module's failure (no EventDeliveryError): counted under the publishing module.
+      expect(await metricValue(metrics, 'events_dead_lettered_total', { module: MODULE, event: 'thing.happened' })).toBe(1);
+    });
+
+    it('counts a publish that outlives publishTimeoutMs (a hung handler) as a failed attempt, and publishes the row again', async () => {
+      const db = await openDb();
+      const outbox = new Outbox(MODULE);
+      const bus = new (class extends RecordingBus {
+        calls = 0;
+        override async publish(event: Parameters<RecordingBus['publish']>[0]): Promise<void> {
+          if (++this.calls === 1) return new Promise<void>(() => undefined); // never settles
+          return super.publish(event);
+        }
+      })();
+      const { relay } = relayFor(db, bus, outbox, { publishTimeoutMs: 100, retryBaseMs: 20 });
+      relay.start();
+      await outbox.add(db.knex, thingHappened, { n: 1 });
+      await waitFor('backlog drained', async () => (await relay.backlog()) === 0, 3000);
+      expect(bus.calls).toBe(2);
+      expect([...bus.published.values()]).toEqual([1]);
+      const row = await db.knex('outbox').first();
+      expect(Number(row.attempts)).toBe(1);
+      expect(row.last_error).toContain('timed out');
+    });
+
+    it('keeps its lease while a publish outlasts it: a second relay does not publish the batch again', async () => {
+      const db = await openDb();
+      const other = await openDb();
+      await new Outbox(MODULE).add(db.knex, thingHappened, { n: 1 });
+      const bus = new RecordingBus(700); // each publish takes longer than the 300 ms lease
+      const { relay } = relayFor(db, bus, undefined, { leaseMs: 300, pollIntervalMs: 50 });
+      relay.start();
+      await sleep(50);
+      const { relay: second } = relayFor(other, bus, undefined, { leaseMs: 300, pollIntervalMs: 50 });
+      second.start();
+      await waitFor('the publish', () => bus.published.size === 1, 3000);
+      await waitFor('backlog drained', async () => (await relay.backlog()) === 0, 3000);
+      await sleep(800);
+      expect([...bus.published.values()]).toEqual([1]);
     });
 
     it('republishes a row claimed by a relay that died once its lease runs out', async () => {

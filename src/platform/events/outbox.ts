@@ -14,8 +14,13 @@ export const OUTBOX_TABLE = 'outbox';
 
 /**
  * The outbox table, shared by every publishing module (each in its own schema or file). Named to
- * sort before the module's own migrations. `claimed_until` is epoch milliseconds: a lease that
- * compares the same way on SQLite and PostgreSQL.
+ * sort before the module's own migrations. `claimed_until` and `next_attempt_at` are epoch
+ * milliseconds: they compare the same way on SQLite and PostgreSQL.
+ * - `dispatched_at`: set once the bus accepted the event (memory bus: every consumer succeeded);
+ * - `claimed_by` / `claimed_until`: a relay's lease on the row while it publishes it;
+ * - `attempts`, `last_error`, `next_attempt_at`: failed publishes (bus reachable, a consumer failed)
+ *   and when the row may be claimed again (0: at once);
+ * - `dead_lettered_at`: given up after the last attempt; never claimed again, kept for inspection.
  */
 export const outboxMigration: Migration = {
   name: '0000_outbox',
@@ -29,7 +34,11 @@ export const outboxMigration: Migration = {
       table.string('dispatched_at', 32).nullable();
       table.string('claimed_by', 64).nullable();
       table.bigInteger('claimed_until').nullable();
-      table.index(['dispatched_at', 'seq'], 'outbox_pending_idx');
+      table.integer('attempts').notNullable().defaultTo(0);
+      table.text('last_error').nullable();
+      table.bigInteger('next_attempt_at').notNullable().defaultTo(0);
+      table.string('dead_lettered_at', 32).nullable();
+      table.index(['dispatched_at', 'dead_lettered_at', 'seq'], 'outbox_pending_idx');
     });
   },
   async down(knex) {
@@ -38,6 +47,14 @@ export const outboxMigration: Migration = {
 };
 
 type Listener = () => void;
+
+/** One row of the outbox table, as {@link Outbox.prepare} builds it. */
+export interface OutboxRow {
+  id: string;
+  name: string;
+  envelope: string;
+  created_at: string;
+}
 
 /**
  * Writes a module's integration events in the same transaction as its state change, so an event
@@ -55,6 +72,18 @@ export class Outbox {
    * the current request) and inserts it through `trx`. Pass the transaction of the state change.
    */
   async add<E extends EventDefinition>(trx: Knex.Transaction | Knex, event: E, payload: z.input<E['schema']>): Promise<EventEnvelope<z.output<E['schema']>>> {
+    const { envelope, row } = this.prepare(event, payload);
+    await trx(OUTBOX_TABLE).insert(row);
+    this.afterCommit(trx);
+    return envelope;
+  }
+
+  /**
+   * For writers that run their own SQL (prepared statements on a hot path): the validated envelope
+   * and the `outbox` row to insert in the transaction of the state change. Call
+   * {@link Outbox.committed} once that transaction has committed.
+   */
+  prepare<E extends EventDefinition>(event: E, payload: z.input<E['schema']>): { envelope: EventEnvelope<z.output<E['schema']>>; row: OutboxRow } {
     const context = currentContext();
     const envelope: EventEnvelope<z.output<E['schema']>> = {
       id: randomUUID(),
@@ -65,14 +94,12 @@ export class Outbox {
       payload: event.schema.parse(payload) as z.output<E['schema']>,
       ...(context ? { traceparent: formatTraceparent(context), requestId: context.requestId } : {}),
     };
-    await trx(OUTBOX_TABLE).insert({
-      id: envelope.id,
-      name: envelope.name,
-      envelope: JSON.stringify(envelope),
-      created_at: envelope.occurredAt,
-    });
-    this.afterCommit(trx);
-    return envelope;
+    return { envelope, row: { id: envelope.id, name: envelope.name, envelope: JSON.stringify(envelope), created_at: envelope.occurredAt } };
+  }
+
+  /** Wakes the relay after a commit that inserted rows built by {@link Outbox.prepare}. */
+  committed(): void {
+    this.notify();
   }
 
   /** Calls `listener` after each commit that added events; returns the unsubscribe function. */
