@@ -1,0 +1,9 @@
+import { AppError, type ErrorCode } from '../../../platform/errors.js';
+
+/**
+ * True when another module answered with this error code, i.e. a definite outcome. Anything else
+ * (503, a timeout, an open circuit, an unexpected exception) leaves the outcome unknown: the saga
+ * must then assume the call may have taken effect. In-process and remote calls are treated alike.
+ */
+export const isAnswer = (error: unknown, ...codes: ErrorCode[]): error is AppError =>
+  error instanceof AppError && error.status < 500 && codes.includes(error.code);

@@ -1,0 +1,48 @@
+import type { InjectionToken } from 'tsyringe';
+
+/** A final response as it went out, replayed verbatim for a retried request. */
+export interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** What identifies a request under an Idempotency-Key and how long its record lives (epoch ms). */
+export interface IdempotencyClaim {
+  userId: string;
+  key: string;
+  /** sha256 of the canonical request: a different body under the same key is refused. */
+  requestHash: string;
+  /** Chosen before the checkout starts, so a record left in flight can be matched to its order. */
+  orderId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface IdempotencyRecord extends IdempotencyClaim {
+  state: 'in_flight' | 'completed';
+  response?: StoredResponse;
+}
+
+/**
+ * Idempotency records. Claiming a key in flight happens together with the order insert (see
+ * OrdersRepository.insert), and completing it usually with the saga's last transition; this port
+ * covers everything else.
+ */
+export interface IdempotencyStore {
+  find(userId: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /**
+   * Records a refusal given before any order existed, as a completed record — unless the key is
+   * taken (the unique constraint decides): resolves false then.
+   */
+  insertCompleted(claim: IdempotencyClaim, response: StoredResponse): Promise<boolean>;
+  complete(userId: string, key: string, response: StoredResponse): Promise<void>;
+  /** Forgets an in-flight record (the request failed in a way the client may simply retry). */
+  release(userId: string, key: string): Promise<void>;
+  /** Deletes the record only if it is still the one created at `createdAt`. */
+  discard(userId: string, key: string, createdAt: number): Promise<boolean>;
+  /** Deletes records expired before `now`; resolves how many. */
+  purgeExpired(now: number): Promise<number>;
+}
+
+export const IDEMPOTENCY_STORE: InjectionToken<IdempotencyStore> = Symbol('IDEMPOTENCY_STORE');

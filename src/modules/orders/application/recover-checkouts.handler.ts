@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { inject, injectable } from 'tsyringe';
+import type { Logger } from '../../../platform/logger.js';
+import { chargeDeadline } from '../domain/checkout-policy.js';
+import type { Order } from '../domain/order.js';
+import { CheckoutSaga } from './checkout-saga.js';
+import { ORDERS_REPOSITORY, type DueOrder, type OrdersRepository } from './ports/orders-repository.port.js';
+import type { LiveCheckouts } from './live-checkouts.js';
+import { LIVE_CHECKOUTS, ORDERS_LOGGER, SAGA_SETTINGS, type SagaSettings } from './ports/saga-settings.port.js';
+
+const BATCH = 50;
+
+/**
+ * One pass of the saga recovery: every unfinished order whose lease ran out (its driver died, or it
+ * was deferred until a retry) and whose request is not still running in this process is claimed by
+ * a conditional update, so only one instance drives it,
+ * and driven to its end or to its next retry:
+ * - `pending` (interrupted): the charge is looked up by key and settled; none means release + fail;
+ * - `payment_pending`: charged again under the same key while the reservation can still be
+ *   committed, afterwards only looked up and settled;
+ * - `cancelling`: refund and restock are finished.
+ */
+@injectable()
+export class RecoverCheckoutsHandler {
+  constructor(
+    @inject(CheckoutSaga) private readonly saga: CheckoutSaga,
+    @inject(ORDERS_REPOSITORY) private readonly orders: OrdersRepository,
+    @inject(SAGA_SETTINGS) private readonly settings: SagaSettings,
+    @inject(ORDERS_LOGGER) private readonly logger: Logger,
+    @inject(LIVE_CHECKOUTS) private readonly live: LiveCheckouts,
+  ) {}
+
+  /** Resolves how many orders this pass drove. */
+  async execute(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const due = await this.orders.findDue(Date.now(), BATCH);
+      const driven = (await Promise.all(due.map((candidate) => this.recover(candidate)))).filter(Boolean).length;
+      total += driven;
+      if (due.length < BATCH || driven === 0) return total;
+    }
+  }
+
+  private async recover(due: DueOrder): Promise<boolean> {
+    // A slow checkout still running here keeps its order, whatever its lease says.
+    if (this.live.isLive(due.id)) return false;
+    const owner = randomUUID();
+    const order = await this.orders.claim(due, { owner, until: Date.now() + this.settings.recoveryAfterMs });
+    if (!order) return false;
+    try {
+      const after = await this.drive(order, owner);
+      this.logger.info({ orderId: order.id, from: order.status, to: after.status, attempts: after.attempts }, 'checkout recovery drove an order');
+    } catch (error) {
+      // Its lease runs out and a later pass tries again.
+      this.logger.error({ orderId: order.id, err: error }, 'checkout recovery failed');
+    }
+    return true;
+  }
+
+  private async drive(order: Order, owner: string): Promise<Order> {
+    if (order.status === 'cancelling') return this.saga.finishCancel(order, owner);
+    const mayCharge = order.status === 'payment_pending' && order.paymentToken !== null && Date.now() < chargeDeadline(order.createdAt, this.settings.reservationTtlMs);
+    const payment = mayCharge ? await this.saga.charge(order) : await this.saga.findCharge(order);
+    if (payment === undefined) return this.saga.defer(order, owner);
+    return this.saga.settle(order, owner, payment, order.status === 'pending' ? 'checkout_interrupted' : 'payment_unavailable');
+  }
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Dialect } from './module-db.js';
+
+export interface SqlResult<T> {
+  rows: T[];
+  /** Rows changed by an INSERT/UPDATE/DELETE (for a statement with RETURNING: rows returned). */
+  changes: number;
+}
+
+export interface SqlSession {
+  /** Runs one statement with `?` placeholders. */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<SqlResult<T>>;
+}
+
+/**
+ * Fixed SQL on a module's own knex pool, without the query builder: on a hot path the builder and
+ * knex's transaction machinery cost several times the SQL itself. Each distinct statement is
+ * prepared once per connection (better-sqlite3 statements; PostgreSQL named statements). Write
+ * `?` placeholders; they become `$n` on PostgreSQL.
+ */
+export interface SqlRunner extends SqlSession {
+  /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+}
+
+interface SqliteStatement {
+  reader: boolean;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { changes: number };
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+  inTransaction: boolean;
+}
+interface PgConnection {
+  query(config: { name?: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
+
+export function createSqlRunner(knex: Knex, dialect: Dialect): SqlRunner {
+  return dialect === 'sqlite' ? sqliteRunner(knex) : postgresRunner(knex);
+}
+
+function runner<C>(knex: Knex, run: (connection: C, sql: string, params: readonly unknown[]) => Promise<SqlResult<unknown>>, begin: string): SqlRunner {
+  const withConnection = async <T>(use: (connection: C) => Promise<T>): Promise<T> => {
+    const connection = (await knex.client.acquireConnection()) as C;
+    try {
+      return await use(connection);
+    } finally {
+      await knex.client.releaseConnection(connection);
+    }
+  };
+  return {
+    query: <T>(sql: string, params: readonly unknown[] = []) => withConnection((connection) => run(connection, sql, params) as Promise<SqlResult<T>>),
+    transaction: (work) =>
+      withConnection(async (connection) => {
+        const session: SqlSession = { query: <T>(sql: string, params: readonly unknown[] = []) => run(connection, sql, params) as Promise<SqlResult<T>> };
+        await run(connection, begin, []);
+        try {
+          const result = await work(session);
+          await run(connection, 'COMMIT', []);
+          return result;
+        } catch (error) {
+          await run(connection, 'ROLLBACK', []).catch(() => undefined);
+          throw error;
+        }
+      }),
+  };
+}
+
+/** SQLite: the pool has one connection, so holding it makes the transaction exclusive in this process. */
+function sqliteRunner(knex: Knex): SqlRunner {
+  const statements = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
+  const prepared = (connection: SqliteConnection, sql: string) => {
+    let cache = statements.get(connection);
+    if (!cache) statements.set(connection, (cache = new Map()));
+    let statement = cache.get(sql);
+    if (!statement) cache.set(sql, (statement = connection.prepare(sql)));
+    return statement;
+  };
+  return runner<SqliteConnection>(
+    knex,
+    async (connection, sql, params) => {
+      if (sql === 'ROLLBACK' && !connection.inTransaction) return { rows: [], changes: 0 };
+      const statement = prepared(connection, sql);
+      if (statement.reader) {
+        const rows = statement.all(...params);
+        return { rows, changes: rows.length };
+      }
+      return { rows: [], changes: statement.run(...params).changes };
+    },
+    // IMMEDIATE: take the write lock up front, so two processes sharing the file never deadlock on an upgrade.
+    'BEGIN IMMEDIATE',
+  );
+}
+
+function postgresRunner(knex: Knex): SqlRunner {
+  const texts = new Map<string, { name: string; text: string }>();
+  const compiled = (sql: string) => {
+    let entry = texts.get(sql);
+    if (!entry) {
+      let index = 0;
+      const text = sql.replace(/\?/g, () => `$${++index}`);
+      texts.set(sql, (entry = { name: `s_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`, text }));
+    }
+    return entry;
+  };
+  return runner<PgConnection>(
+    knex,
+    async (connection, sql, params) => {
+      const { name, text } = compiled(sql);
+      const result = await connection.query(params.length > 0 ? { name, text, values: [...params] } : { text });
+      return { rows: result.rows, changes: result.rowCount ?? 0 };
+    },
+    'BEGIN',
+  );
+}

@@ -1,0 +1,4 @@
+import { describeCheckout } from './checkout.suite.js';
+import { sqlite } from './orders.fixtures.js';
+
+describeCheckout('SQLite', sqlite);

@@ -1,0 +1,89 @@
+import type { Knex } from 'knex';
+import { describe, expect, it } from 'vitest';
+import { createTestDatabase, requirePostgres } from '../support/services.js';
+import type { ApiResponse, TestShop } from '../support/shop.js';
+
+/** Extra env for one shop on one database backend, and the cleanup once the shop has stopped. */
+export interface Backend {
+  env: Record<string, string>;
+  cleanup(): Promise<void>;
+}
+
+export type BackendFactory = () => Promise<Backend>;
+
+export const sqlite: BackendFactory = async () => ({ env: {}, cleanup: async () => undefined });
+
+/** Registers `suite` on a fresh PostgreSQL database, or a visible skip when it is down (a failure under CI). */
+export async function onPostgres(name: string, suite: (label: string, backend: BackendFactory) => void): Promise<void> {
+  if (await requirePostgres()) {
+    suite('PostgreSQL', async () => {
+      const database = await createTestDatabase('orders');
+      return { env: { DATABASE_URL: database.url }, cleanup: () => database.drop() };
+    });
+  } else {
+    describe.skip(`${name} on PostgreSQL (unreachable; see the warning above)`, () => it('needs PostgreSQL', () => undefined));
+  }
+}
+
+let skuSequence = 0;
+
+/** Creates a product through the admin API; resolves its id. */
+export async function createProduct(shop: TestShop, adminToken: string, overrides: { stock?: number; priceCents?: number; currency?: string } = {}): Promise<string> {
+  const sku = `ORD-${process.pid}-${++skuSequence}-${Date.now()}`;
+  const response = await shop.request('POST', '/api/v1/products', {
+    token: adminToken,
+    body: { sku, name: `Product ${sku}`, priceCents: overrides.priceCents ?? 1250, currency: overrides.currency ?? 'USD', stock: overrides.stock ?? 10 },
+  });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body.id as string;
+}
+
+/** Available stock as the public API shows it. */
+export async function stockOf(shop: TestShop, productId: string): Promise<number> {
+  const response = await shop.request('GET', `/api/v1/products/${productId}`);
+  expect(response.status).toBe(200);
+  return response.body.stock as number;
+}
+
+export interface Line {
+  productId: string;
+  quantity: number;
+}
+
+export const checkout = (shop: TestShop, token: string, items: Line[], options: { key?: string; paymentToken?: string } = {}): Promise<ApiResponse> =>
+  shop.request('POST', '/api/v1/orders', {
+    token,
+    body: { items, paymentMethod: { token: options.paymentToken ?? 'tok_visa' } },
+    headers: options.key === undefined ? {} : { 'idempotency-key': options.key },
+  });
+
+export const countBy = <T>(values: T[]): Map<T, number> => {
+  const counts = new Map<T, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+};
+
+/** A module's own knex: tests may read any module's tables to check invariants; production code may not. */
+export const moduleKnex = (shop: TestShop, module: 'catalog' | 'orders' | 'payments'): Knex => shop.host.modules.get(module)!.db.knex;
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/**
+ * An implementation of a contract that calls `real` for every operation except the overridden ones
+ * (fault injection through DI: register it under the contract's token in the host's container).
+ */
+export function delegate<T extends object>(real: T, operations: Record<string, unknown>, overrides: Partial<T>): T {
+  const api: Record<string, unknown> = {};
+  for (const name of Object.keys(operations)) {
+    api[name] = (overrides as Record<string, unknown>)[name] ?? ((input: unknown) => (real as Record<string, (input: unknown) => unknown>)[name](input));
+  }
+  return api as T;
+}
