@@ -73,7 +73,7 @@ const summary = (result) => ({
 });
 
 async function benchShop(dataDir) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = 10000 + Math.floor(Math.random() * 20000); // below the ephemeral port range
   const url = `http://127.0.0.1:${port}`;
   const server = spawnNode(['dist/main.js'], {
     PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO_CATALOG: 'false',
