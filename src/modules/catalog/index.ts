@@ -13,7 +13,7 @@ import { sweepIntervalMs } from './domain/reservation.js';
 import { productsRoutes } from './http/products.routes.js';
 import { InventorySqlRepository } from './infrastructure/inventory.sql-repository.js';
 import { ProductsKnexRepository } from './infrastructure/products.knex-repository.js';
-import { createSqlRunner } from './infrastructure/sql-runner.js';
+import { createSqlRunner } from '../../platform/db/sql-runner.js';
 import { productsMigration } from './migrations/0001_products.migration.js';
 import { reservationsMigration } from './migrations/0002_reservations.migration.js';
 

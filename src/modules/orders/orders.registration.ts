@@ -17,7 +17,7 @@ import { ORDERS_API } from './contract/orders.tokens.js';
 import { IdempotencySqlStore } from './infrastructure/idempotency.sql-store.js';
 import { ORDERS_KNEX, ORDERS_SQL } from './infrastructure/orders-db.tokens.js';
 import { OrdersSqlRepository } from './infrastructure/orders.sql-repository.js';
-import { runPeriodically } from './infrastructure/periodic.task.js';
+import { runPeriodically } from '../../platform/periodic-task.js';
 
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
 const PURGE_EVERY_MS = 10 * 60_000;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isUniqueViolation } from '../db/unique-violation.js';
 import type { Migration } from '../db/migration.js';
 import type { EventEnvelope } from './event.js';
 
@@ -22,10 +23,6 @@ export const inboxMigration: Migration = {
 class DuplicateDelivery extends Error {}
 
 // PostgreSQL unique_violation, and SQLite's primary-key/unique constraint codes.
-const isUniqueViolation = (error: unknown): boolean => {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-};
 
 /**
  * Applies `effect` at most once per event id: the id is inserted into `inbox` in the same

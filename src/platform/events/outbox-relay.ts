@@ -96,6 +96,10 @@ export class OutboxRelay {
   private timer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
   private rerun = false;
+  private wakeScheduled = false;
+  private lastObserved = 0;
+  /** A failed row waits for its retry: the relay must come back when it falls due. */
+  private retriesPending = false;
   private stopped = true;
   private failures = 0;
   private backoffUntil = 0;
@@ -119,8 +123,13 @@ export class OutboxRelay {
 
   /** Runs a cycle now, unless one is running (it then goes round again) or the bus is backing off. */
   wake(): void {
-    if (this.stopped || Date.now() < this.backoffUntil) return;
-    this.run();
+    if (this.stopped || Date.now() < this.backoffUntil || this.wakeScheduled) return;
+    // Coalesce: the commits of one event-loop turn (many concurrent checkouts) make one cycle.
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      this.run();
+    });
   }
 
   /**
@@ -170,7 +179,9 @@ export class OutboxRelay {
       this.backoffUntil = Date.now() + delay;
       this.options.logger.warn({ err: error, module: this.options.module, retryInMs: delay }, 'outbox relay could not publish; will retry');
     }
-    const nextDue = await this.observeBacklog();
+    // The backlog query is for the gauge and for retries falling due: under load, once per poll is enough.
+    const observe = this.failures > 0 || this.retriesPending || Date.now() - this.lastObserved >= (this.options.pollIntervalMs ?? 1000);
+    const nextDue = observe ? await this.observeBacklog() : undefined;
     if (this.stopped) return;
     // Come back when the earliest retry is due rather than at the next poll.
     if (this.failures === 0 && nextDue !== undefined) delay = Math.max(0, Math.min(delay, nextDue - Date.now()));
@@ -190,6 +201,8 @@ export class OutboxRelay {
         this.options.db.knex.raw('min(case when claimed_by is null then next_attempt_at end) as next_due'),
       ) as Array<{ count: number | string; next_due: number | string | null }>;
       this.backlogGauge.set({ module: this.options.module }, Number(row.count));
+      this.lastObserved = Date.now();
+      this.retriesPending = row.next_due !== null && Number(row.next_due) > this.lastObserved;
       return row.next_due === null ? undefined : Number(row.next_due);
     } catch {
       return undefined;
@@ -212,6 +225,7 @@ export class OutboxRelay {
     if (rows.length === 0) return 0;
 
     const renewal = this.renewLease(token);
+    let settled = false;
     try {
       const outcomes = await Promise.allSettled(rows.map(async (row) => {
         const envelope = JSON.parse(row.envelope) as EventEnvelope;
@@ -236,10 +250,13 @@ export class OutboxRelay {
           throw new BusUnavailableError(failed[0].error ?? error);
         }
         await this.recordFailures(token, failed);
+        this.retriesPending = true;
       }
+      settled = true;
     } finally {
       await renewal.stop();
-      await knex(TABLE).where({ claimed_by: token }).whereNull('dispatched_at').update({ claimed_by: null, claimed_until: null });
+      // Rows neither marked dispatched nor given a retry (bus down, or an error above) go back to the pool.
+      if (!settled) await knex(TABLE).where({ claimed_by: token }).whereNull('dispatched_at').update({ claimed_by: null, claimed_until: null });
     }
     return rows.length;
   }

@@ -38,11 +38,5 @@ export const toRow = (product: Product): ProductRow => ({
   updated_at: product.updatedAt,
 });
 
-/** True for a unique-constraint violation on SQLite or PostgreSQL. */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
 /** `q` as a LIKE pattern matching it anywhere, with its own % and _ taken literally. */
 export const containsPattern = (q: string): string => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

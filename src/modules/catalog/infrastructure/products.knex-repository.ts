@@ -3,7 +3,8 @@ import { inject, injectable } from 'tsyringe';
 import type { Product, ProductChanges } from '../domain/product.js';
 import type { ProductListQuery, ProductsRepository } from '../application/ports/products.repository.port.js';
 import { CATALOG_KNEX } from '../catalog.tokens.js';
-import { containsPattern, isUniqueViolation, PRODUCT_COLUMNS, toProduct, toRow, type ProductRow } from './product-row.js';
+import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
+import { containsPattern, PRODUCT_COLUMNS, toProduct, toRow, type ProductRow } from './product-row.js';
 
 @injectable()
 export class ProductsKnexRepository implements ProductsRepository {

@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import type { Logger } from '../../../platform/logger.js';
 import type { BackgroundTask } from '../../../platform/module.js';
+import { runPeriodically } from '../../../platform/periodic-task.js';
 import { DELIVERY_LEASE_MS } from '../domain/delivery-policy.js';
 import { NOTIFICATIONS_LOGGER } from '../notifications.tokens.js';
 import { DeliverNotification } from './deliver-notification.service.js';
@@ -36,27 +37,9 @@ export class RetryDeliveries {
 
   /** Runs a pass every second until stopped; stop() waits for the pass in progress. */
   start(intervalMs = INTERVAL_MS): BackgroundTask {
-    let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    let running: Promise<void> | undefined;
-    const tick = () => {
-      running = this.runOnce()
-        .then(
-          (attempted) => void (attempted > 0 && this.logger.info({ attempted }, 'retried notification deliveries')),
-          (error: unknown) => this.logger.error({ err: error }, 'notification delivery retry pass failed'),
-        )
-        .finally(() => {
-          running = undefined;
-          if (!stopped) timer = setTimeout(tick, intervalMs);
-        });
-    };
-    timer = setTimeout(tick, intervalMs);
-    return {
-      async stop() {
-        stopped = true;
-        clearTimeout(timer);
-        await running;
-      },
-    };
+    return runPeriodically('notification-retries', intervalMs, async () => {
+      const attempted = await this.runOnce();
+      if (attempted > 0) this.logger.info({ attempted }, 'retried notification deliveries');
+    }, this.logger);
   }
 }

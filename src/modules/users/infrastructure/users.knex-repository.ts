@@ -5,7 +5,7 @@ import { OUTBOX, type Outbox } from '../../../platform/events/outbox.js';
 import type { UsersRepository } from '../application/ports/users.repository.port.js';
 import { USER_REGISTERED } from '../contract/users.events.js';
 import type { Role, User } from '../domain/user.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
 import { USERS_KNEX } from './users.tokens.js';
 
 interface UserRow {

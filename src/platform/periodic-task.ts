@@ -1,9 +1,10 @@
-import type { Logger } from '../../../platform/logger.js';
-import type { BackgroundTask } from '../../../platform/module.js';
+import type { Logger } from './logger.js';
+import type { BackgroundTask } from './module.js';
 
 /**
  * Runs `work` now and then `intervalMs` after each run ends (runs never overlap); stop() waits for
- * the run in progress. A failing run is logged and the next one happens as planned.
+ * the run in progress. A failing run is logged and the next one happens as planned. Every module's
+ * background chores (sweepers, recovery, retries) run through this one loop.
  */
 export function runPeriodically(name: string, intervalMs: number, work: () => Promise<unknown>, logger: Logger): BackgroundTask {
   let stopped = false;
