@@ -43,7 +43,12 @@ function operationOf(route: AnyRoute) {
       ? { description: route.summary, content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }
       : { description: route.summary };
   }
-  responses.default = { description: 'Problem (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+  const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+  // The failures every route of this shape can produce; route-specific ones (404, 409, ...) fall under default.
+  if (route.params || route.query || route.body || route.headers) responses['400'] ??= problem('validation_failed or malformed_json');
+  if (route.access !== 'public') responses['401'] ??= problem('unauthorized: missing, invalid or expired access token');
+  if (route.access === 'admin') responses['403'] ??= problem('forbidden: the admin role is required');
+  responses.default = problem('Problem (RFC 9457) with a machine `code`; see the error table of the API guide');
   return {
     summary: route.summary,
     tags: route.tags,
