@@ -22,9 +22,17 @@ export async function listen(app: Express, port: number): Promise<{ server: Serv
   return { server, port: (server.address() as AddressInfo).port };
 }
 
-/** Stops accepting, lets in-flight requests finish, and closes idle keep-alive connections. */
+/**
+ * Stops accepting, lets in-flight requests finish, and closes keep-alive connections as soon as
+ * they are idle: a connection whose request finishes during the drain would otherwise stay open
+ * and hold the close (and the process) until the client drops it.
+ */
 export const closeServer = (server: Server) =>
   new Promise<void>((resolve) => {
-    server.close(() => resolve());
+    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+    server.close(() => {
+      clearInterval(sweeper);
+      resolve();
+    });
     server.closeIdleConnections();
   });
