@@ -1,6 +1,7 @@
 // npm run bench:checkout — loads POST /api/v1/orders of a fresh monolith (SQLite, in-process bus)
-// with autocannon, checks that the books balance, and does the same against the flat yardstick in
-// bench/flat-checkout.mjs, so the figure that matters is the ratio of the two in one run.
+// with autocannon, checks that the books balance once the shop has settled, and does the same
+// against the flat yardstick in bench/flat-checkout.mjs, so the figure that matters is the ratio of
+// the two in one run.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -99,30 +100,70 @@ async function benchShop(dataDir) {
   }
 }
 
-/** Orders × quantities = stock sold; one captured payment per confirmed order — read through the API. */
-async function checkShop(url, admin, tokens, productIds) {
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Every page of a list endpoint, read as `token`. */
+async function listAll(url, path, token) {
+  const items = [];
+  for (let cursor = null, first = true; first || cursor; first = false) {
+    const page = await json(`${url}${path}?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${token}` } });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  }
+  return items;
+}
+
+/** The books as the API shows them: stock sold, confirmed orders, checkouts still deciding, order notifications. */
+async function readBooks(url, tokens, productIds) {
   let stockSold = 0;
   for (const id of productIds) stockSold += STOCK - (await json(`${url}/api/v1/products/${id}`)).stock;
   let confirmedUnits = 0;
+  let deciding = 0;
+  let notified = 0;
   const paymentIds = [];
   for (const token of tokens) {
-    for (let cursor = null, first = true; first || cursor; first = false) {
-      const page = await json(`${url}/api/v1/orders?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${token}` } });
-      for (const order of page.items.filter((o) => o.status === 'confirmed')) {
-        confirmedUnits += order.items.reduce((sum, line) => sum + line.quantity, 0);
-        paymentIds.push(order.paymentId);
-      }
-      cursor = page.nextCursor;
+    for (const order of await listAll(url, '/api/v1/orders', token)) {
+      if (order.status === 'payment_pending') deciding += 1;
+      if (order.status !== 'confirmed') continue;
+      confirmedUnits += order.items.reduce((sum, line) => sum + line.quantity, 0);
+      paymentIds.push(order.paymentId);
     }
+    notified += (await listAll(url, '/api/v1/notifications', token)).filter((n) => n.template === 'order_confirmed').length;
   }
+  return { stockSold, confirmedUnits, deciding, notified, paymentIds };
+}
+
+/**
+ * autocannon stops at its deadline with requests still in flight, and the shop finishes them (and
+ * their events: payment, notification) afterwards. So read the books until no checkout is still
+ * deciding and two successive reads agree: checking earlier compares stock and orders read at
+ * different moments.
+ */
+async function settledBooks(url, tokens, productIds) {
+  let previous;
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(250)) {
+    const books = await readBooks(url, tokens, productIds);
+    if (books.deciding === 0 && JSON.stringify(books) === JSON.stringify(previous)) return { ...books, settled: true };
+    previous = books;
+  }
+  return { ...previous, settled: false };
+}
+
+/**
+ * Once settled: orders × quantities = stock sold; one captured payment per confirmed order; one
+ * order_confirmed notification per confirmed order — read through the API.
+ */
+async function checkShop(url, admin, tokens, productIds) {
+  const { paymentIds, settled, stockSold, confirmedUnits, notified } = await settledBooks(url, tokens, productIds);
   let captured = 0;
   for (let i = 0; i < paymentIds.length; i += 50) {
     const batch = await Promise.all(paymentIds.slice(i, i + 50).map((id) => json(`${url}/api/v1/payments/${id}`, { headers: { authorization: `Bearer ${admin}` } })));
     captured += batch.filter((payment) => payment.status === 'captured').length;
   }
+  const confirmedOrders = paymentIds.length;
   const distinctPayments = new Set(paymentIds).size;
-  const ok = stockSold === confirmedUnits && captured === paymentIds.length && distinctPayments === paymentIds.length;
-  return { ok, confirmedOrders: paymentIds.length, confirmedUnits, stockSold, capturedPayments: captured };
+  const ok = settled && stockSold === confirmedUnits && captured === confirmedOrders && distinctPayments === confirmedOrders && notified === confirmedOrders;
+  return { ok, settled, confirmedOrders, confirmedUnits, stockSold, capturedPayments: captured, notifications: notified };
 }
 
 async function benchFlat(dataDir) {

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** What every log line, outgoing call and published event of one unit of work carries. */
 export interface RequestContext {
@@ -14,8 +14,22 @@ export const currentContext = (): RequestContext | undefined => storage.getStore
 
 export const runWithContext = <T>(context: RequestContext, fn: () => T): T => storage.run(context, fn);
 
-export const newTraceId = (): string => randomBytes(16).toString('hex');
-export const newSpanId = (): string => randomBytes(8).toString('hex');
+// Every request takes three random ids: drawing them from a pool refilled 4 KiB at a time costs one
+// call into the CSPRNG per ~170 requests instead of three per request (as randomUUID does internally).
+const entropy = Buffer.alloc(4096);
+let used = entropy.length;
+
+function randomHex(bytes: number): string {
+  if (used + bytes > entropy.length) {
+    randomFillSync(entropy);
+    used = 0;
+  }
+  used += bytes;
+  return entropy.toString('hex', used - bytes, used);
+}
+
+export const newTraceId = (): string => randomHex(16);
+export const newSpanId = (): string => randomHex(8);
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
@@ -32,7 +46,7 @@ export const formatTraceparent = (context: RequestContext): string => `00-${cont
 export function contextFrom(input: { requestId?: string; traceparent?: string }): RequestContext {
   const parent = parseTraceparent(input.traceparent);
   return {
-    requestId: input.requestId ?? randomBytes(8).toString('hex'),
+    requestId: input.requestId ?? randomHex(8),
     traceId: parent?.traceId ?? newTraceId(),
     spanId: newSpanId(),
   };

@@ -27,7 +27,7 @@ async function startShop(): Promise<{ url: string; child: ChildProcess }> {
 }
 
 const call = async (url: string, method: string, body?: unknown, token?: string) => {
-  const response = await fetch(url, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body && JSON.stringify(body) });
+  const response = await fetch(url, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: response.status, body: (await response.json()) as any };
 };
 

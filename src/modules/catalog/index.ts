@@ -13,7 +13,6 @@ import { sweepIntervalMs } from './domain/reservation.js';
 import { productsRoutes } from './http/products.routes.js';
 import { InventorySqlRepository } from './infrastructure/inventory.sql-repository.js';
 import { ProductsKnexRepository } from './infrastructure/products.knex-repository.js';
-import { createSqlRunner } from '../../platform/db/sql-runner.js';
 import { productsMigration } from './migrations/0001_products.migration.js';
 import { reservationsMigration } from './migrations/0002_reservations.migration.js';
 
@@ -30,7 +29,7 @@ export default defineModule({
   subscriptions: [],
   register({ container, db, config }) {
     container.register(CATALOG_KNEX, { useValue: db.knex });
-    container.register(CATALOG_SQL, { useValue: createSqlRunner(db.knex, db.dialect) });
+    container.register(CATALOG_SQL, { useValue: db.sql });
     container.register<CatalogSettings>(CATALOG_SETTINGS, { useValue: { reservationTtlMs: config.reservationTtlMs } });
     container.register(PRODUCTS_REPOSITORY, { useClass: ProductsKnexRepository }, singleton);
     container.register(INVENTORY, { useClass: InventorySqlRepository }, singleton);

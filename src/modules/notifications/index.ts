@@ -13,8 +13,8 @@ import { onOrderPaymentFailed } from './application/subscribers/on-order-payment
 import { onUserRegistered } from './application/subscribers/on-user-registered.subscriber.js';
 import { notificationsRoutes } from './http/notifications.routes.js';
 import { createMailer } from './infrastructure/create-mailer.js';
-import { NOTIFICATIONS_KNEX } from './infrastructure/notifications-knex.token.js';
-import { KnexNotificationsRepository } from './infrastructure/notifications.knex-repository.js';
+import { NOTIFICATIONS_KNEX, NOTIFICATIONS_SQL } from './infrastructure/notifications-db.tokens.js';
+import { NotificationsSqlRepository } from './infrastructure/notifications.sql-repository.js';
 import { notificationsMigration } from './migrations/0001_notifications.migration.js';
 import { NOTIFICATIONS_LOGGER } from './notifications.tokens.js';
 
@@ -32,9 +32,10 @@ export default defineModule({
   subscriptions: [onUserRegistered, onOrderConfirmed, onOrderCancelled, onOrderPaymentFailed],
   register({ container, db, config, logger }) {
     container.register(NOTIFICATIONS_KNEX, { useValue: db.knex });
+    container.register(NOTIFICATIONS_SQL, { useValue: db.sql });
     container.register(NOTIFICATIONS_LOGGER, { useValue: logger });
     container.register(MAILER, { useValue: createMailer(config, logger) });
-    container.registerSingleton(NOTIFICATIONS_REPOSITORY, KnexNotificationsRepository);
+    container.registerSingleton(NOTIFICATIONS_REPOSITORY, NotificationsSqlRepository);
     container.registerSingleton(DeliverNotification);
     container.registerSingleton(RecordNotification);
     container.registerSingleton(FindRecipient);

@@ -1,5 +1,4 @@
 import { Lifecycle } from 'tsyringe';
-import { createSqlRunner } from '../../platform/db/sql-runner.js';
 import type { BackgroundTask, ModuleContext } from '../../platform/module.js';
 import { CancelOrderHandler } from './application/cancel-order.handler.js';
 import { CheckoutSaga } from './application/checkout-saga.js';
@@ -30,7 +29,7 @@ export function registerOrders(context: ModuleContext): void {
   const { container, config } = context;
   const settings: SagaSettings = { recoveryAfterMs: config.sagaRecoveryAfterMs, reservationTtlMs: config.reservationTtlMs, idempotencyTtlMs: IDEMPOTENCY_TTL_MS };
   container.register(ORDERS_KNEX, { useValue: context.db.knex });
-  container.register(ORDERS_SQL, { useValue: createSqlRunner(context.db.knex, context.db.dialect) });
+  container.register(ORDERS_SQL, { useValue: context.db.sql });
   container.register(ORDERS_LOGGER, { useValue: context.logger });
   container.register(SAGA_SETTINGS, { useValue: settings });
   container.register(LIVE_CHECKOUTS, { useValue: new LiveCheckouts(config.reservationTtlMs) });

@@ -11,8 +11,8 @@ import { PAYMENTS_API } from './contract/payments.tokens.js';
 import { PAYMENT_CAPTURED, PAYMENT_REFUNDED } from './contract/payments.events.js';
 import { paymentsContract } from './contract/payments.contract.js';
 import { paymentsRoutes } from './http/payments.routes.js';
-import { PAYMENTS_KNEX } from './infrastructure/payments-knex.token.js';
-import { PaymentsKnexRepository } from './infrastructure/payments.knex-repository.js';
+import { PAYMENTS_SQL } from './infrastructure/payments-sql.token.js';
+import { PaymentsSqlRepository } from './infrastructure/payments.sql-repository.js';
 import { SimulatedCardProvider } from './infrastructure/simulated-card.provider.js';
 import { paymentsMigration } from './migrations/0001_payments.migration.js';
 import { CHARGE_PAYMENT, REFUND_PAYMENT, VIEW_PAYMENT } from './payments.tokens.js';
@@ -30,10 +30,10 @@ export default defineModule({
   publishes: [PAYMENT_CAPTURED, PAYMENT_REFUNDED],
   subscriptions: [],
   register({ container, db }) {
-    container.register(PAYMENTS_KNEX, { useValue: db.knex });
+    container.register(PAYMENTS_SQL, { useValue: db.sql });
     // Swap this registration for a real provider's adapter; nothing else changes.
     container.register(PAYMENT_PROVIDER, { useValue: new SimulatedCardProvider() });
-    container.register(PAYMENTS_REPOSITORY, { useClass: PaymentsKnexRepository }, singleton);
+    container.register(PAYMENTS_REPOSITORY, { useClass: PaymentsSqlRepository }, singleton);
     container.register(CHARGE_PAYMENT, { useClass: ChargePaymentHandler }, singleton);
     container.register(REFUND_PAYMENT, { useClass: RefundPaymentHandler }, singleton);
     container.register(VIEW_PAYMENT, { useClass: ViewPaymentHandler }, singleton);

@@ -19,12 +19,13 @@ import { LoginAttemptsKnexStore } from './infrastructure/login-attempts.knex-sto
 import { ScryptPasswordHasher } from './infrastructure/scrypt.password-hasher.js';
 import { SigningKeysKnexRepository } from './infrastructure/signing-keys.knex-repository.js';
 import { UsersKnexRepository } from './infrastructure/users.knex-repository.js';
-import { USERS_KNEX } from './infrastructure/users.tokens.js';
+import { USERS_KNEX, USERS_SQL } from './infrastructure/users.tokens.js';
 import { usersMigrations } from './migrations/users.migrations.js';
 
 function registerUsers(context: ModuleContext): void {
   const { container } = context;
   container.register(USERS_KNEX, { useValue: context.db.knex });
+  container.register(USERS_SQL, { useValue: context.db.sql });
   container.registerSingleton(USERS_REPOSITORY, UsersKnexRepository);
   container.registerSingleton(PASSWORD_HASHER, ScryptPasswordHasher);
   container.registerSingleton(LOGIN_ATTEMPTS, LoginAttemptsKnexStore);

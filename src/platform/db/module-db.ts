@@ -2,12 +2,15 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import { ModuleMigrationSource, type Migration } from './migration.js';
+import { createSqlRunner, type Dialect, type SqlRunner } from './sql-runner.js';
 
-export type Dialect = 'sqlite' | 'postgres';
+export type { Dialect } from './sql-runner.js';
 
 export interface ModuleDb {
   knex: Knex;
   dialect: Dialect;
+  /** Prepared statements on the same pool, for hot paths (one runner per module, so one statement cache). */
+  sql: SqlRunner;
   /** Applies the module's pending migrations (each module has its own migrations table). */
   migrate(migrations: Migration[]): Promise<void>;
   close(): Promise<void>;
@@ -99,6 +102,7 @@ function wrap(instance: Knex, dialect: Dialect, schema: string | undefined): Mod
   return {
     knex: instance,
     dialect,
+    sql: createSqlRunner(instance, dialect),
     async migrate(migrations) {
       await instance.migrate.latest({
         migrationSource: new ModuleMigrationSource(migrations),

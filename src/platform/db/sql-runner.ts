@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Dialect } from './module-db.js';
+import { perUnitOfWork, takingTurns, type WithConnection } from './connection-access.js';
+
+export type Dialect = 'sqlite' | 'postgres';
 
 export interface SqlResult<T> {
   rows: T[];
@@ -17,7 +19,7 @@ export interface SqlSession {
  * Fixed SQL on a module's own knex pool, without the query builder: on a hot path the builder and
  * knex's transaction machinery cost several times the SQL itself. Each distinct statement is
  * prepared once per connection (better-sqlite3 statements; PostgreSQL named statements). Write
- * `?` placeholders; they become `$n` on PostgreSQL.
+ * `?` placeholders; they become `$n` on PostgreSQL. Every module has one, as `ModuleDb.sql`.
  */
 export interface SqlRunner extends SqlSession {
   /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
@@ -41,15 +43,7 @@ export function createSqlRunner(knex: Knex, dialect: Dialect): SqlRunner {
   return dialect === 'sqlite' ? sqliteRunner(knex) : postgresRunner(knex);
 }
 
-function runner<C>(knex: Knex, run: (connection: C, sql: string, params: readonly unknown[]) => Promise<SqlResult<unknown>>, begin: string): SqlRunner {
-  const withConnection = async <T>(use: (connection: C) => Promise<T>): Promise<T> => {
-    const connection = (await knex.client.acquireConnection()) as C;
-    try {
-      return await use(connection);
-    } finally {
-      await knex.client.releaseConnection(connection);
-    }
-  };
+function runner<C>(withConnection: WithConnection<C>, run: (connection: C, sql: string, params: readonly unknown[]) => Promise<SqlResult<unknown>>, begin: string): SqlRunner {
   return {
     query: <T>(sql: string, params: readonly unknown[] = []) => withConnection((connection) => run(connection, sql, params) as Promise<SqlResult<T>>),
     transaction: (work) =>
@@ -68,7 +62,10 @@ function runner<C>(knex: Knex, run: (connection: C, sql: string, params: readonl
   };
 }
 
-/** SQLite: the pool has one connection, so holding it makes the transaction exclusive in this process. */
+/**
+ * SQLite: the pool has one connection, so holding it makes the transaction exclusive in this
+ * process; the runner's units of work take turns on it without going back to the pool each time.
+ */
 function sqliteRunner(knex: Knex): SqlRunner {
   const statements = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
   const prepared = (connection: SqliteConnection, sql: string) => {
@@ -79,7 +76,7 @@ function sqliteRunner(knex: Knex): SqlRunner {
     return statement;
   };
   return runner<SqliteConnection>(
-    knex,
+    takingTurns(knex),
     async (connection, sql, params) => {
       if (sql === 'ROLLBACK' && !connection.inTransaction) return { rows: [], changes: 0 };
       const statement = prepared(connection, sql);
@@ -106,7 +103,7 @@ function postgresRunner(knex: Knex): SqlRunner {
     return entry;
   };
   return runner<PgConnection>(
-    knex,
+    perUnitOfWork(knex),
     async (connection, sql, params) => {
       const { name, text } = compiled(sql);
       const result = await connection.query(params.length > 0 ? { name, text, values: [...params] } : { text });

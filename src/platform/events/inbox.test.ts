@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openModuleDb, type ModuleDb } from '../db/module-db.js';
 import { envelope } from '../../../test/support/events-fixtures.js';
 import { createTestDatabase, requirePostgres } from '../../../test/support/services.js';
-import { consumeOnce, inboxMigration } from './inbox.js';
+import type { SqlSession } from '../db/sql-runner.js';
+import type { EventEnvelope } from './event.js';
+import { consumeOnce, consumeOnceSql, inboxMigration } from './inbox.js';
 
 const effectsMigration = {
   name: '0001_effects',
@@ -18,10 +20,25 @@ const effectsMigration = {
 };
 
 const countEffects = async (db: ModuleDb) => Number((await db.knex('effects').count({ c: '*' }))[0].c);
-const recordEffect = (id: string) => async (trx: Knex.Transaction) => void (await trx('effects').insert({ event_id: id }));
+
+/** Both flavours of the inbox, each with an effect that inserts one row and then runs `after`. */
+type Consume = (db: ModuleDb, event: EventEnvelope, after?: () => void) => Promise<boolean>;
+const flavours: Record<string, Consume> = {
+  consumeOnce: (db, event, after = () => undefined) =>
+    consumeOnce(db.knex, event, async (trx: Knex.Transaction) => {
+      await trx('effects').insert({ event_id: event.id });
+      after();
+    }),
+  consumeOnceSql: (db, event, after = () => undefined) =>
+    consumeOnceSql(db.sql, event, async (tx: SqlSession) => {
+      await tx.query('INSERT INTO effects (event_id) VALUES (?)', [event.id]);
+      after();
+    }),
+};
 
 function inboxSuite(dialect: string, open: () => Promise<{ db: ModuleDb; cleanup(): Promise<void> }>, enabled = true) {
-  describe.skipIf(!enabled)(`consumeOnce on ${dialect}`, () => {
+  describe.skipIf(!enabled).each(Object.keys(flavours))(`%s on ${dialect}`, (flavour) => {
+    const consume = flavours[flavour];
     let db: ModuleDb;
     let cleanup: () => Promise<void>;
     beforeAll(async () => {
@@ -33,14 +50,14 @@ function inboxSuite(dialect: string, open: () => Promise<{ db: ModuleDb; cleanup
     it('applies the same event delivered 3 times exactly once', async () => {
       const event = envelope(1);
       const results = [];
-      for (let i = 0; i < 3; i++) results.push(await consumeOnce(db.knex, event, recordEffect(event.id)));
+      for (let i = 0; i < 3; i++) results.push(await consume(db, event));
       expect(results).toEqual([true, false, false]);
       expect(Number((await db.knex('effects').where({ event_id: event.id }).count({ c: '*' }))[0].c)).toBe(1);
     });
 
     it('applies 3 concurrent deliveries of one event exactly once', async () => {
       const event = envelope(2);
-      const results = await Promise.all([1, 2, 3].map(() => consumeOnce(db.knex, event, recordEffect(event.id))));
+      const results = await Promise.all([1, 2, 3].map(() => consume(db, event)));
       expect(results.filter(Boolean)).toHaveLength(1);
       expect(Number((await db.knex('effects').where({ event_id: event.id }).count({ c: '*' }))[0].c)).toBe(1);
     });
@@ -48,12 +65,11 @@ function inboxSuite(dialect: string, open: () => Promise<{ db: ModuleDb; cleanup
     it('records nothing when the effect fails, so a redelivery applies it', async () => {
       const event = envelope(3);
       const before = await countEffects(db);
-      await expect(consumeOnce(db.knex, event, async (trx) => {
-        await recordEffect(event.id)(trx);
+      await expect(consume(db, event, () => {
         throw new Error('effect failed');
       })).rejects.toThrow('effect failed');
       expect(await countEffects(db)).toBe(before);
-      expect(await consumeOnce(db.knex, event, recordEffect(event.id))).toBe(true);
+      expect(await consume(db, event)).toBe(true);
       expect(await countEffects(db)).toBe(before + 1);
     });
   });

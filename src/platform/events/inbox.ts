@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import type { Migration } from '../db/migration.js';
+import type { SqlRunner, SqlSession } from '../db/sql-runner.js';
 import type { EventEnvelope } from './event.js';
 
 export const INBOX_TABLE = 'inbox';
@@ -21,8 +22,6 @@ export const inboxMigration: Migration = {
 };
 
 class DuplicateDelivery extends Error {}
-
-// PostgreSQL unique_violation, and SQLite's primary-key/unique constraint codes.
 
 /**
  * Applies `effect` at most once per event id: the id is inserted into `inbox` in the same
@@ -46,4 +45,20 @@ export async function consumeOnce(knex: Knex, envelope: EventEnvelope, effect: (
     if (error instanceof DuplicateDelivery) return false;
     throw error;
   }
+}
+
+// ON CONFLICT DO NOTHING: a concurrent delivery's insert waits for the first transaction, then inserts nothing.
+const RECORD_IN_INBOX = `INSERT INTO ${INBOX_TABLE} (event_id, event_name, processed_at) VALUES (?, ?, ?) ON CONFLICT (event_id) DO NOTHING`;
+
+/**
+ * {@link consumeOnce} for effects written as fixed SQL (a consumer on a hot path): the same
+ * guarantee, one transaction for the inbox row and the effect, through prepared statements.
+ */
+export async function consumeOnceSql(sql: SqlRunner, envelope: EventEnvelope, effect: (tx: SqlSession) => Promise<void>): Promise<boolean> {
+  return sql.transaction(async (tx) => {
+    // No row inserted: the event's effect has already committed (or is committing: we waited for it).
+    if ((await tx.query(RECORD_IN_INBOX, [envelope.id, envelope.name, new Date().toISOString()])).changes === 0) return false;
+    await effect(tx);
+    return true;
+  });
 }

@@ -7,14 +7,15 @@ import type { EventEnvelope } from './event.js';
 import { EventDeliveryError, type EventBus } from './event-bus.js';
 import { runInEventContext } from './event-context.js';
 import { deadLetterCounter, outboxBacklogGauge, outboxPublishedCounter } from './event-metrics.js';
+import { relaySql } from './outbox-relay.sql.js';
 import { withTimeout } from './with-timeout.js';
 
-const TABLE = 'outbox';
 const MAX_ERROR_LENGTH = 2000;
 
 export interface OutboxRelayOptions {
   module: string;
-  db: ModuleDb;
+  /** The publishing module's database: the relay runs fixed SQL on its pool. */
+  db: Pick<ModuleDb, 'sql' | 'dialect'>;
   bus: EventBus;
   /** The module's Outbox: the relay wakes after each commit that added events. */
   outbox: { onCommitted(listener: () => void): () => void };
@@ -92,6 +93,7 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
+  private readonly statements: ReturnType<typeof relaySql>;
   private running?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
@@ -111,6 +113,7 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 100;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.maxAttempts = options.maxAttempts ?? 10;
+    this.statements = relaySql(options.db.dialect);
   }
 
   /** Publishes what is pending (left by a crash, too), then keeps going on wake-ups and polls. */
@@ -145,12 +148,8 @@ export class OutboxRelay {
 
   /** Rows still to publish (neither dispatched nor dead-lettered). */
   async backlog(): Promise<number> {
-    const [row] = await this.pending().count({ count: '*' });
+    const [row] = (await this.options.db.sql.query<{ count: number | string }>(this.statements.backlog)).rows;
     return Number(row.count);
-  }
-
-  private pending() {
-    return this.options.db.knex(TABLE).whereNull('dispatched_at').whereNull('dead_lettered_at');
   }
 
   private run(): void {
@@ -196,10 +195,7 @@ export class OutboxRelay {
    */
   private async observeBacklog(): Promise<number | undefined> {
     try {
-      const [row] = await this.pending().select(
-        this.options.db.knex.raw('count(*) as count'),
-        this.options.db.knex.raw('min(case when claimed_by is null then next_attempt_at end) as next_due'),
-      ) as Array<{ count: number | string; next_due: number | string | null }>;
+      const [row] = (await this.options.db.sql.query<{ count: number | string; next_due: number | string | null }>(this.statements.observe)).rows;
       this.backlogGauge.set({ module: this.options.module }, Number(row.count));
       this.lastObserved = Date.now();
       this.retriesPending = row.next_due !== null && Number(row.next_due) > this.lastObserved;
@@ -211,17 +207,12 @@ export class OutboxRelay {
 
   /** Claims, publishes and marks one batch; returns how many rows were claimed. */
   private async publishBatch(): Promise<number> {
-    const { knex, dialect } = this.options.db;
+    const { sql } = this.options.db;
     const token = randomUUID();
     const now = Date.now();
-    const claimable = this.pending().select('seq')
-      .andWhere('next_attempt_at', '<=', now)
-      .andWhere((q) => q.whereNull('claimed_until').orWhere('claimed_until', '<', now))
-      .orderBy('seq').limit(this.batchSize);
-    // SKIP LOCKED: concurrent relays take different rows instead of queueing behind each other.
-    if (dialect === 'postgres') claimable.forUpdate().skipLocked();
-    await knex(TABLE).whereIn('seq', claimable).update({ claimed_by: token, claimed_until: now + this.leaseMs });
-    const rows: OutboxRow[] = await knex(TABLE).select('seq', 'name', 'envelope', 'attempts').where({ claimed_by: token }).whereNull('dispatched_at').orderBy('seq');
+    const claimed = await sql.query<OutboxRow>(this.statements.claim, [token, now + this.leaseMs, now, now, this.batchSize]);
+    // RETURNING has no defined order; publish in commit order. PostgreSQL returns bigint seq as a string.
+    const rows = claimed.rows.map((row) => ({ ...row, seq: Number(row.seq) })).sort((a, b) => a.seq - b.seq);
     if (rows.length === 0) return 0;
 
     const renewal = this.renewLease(token);
@@ -238,8 +229,7 @@ export class OutboxRelay {
       });
       await renewal.stop(); // what is left is quick, and a renewal must not queue behind it (SQLite has one connection)
       if (done.length > 0) {
-        // Even if another relay has meanwhile claimed the row (lapsed lease), the event was delivered.
-        await knex(TABLE).whereIn('seq', done).whereNull('dispatched_at').update({ dispatched_at: new Date().toISOString(), claimed_by: null, claimed_until: null });
+        await this.markDispatched(token, done, failed.length === 0);
         this.published.inc({ module: this.options.module }, done.length);
       }
       if (failed.length > 0) {
@@ -256,31 +246,36 @@ export class OutboxRelay {
     } finally {
       await renewal.stop();
       // Rows neither marked dispatched nor given a retry (bus down, or an error above) go back to the pool.
-      if (!settled) await knex(TABLE).where({ claimed_by: token }).whereNull('dispatched_at').update({ claimed_by: null, claimed_until: null });
+      if (!settled) await sql.query(this.statements.release, [token]);
     }
     return rows.length;
   }
 
+  /**
+   * The usual case, every row of the batch published, is one statement by token. Rows another relay
+   * took over meanwhile (lapsed lease) no longer carry the token; they were delivered all the same,
+   * so then, as after a partial failure, the published rows are marked one by one.
+   */
+  private async markDispatched(token: string, seqs: number[], wholeBatch: boolean): Promise<void> {
+    const { sql } = this.options.db;
+    const at = new Date().toISOString();
+    if (wholeBatch && (await sql.query(this.statements.dispatchClaimed, [at, token])).changes === seqs.length) return;
+    await sql.transaction(async (tx) => {
+      for (const seq of seqs) await tx.query(this.statements.dispatchOne, [at, seq]);
+    });
+  }
+
   /** Counts an attempt on each failed row and schedules its retry, or dead-letters it after the last one. */
   private async recordFailures(token: string, failed: Array<{ row: OutboxRow; error: unknown }>): Promise<void> {
-    const { knex } = this.options.db;
     const now = Date.now();
     const deadLetters: Array<{ row: OutboxRow; error: unknown; attempts: number }> = [];
-    await knex.transaction(async (trx) => {
+    await this.options.db.sql.transaction(async (tx) => {
       for (const failure of failed) {
         const attempts = Number(failure.row.attempts) + 1;
         const dead = attempts >= this.maxAttempts;
         const retryInMs = this.retryDelay(attempts);
-        // Only while still ours: a relay that took the row over (lapsed lease) owns its retry state.
-        const updated = await trx(TABLE).where({ seq: failure.row.seq, claimed_by: token }).whereNull('dispatched_at').update({
-          attempts,
-          last_error: errorText(failure.error),
-          next_attempt_at: dead ? now : now + retryInMs,
-          dead_lettered_at: dead ? new Date(now).toISOString() : null,
-          claimed_by: null,
-          claimed_until: null,
-        });
-        if (updated === 0) continue;
+        const params = [attempts, errorText(failure.error), dead ? now : now + retryInMs, dead ? new Date(now).toISOString() : null, failure.row.seq, token];
+        if ((await tx.query(this.statements.fail, params)).changes === 0) continue;
         if (dead) deadLetters.push({ ...failure, attempts });
         else this.logFailure(failure.row, 'warn', { err: failure.error, attempt: attempts, retryInMs }, 'outbox event not accepted by every consumer; will retry');
       }
@@ -315,8 +310,7 @@ export class OutboxRelay {
   private renewLease(token: string): { stop(): Promise<void> } {
     let inFlight: Promise<unknown> = Promise.resolve();
     const interval = setInterval(() => {
-      inFlight = this.options.db.knex(TABLE).where({ claimed_by: token }).whereNull('dispatched_at')
-        .update({ claimed_until: Date.now() + this.leaseMs })
+      inFlight = this.options.db.sql.query(this.statements.renew, [Date.now() + this.leaseMs, token])
         .catch((error: unknown) => this.options.logger.warn({ err: error, module: this.options.module }, 'could not renew the outbox lease; another relay may publish the batch again'));
     }, Math.max(1, Math.floor(this.leaseMs / 3)));
     return {

@@ -160,6 +160,19 @@ function outboxSuite(dialect: string, settings: () => Promise<DbSettings & { cle
       expect([...bus.published.values()]).toEqual([1]);
     });
 
+    it('marks a published row dispatched even when another relay took it over meanwhile (lapsed lease)', async () => {
+      const db = await openDb();
+      await new Outbox(MODULE).add(db.knex, thingHappened, { n: 1 });
+      const bus = new RecordingBus(200);
+      const { relay } = relayFor(db, bus);
+      relay.start();
+      await waitFor('the claim', async () => (await db.knex('outbox').whereNotNull('claimed_by').count({ c: '*' }))[0].c == 1, 3000);
+      await db.knex('outbox').update({ claimed_by: 'another-relay' }); // as if its lease had lapsed and been taken
+      await waitFor('the publish', () => bus.published.size === 1, 3000);
+      await waitFor('marked dispatched', async () => (await db.knex('outbox').first()).dispatched_at !== null, 3000);
+      expect(await relay.backlog()).toBe(0);
+    });
+
     it('republishes a row claimed by a relay that died once its lease runs out', async () => {
       const db = await openDb();
       await new Outbox(MODULE).add(db.knex, thingHappened, { n: 1 });

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { z } from 'zod';
 import { currentContext, formatTraceparent } from '../context.js';
 import type { Migration } from '../db/migration.js';
+import type { SqlSession } from '../db/sql-runner.js';
 import type { EventDefinition, EventEnvelope } from './event.js';
 
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
@@ -54,6 +55,13 @@ export interface OutboxRow {
   name: string;
   envelope: string;
   created_at: string;
+}
+
+const INSERT_OUTBOX_ROW = `INSERT INTO ${OUTBOX_TABLE} (id, name, envelope, created_at) VALUES (?, ?, ?, ?)`;
+
+/** Inserts a row built by {@link Outbox.prepare} through a prepared statement, in the caller's transaction. */
+export async function insertOutboxRow(session: SqlSession, row: OutboxRow): Promise<void> {
+  await session.query(INSERT_OUTBOX_ROW, [row.id, row.name, row.envelope, row.created_at]);
 }
 
 /**

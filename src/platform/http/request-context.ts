@@ -22,6 +22,8 @@ export function requestContext(logger: Logger, duration: Histogram<'method' | 'r
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
       duration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      // The access log line is info: below the configured level, skip building it (and its context).
+      if (!logger.isLevelEnabled('info')) return;
       runWithContext(context, () =>
         logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, 'request'),
       );

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import type { SqlRunner } from '../../../platform/db/sql-runner.js';
-import { OUTBOX, type Outbox } from '../../../platform/events/outbox.js';
+import { insertOutboxRow, OUTBOX, type Outbox } from '../../../platform/events/outbox.js';
 import type { Cursor } from '../../../platform/http/pagination.js';
 import type { IdempotencyClaim } from '../application/ports/idempotency-store.port.js';
 import type { DueOrder, IdempotencyCompletion, OrderChange, OrdersRepository, OutboxEvent } from '../application/ports/orders-repository.port.js';
@@ -44,7 +44,7 @@ export class OrdersSqlRepository implements OrdersRepository {
     const outboxRow = event && this.outbox.prepare(event.event, event.payload as never).row;
     const applied = await this.sql.transaction(async (tx) => {
       if ((await tx.query(statement, params)).changes !== 1) return false;
-      if (outboxRow) await tx.query(SQL.insertOutbox, [outboxRow.id, outboxRow.name, outboxRow.envelope, outboxRow.created_at]);
+      if (outboxRow) await insertOutboxRow(tx, outboxRow);
       if (completion) await tx.query(SQL.completeIdempotency, [...responseParams(completion.response), completion.userId, completion.key]);
       return true;
     });

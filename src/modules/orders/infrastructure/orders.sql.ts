@@ -1,4 +1,3 @@
-import { OUTBOX_TABLE } from '../../../platform/events/outbox.js';
 import { ORDERS_TABLE, type OrderRow } from './order-row.js';
 
 const ORDER_COLUMNS: Array<keyof OrderRow> = ['id', 'user_id', 'status', 'items', 'total_cents', 'currency', 'payment_id', 'payment_token', 'failure_code', 'attempts', 'lease_owner', 'lease_until', 'created_at', 'updated_at'];
@@ -13,7 +12,6 @@ export const SQL = {
   /** A conditional transition; the SET list depends on what changes, so statements are built per shape. */
   transition: (columns: readonly string[], checkOwner: boolean) =>
     `UPDATE ${ORDERS_TABLE} SET ${columns.map((column) => `${column} = ?`).join(', ')} WHERE id = ? AND status = ?${checkOwner ? ' AND lease_owner = ?' : ''}`,
-  insertOutbox: `INSERT INTO ${OUTBOX_TABLE} (id, name, envelope, created_at) VALUES (?, ?, ?, ?)`,
   claimIdempotency: `INSERT INTO idempotency_keys (user_id, "key", request_hash, order_id, state, created_at, expires_at) VALUES (?, ?, ?, ?, 'in_flight', ?, ?) ON CONFLICT (user_id, "key") DO NOTHING`,
   insertCompletedIdempotency: `INSERT INTO idempotency_keys (user_id, "key", request_hash, order_id, state, created_at, expires_at, response_status, response_headers, response_body) VALUES (?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?) ON CONFLICT (user_id, "key") DO NOTHING`,
   findIdempotency: `SELECT * FROM idempotency_keys WHERE user_id = ? AND "key" = ?`,

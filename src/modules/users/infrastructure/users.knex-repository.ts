@@ -6,7 +6,8 @@ import type { UsersRepository } from '../application/ports/users.repository.port
 import { USER_REGISTERED } from '../contract/users.events.js';
 import type { Role, User } from '../domain/user.js';
 import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
-import { USERS_KNEX } from './users.tokens.js';
+import type { SqlRunner } from '../../../platform/db/sql-runner.js';
+import { USERS_KNEX, USERS_SQL } from './users.tokens.js';
 
 interface UserRow {
   id: string;
@@ -18,6 +19,10 @@ interface UserRow {
 }
 
 const COLUMNS = ['id', 'email', 'name', 'role', 'password_hash', 'created_at'];
+
+// Look-ups are fixed SQL: getUser runs for every notification. Not cached: the role can change.
+const BY_ID = `SELECT ${COLUMNS.join(', ')} FROM users WHERE id = ?`;
+const BY_EMAIL = `SELECT ${COLUMNS.join(', ')} FROM users WHERE email = ?`;
 
 const toUser = (row: UserRow): User => ({
   id: row.id,
@@ -32,18 +37,19 @@ const toUser = (row: UserRow): User => ({
 export class UsersKnexRepository implements UsersRepository {
   constructor(
     @inject(USERS_KNEX) private readonly knex: Knex,
+    @inject(USERS_SQL) private readonly sql: SqlRunner,
     @inject(OUTBOX) private readonly outbox: Outbox,
   ) {}
 
   async findById(id: string): Promise<User | undefined> {
     // No id contains NUL, and PostgreSQL would reject the query instead of finding nothing.
     if (id.includes('\u0000')) return undefined;
-    const row = await this.knex('users').select<UserRow[]>(COLUMNS).where({ id }).first();
+    const [row] = (await this.sql.query<UserRow>(BY_ID, [id])).rows;
     return row && toUser(row);
   }
 
   async findByEmail(email: string): Promise<User | undefined> {
-    const row = await this.knex('users').select<UserRow[]>(COLUMNS).where({ email }).first();
+    const [row] = (await this.sql.query<UserRow>(BY_EMAIL, [email])).rows;
     return row && toUser(row);
   }
 

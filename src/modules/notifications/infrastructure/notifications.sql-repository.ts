@@ -2,15 +2,25 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import type { EventEnvelope } from '../../../platform/events/event.js';
-import { consumeOnce } from '../../../platform/events/inbox.js';
+import type { SqlRunner } from '../../../platform/db/sql-runner.js';
+import { consumeOnceSql } from '../../../platform/events/inbox.js';
 import { decodeCursor, toPage, type Page } from '../../../platform/http/pagination.js';
 import type { NotificationsRepository } from '../application/ports/notifications-repository.port.js';
 import { DELIVERY_LEASE_MS } from '../domain/delivery-policy.js';
 import type { DeliveryStatus, Notification, NotificationDraft, Template } from '../domain/notification.js';
-import { NOTIFICATIONS_KNEX } from './notifications-knex.token.js';
+import { NOTIFICATIONS_KNEX, NOTIFICATIONS_SQL } from './notifications-db.tokens.js';
 
 const TABLE = 'notifications';
 const COLUMNS = ['id', 'event_id', 'user_id', 'template', 'recipient', 'subject', 'body', 'order_id', 'status', 'attempts', 'created_at'];
+
+/** The statements run for every event (record, then the delivery outcome), as fixed SQL. */
+const SQL = {
+  // The inbox already rejects a second delivery; the unique (event_id, template) also holds if it ever did not.
+  insert: `INSERT INTO ${TABLE} (id, event_id, user_id, channel, template, recipient, subject, body, order_id, status, attempts, created_at, updated_at, next_attempt_at)
+    VALUES (?, ?, ?, 'email', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, template) DO NOTHING`,
+  sent: `UPDATE ${TABLE} SET status = 'sent', attempts = ?, sent_at = ?, updated_at = ?, next_attempt_at = NULL, last_error = NULL WHERE id = ?`,
+  failed: `UPDATE ${TABLE} SET status = 'failed', attempts = ?, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?`,
+};
 
 interface Row {
   id: string;
@@ -41,9 +51,13 @@ const toNotification = (row: Row): Notification => ({
   createdAt: row.created_at,
 });
 
+/** Notifications in the module's own database: the per-event writes are prepared SQL, listings and the retry scan use knex. */
 @injectable()
-export class KnexNotificationsRepository implements NotificationsRepository {
-  constructor(@inject(NOTIFICATIONS_KNEX) private readonly knex: Knex) {}
+export class NotificationsSqlRepository implements NotificationsRepository {
+  constructor(
+    @inject(NOTIFICATIONS_KNEX) private readonly knex: Knex,
+    @inject(NOTIFICATIONS_SQL) private readonly sql: SqlRunner,
+  ) {}
 
   async recordOnce(event: EventEnvelope, draft: NotificationDraft): Promise<Notification | undefined> {
     const now = new Date();
@@ -60,21 +74,12 @@ export class KnexNotificationsRepository implements NotificationsRepository {
       attempts: 0,
       created_at: now.toISOString(),
     };
+    // Lease for the immediate send that follows the commit; if the process dies first, the retry task sends it.
+    const leaseUntil = new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString();
+    const params = [row.id, row.event_id, row.user_id, row.template, row.recipient, row.subject, row.body, row.order_id, row.status, row.attempts, row.created_at, row.created_at, leaseUntil];
     let inserted = false;
-    await consumeOnce(this.knex, event, async (trx) => {
-      // The inbox already rejects a second delivery; the unique (event_id, template) also holds if it ever did not.
-      const ids = await trx(TABLE)
-        .insert({
-          ...row,
-          channel: 'email',
-          updated_at: row.created_at,
-          // Lease for the immediate send that follows the commit; if the process dies first, the retry task sends it.
-          next_attempt_at: new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString(),
-        })
-        .onConflict(['event_id', 'template'])
-        .ignore()
-        .returning('id');
-      inserted = ids.length > 0;
+    await consumeOnceSql(this.sql, event, async (tx) => {
+      inserted = (await tx.query(SQL.insert, params)).changes === 1;
     });
     return inserted ? toNotification(row) : undefined;
   }
@@ -105,10 +110,10 @@ export class KnexNotificationsRepository implements NotificationsRepository {
   }
 
   async markSent(id: string, attempts: number, at: string): Promise<void> {
-    await this.knex(TABLE).where({ id }).update({ status: 'sent', attempts, sent_at: at, updated_at: at, next_attempt_at: null, last_error: null });
+    await this.sql.query(SQL.sent, [attempts, at, at, id]);
   }
 
   async markFailed(id: string, attempts: number, error: string, nextAttemptAt: string | null, at: string): Promise<void> {
-    await this.knex(TABLE).where({ id }).update({ status: 'failed', attempts, last_error: error, next_attempt_at: nextAttemptAt, updated_at: at });
+    await this.sql.query(SQL.failed, [attempts, error, nextAttemptAt, at, id]);
   }
 }

@@ -1,0 +1,107 @@
+import { inject, injectable } from 'tsyringe';
+import type { SqlRunner } from '../../../platform/db/sql-runner.js';
+import { insertOutboxRow, OUTBOX, type Outbox, type OutboxRow } from '../../../platform/events/outbox.js';
+import type { PendingEvent, PaymentsRepository } from '../application/ports/payments.repository.port.js';
+import type { Payment, PaymentStatus } from '../domain/payment.js';
+import { PAYMENTS_SQL } from './payments-sql.token.js';
+
+interface PaymentRow {
+  id: string;
+  idempotency_key: string;
+  order_id: string;
+  user_id: string;
+  amount_cents: number | string;
+  currency: string;
+  status: string;
+  provider_reference: string;
+  decline_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const COLUMNS: Array<keyof PaymentRow> = ['id', 'idempotency_key', 'order_id', 'user_id', 'amount_cents', 'currency', 'status', 'provider_reference', 'decline_reason', 'created_at', 'updated_at'];
+
+/** Fixed statements (`?` placeholders, both dialects): the charge is on the checkout hot path. */
+const SQL = {
+  // ON CONFLICT DO NOTHING: a concurrent insert with the same key waits for the first to commit,
+  // then inserts nothing (no aborted transaction on PostgreSQL, no check-then-insert race).
+  insert: `INSERT INTO payments (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (idempotency_key) DO NOTHING`,
+  refund: `UPDATE payments SET status = 'refunded', updated_at = ? WHERE id = ? AND status = 'captured'`,
+  byId: `SELECT ${COLUMNS.join(', ')} FROM payments WHERE id = ?`,
+  byKey: `SELECT ${COLUMNS.join(', ')} FROM payments WHERE idempotency_key = ?`,
+};
+
+const toParams = (payment: Payment): unknown[] => [
+  payment.id, payment.idempotencyKey, payment.orderId, payment.userId, payment.amountCents, payment.currency,
+  payment.status, payment.providerReference, payment.declineReason, payment.createdAt, payment.updatedAt,
+];
+
+const toPayment = (row: PaymentRow): Payment => ({
+  id: row.id,
+  idempotencyKey: row.idempotency_key,
+  orderId: row.order_id,
+  userId: row.user_id,
+  // bigint columns come back from PostgreSQL as strings.
+  amountCents: Number(row.amount_cents),
+  currency: row.currency,
+  status: row.status as PaymentStatus,
+  providerReference: row.provider_reference,
+  declineReason: row.decline_reason,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+/** Payments in the module's own database; every write commits together with its outbox rows. */
+@injectable()
+export class PaymentsSqlRepository implements PaymentsRepository {
+  constructor(
+    @inject(PAYMENTS_SQL) private readonly sql: SqlRunner,
+    @inject(OUTBOX) private readonly outbox: Outbox,
+  ) {}
+
+  async insertOnce(payment: Payment, events: PendingEvent[]): Promise<Payment> {
+    const params = toParams(payment);
+    const rows = this.outboxRows(events);
+    const inserted =
+      rows.length === 0
+        ? (await this.sql.query(SQL.insert, params)).changes === 1
+        : await this.sql.transaction(async (tx) => {
+            if ((await tx.query(SQL.insert, params)).changes !== 1) return false;
+            for (const row of rows) await insertOutboxRow(tx, row);
+            return true;
+          });
+    if (inserted) {
+      if (rows.length > 0) this.outbox.committed();
+      return payment;
+    }
+    const existing = await this.findByIdempotencyKey(payment.idempotencyKey);
+    if (!existing) throw new Error(`payment with idempotency key ${payment.idempotencyKey} vanished`);
+    return existing;
+  }
+
+  async markRefunded(id: string, at: string, events: PendingEvent[]): Promise<boolean> {
+    const rows = this.outboxRows(events);
+    const won = await this.sql.transaction(async (tx) => {
+      if ((await tx.query(SQL.refund, [at, id])).changes === 0) return false;
+      for (const row of rows) await insertOutboxRow(tx, row);
+      return true;
+    });
+    if (won && rows.length > 0) this.outbox.committed();
+    return won;
+  }
+
+  async findById(id: string): Promise<Payment | undefined> {
+    const [row] = (await this.sql.query<PaymentRow>(SQL.byId, [id])).rows;
+    return row && toPayment(row);
+  }
+
+  async findByIdempotencyKey(key: string): Promise<Payment | undefined> {
+    const [row] = (await this.sql.query<PaymentRow>(SQL.byKey, [key])).rows;
+    return row && toPayment(row);
+  }
+
+  /** Validated before the transaction opens: a bad payload fails the call without writing anything. */
+  private outboxRows(events: PendingEvent[]): OutboxRow[] {
+    return events.map(({ event, payload }) => this.outbox.prepare(event, payload as never).row);
+  }
+}
