@@ -1,4 +1,4 @@
-import { onPostgres } from './backend.js';
+import { onPostgres } from '../support/backends.js';
 import { describeInventory } from './inventory.suite.js';
 
 await onPostgres('catalog inventory', describeInventory);

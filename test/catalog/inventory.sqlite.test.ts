@@ -1,4 +1,4 @@
-import { sqlite } from './backend.js';
+import { sqlite } from '../support/backends.js';
 import { describeInventory } from './inventory.suite.js';
 
 describeInventory('SQLite', sqlite);

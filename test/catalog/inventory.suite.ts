@@ -9,7 +9,7 @@ import { createLogger } from '../../src/platform/logger.js';
 import { createContractClient } from '../../src/platform/rpc/contract-client.js';
 import { createServiceTokens } from '../../src/platform/rpc/service-token.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
-import type { BackendFactory } from './backend.js';
+import type { BackendFactory } from '../support/backends.js';
 import { orderId, outcome, pool } from './helpers.js';
 
 const SECRET = 'catalog-test-internal-token-secret-0123456789';

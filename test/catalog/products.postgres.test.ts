@@ -1,4 +1,4 @@
-import { onPostgres } from './backend.js';
+import { onPostgres } from '../support/backends.js';
 import { describeProducts } from './products.suite.js';
 
 await onPostgres('products API', describeProducts);

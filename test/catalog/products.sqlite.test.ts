@@ -1,4 +1,4 @@
-import { sqlite } from './backend.js';
+import { sqlite } from '../support/backends.js';
 import { describeProducts } from './products.suite.js';
 
 describeProducts('SQLite', sqlite);

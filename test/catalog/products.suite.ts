@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeedDemoCatalogHandler } from '../../src/modules/catalog/application/seed-demo-catalog.handler.js';
 import { CATALOG_API } from '../../src/modules/catalog/contract/catalog.tokens.js';
 import { startTestShop, type ApiResponse, type TestShop } from '../support/shop.js';
-import type { BackendFactory } from './backend.js';
+import type { BackendFactory } from '../support/backends.js';
 
 let skuSequence = 0;
 const product = (overrides: Record<string, unknown> = {}) => ({

@@ -1,4 +1,4 @@
-import { onPostgres } from './backend.js';
+import { onPostgres } from '../support/backends.js';
 import { describeSweeper } from './sweeper.suite.js';
 
 await onPostgres('reservation sweeper', describeSweeper);

@@ -1,4 +1,4 @@
-import { sqlite } from './backend.js';
+import { sqlite } from '../support/backends.js';
 import { describeSweeper } from './sweeper.suite.js';
 
 describeSweeper('SQLite', sqlite);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG_API } from '../../src/modules/catalog/contract/catalog.tokens.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
-import type { BackendFactory } from './backend.js';
+import type { BackendFactory } from '../support/backends.js';
 import { orderId, outcome } from './helpers.js';
 
 /** The background release of holds nobody committed within RESERVATION_TTL (1 s here), on one database backend. */

@@ -1,4 +1,4 @@
 import { describeCheckout } from './checkout.suite.js';
-import { onPostgres } from './orders.fixtures.js';
+import { onPostgres } from '../support/backends.js';
 
 await onPostgres('checkout saga', describeCheckout);

@@ -1,4 +1,4 @@
 import { describeCheckout } from './checkout.suite.js';
-import { sqlite } from './orders.fixtures.js';
+import { sqlite } from '../support/backends.js';
 
 describeCheckout('SQLite', sqlite);

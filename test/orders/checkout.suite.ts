@@ -4,7 +4,8 @@ import { catalogOperations } from '../../src/modules/catalog/contract/catalog.op
 import { CATALOG_API } from '../../src/modules/catalog/contract/catalog.tokens.js';
 import { ORDERS_API } from '../../src/modules/orders/contract/orders.tokens.js';
 import { startTestShop, type ApiResponse, type TestShop } from '../support/shop.js';
-import { checkout, countBy, createProduct, delegate, moduleKnex, stockOf, type BackendFactory } from './orders.fixtures.js';
+import { checkout, countBy, createProduct, delegate, moduleKnex, stockOf } from './orders.fixtures.js';
+import { type BackendFactory } from '../support/backends.js';
 
 /** The checkout saga through the public API (API.md "Orders"), against one database backend. */
 export function describeCheckout(label: string, backend: BackendFactory): void {

@@ -1,29 +1,6 @@
 import type { Knex } from 'knex';
-import { describe, expect, it } from 'vitest';
-import { createTestDatabase, requirePostgres } from '../support/services.js';
+import { expect } from 'vitest';
 import type { ApiResponse, TestShop } from '../support/shop.js';
-
-/** Extra env for one shop on one database backend, and the cleanup once the shop has stopped. */
-export interface Backend {
-  env: Record<string, string>;
-  cleanup(): Promise<void>;
-}
-
-export type BackendFactory = () => Promise<Backend>;
-
-export const sqlite: BackendFactory = async () => ({ env: {}, cleanup: async () => undefined });
-
-/** Registers `suite` on a fresh PostgreSQL database, or a visible skip when it is down (a failure under CI). */
-export async function onPostgres(name: string, suite: (label: string, backend: BackendFactory) => void): Promise<void> {
-  if (await requirePostgres()) {
-    suite('PostgreSQL', async () => {
-      const database = await createTestDatabase('orders');
-      return { env: { DATABASE_URL: database.url }, cleanup: () => database.drop() };
-    });
-  } else {
-    describe.skip(`${name} on PostgreSQL (unreachable; see the warning above)`, () => it('needs PostgreSQL', () => undefined));
-  }
-}
 
 let skuSequence = 0;
 

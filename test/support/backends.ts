@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
-import { createTestDatabase, requirePostgres } from '../support/services.js';
+import { createTestDatabase, requirePostgres } from './services.js';
 
-/** Environment for one database backend: extra env for a shop, and a cleanup once it stopped. */
+/** One database backend for a test shop: extra env, and the cleanup once the shop has stopped. */
 export interface Backend {
   env: Record<string, string>;
   cleanup(): Promise<void>;
@@ -15,7 +15,7 @@ export const sqlite: BackendFactory = async () => ({ env: {}, cleanup: async () 
 export async function onPostgres(name: string, suite: (label: string, backend: BackendFactory) => void): Promise<void> {
   if (await requirePostgres()) {
     suite('PostgreSQL', async () => {
-      const database = await createTestDatabase('catalog');
+      const database = await createTestDatabase(name.toLowerCase().replace(/\W+/g, '_').slice(0, 20));
       return { env: { DATABASE_URL: database.url }, cleanup: () => database.drop() };
     });
   } else {
