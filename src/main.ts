@@ -34,7 +34,8 @@ async function main(): Promise<void> {
     exitGracefullyOnSignals(() => shop.stop(), logger);
   } catch (error) {
     const message = error instanceof ConfigError ? error.message : `Startup failed: ${(error as Error).message}`;
-    logger.fatal({ err: error }, 'startup failed');
+    // A configuration mistake is the operator's, not a crash: the one stderr line says it all.
+    if (!(error instanceof ConfigError)) logger.fatal({ err: error }, 'startup failed');
     logger.flush(() => {
       process.stderr.write(`${message.split('\n')[0]}\n`);
       process.exit(1);
