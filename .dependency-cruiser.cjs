@@ -22,7 +22,7 @@ module.exports = {
       name: 'module-only-through-contract',
       comment:
         "A module may import another module only through that module's contract/ folder (DESIGN.md rule 1). " +
-        "$1 is the importing module, so one rule covers every pair of modules.",
+        '$1 is the importing module, so one rule covers every pair of modules.',
       severity: 'error',
       from: { path: '^src/modules/([^/]+)/' },
       to: { path: '^src/modules/(?!$1/)[^/]+/(?!contract/)' },
@@ -55,7 +55,8 @@ module.exports = {
     // 4. Composition root and technology boundaries.
     {
       name: 'only-main-imports-module-index',
-      comment: "A module's index.ts (its ModuleDefinition) is wired only by the composition root, src/main.ts (rule 4).",
+      comment:
+        "A module's index.ts (its ModuleDefinition) is wired only by the composition root, src/main.ts (rule 4).",
       severity: 'error',
       from: { pathNot: '^src/main\\.ts$' },
       to: { path: '^src/modules/[^/]+/index\\.ts$' },

@@ -23,19 +23,33 @@ const json = async (url, init = {}) => {
   if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url} → ${response.status} ${JSON.stringify(body)}`);
   return body;
 };
-const post = (url, body, token) => json(url, { method: 'POST', body: JSON.stringify(body), headers: token ? { authorization: `Bearer ${token}` } : {} });
+const post = (url, body, token) =>
+  json(url, { method: 'POST', body: JSON.stringify(body), headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 function spawnNode(args, env) {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout });
   const nextLine = () => new Promise((resolve) => lines.once('line', resolve));
-  const stop = () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+  const stop = () =>
+    new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
   return { child, nextLine, stop };
 }
 
 async function waitUntilReady(url) {
   for (let i = 0; i < 200; i++) {
-    if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${url} never became ready`);
@@ -48,19 +62,31 @@ function load(url, tokens, productIds) {
     url: `${url}/api/v1/orders`,
     connections: CONNECTIONS,
     duration: DURATION_S,
-    requests: [{
-      method: 'POST',
-      setupRequest(request) {
-        const i = n++;
-        const a = productIds[i % productIds.length];
-        const b = productIds[(i * 7 + 3) % productIds.length];
-        return {
-          ...request,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i % tokens.length]}`, 'idempotency-key': randomUUID() },
-          body: JSON.stringify({ items: [{ productId: a, quantity: 1 }, { productId: b === a ? productIds[(i + 1) % productIds.length] : b, quantity: 2 }], paymentMethod: { token: 'tok_visa' } }),
-        };
+    requests: [
+      {
+        method: 'POST',
+        setupRequest(request) {
+          const i = n++;
+          const a = productIds[i % productIds.length];
+          const b = productIds[(i * 7 + 3) % productIds.length];
+          return {
+            ...request,
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${tokens[i % tokens.length]}`,
+              'idempotency-key': randomUUID(),
+            },
+            body: JSON.stringify({
+              items: [
+                { productId: a, quantity: 1 },
+                { productId: b === a ? productIds[(i + 1) % productIds.length] : b, quantity: 2 },
+              ],
+              paymentMethod: { token: 'tok_visa' },
+            }),
+          };
+        },
       },
-    }],
+    ],
   });
 }
 
@@ -77,15 +103,30 @@ async function benchShop(dataDir) {
   const port = 10000 + Math.floor(Math.random() * 20000); // below the ephemeral port range
   const url = `http://127.0.0.1:${port}`;
   const server = spawnNode(['dist/main.js'], {
-    PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO_CATALOG: 'false',
-    ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, EVENT_BUS: 'memory', DATABASE_URL: '', MODULES: 'all',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    SEED_DEMO_CATALOG: 'false',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    EVENT_BUS: 'memory',
+    DATABASE_URL: '',
+    MODULES: 'all',
   });
   try {
     await waitUntilReady(url);
     const admin = (await post(`${url}/api/v1/auth/login`, ADMIN)).accessToken;
     const productIds = [];
     for (let i = 0; i < PRODUCTS; i++) {
-      productIds.push((await post(`${url}/api/v1/products`, { sku: `BENCH-${i}`, name: `Bench product ${i}`, priceCents: 1000 + i, currency: 'USD', stock: STOCK }, admin)).id);
+      productIds.push(
+        (
+          await post(
+            `${url}/api/v1/products`,
+            { sku: `BENCH-${i}`, name: `Bench product ${i}`, priceCents: 1000 + i, currency: 'USD', stock: STOCK },
+            admin,
+          )
+        ).id,
+      );
     }
     const tokens = [];
     for (let i = 0; i < USERS; i++) {
@@ -106,7 +147,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function listAll(url, path, token) {
   const items = [];
   for (let cursor = null, first = true; first || cursor; first = false) {
-    const page = await json(`${url}${path}?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${token}` } });
+    const page = await json(`${url}${path}?limit=100${cursor ? `&cursor=${cursor}` : ''}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     items.push(...page.items);
     cursor = page.nextCursor;
   }
@@ -128,7 +171,9 @@ async function readBooks(url, tokens, productIds) {
       confirmedUnits += order.items.reduce((sum, line) => sum + line.quantity, 0);
       paymentIds.push(order.paymentId);
     }
-    notified += (await listAll(url, '/api/v1/notifications', token)).filter((n) => n.template === 'order_confirmed').length;
+    notified += (await listAll(url, '/api/v1/notifications', token)).filter(
+      (n) => n.template === 'order_confirmed',
+    ).length;
   }
   return { stockSold, confirmedUnits, deciding, notified, paymentIds };
 }
@@ -157,17 +202,39 @@ async function checkShop(url, admin, tokens, productIds) {
   const { paymentIds, settled, stockSold, confirmedUnits, notified } = await settledBooks(url, tokens, productIds);
   let captured = 0;
   for (let i = 0; i < paymentIds.length; i += 50) {
-    const batch = await Promise.all(paymentIds.slice(i, i + 50).map((id) => json(`${url}/api/v1/payments/${id}`, { headers: { authorization: `Bearer ${admin}` } })));
+    const batch = await Promise.all(
+      paymentIds
+        .slice(i, i + 50)
+        .map((id) => json(`${url}/api/v1/payments/${id}`, { headers: { authorization: `Bearer ${admin}` } })),
+    );
     captured += batch.filter((payment) => payment.status === 'captured').length;
   }
   const confirmedOrders = paymentIds.length;
   const distinctPayments = new Set(paymentIds).size;
-  const ok = settled && stockSold === confirmedUnits && captured === confirmedOrders && distinctPayments === confirmedOrders && notified === confirmedOrders;
-  return { ok, settled, confirmedOrders, confirmedUnits, stockSold, capturedPayments: captured, notifications: notified };
+  const ok =
+    settled &&
+    stockSold === confirmedUnits &&
+    captured === confirmedOrders &&
+    distinctPayments === confirmedOrders &&
+    notified === confirmedOrders;
+  return {
+    ok,
+    settled,
+    confirmedOrders,
+    confirmedUnits,
+    stockSold,
+    capturedPayments: captured,
+    notifications: notified,
+  };
 }
 
 async function benchFlat(dataDir) {
-  const server = spawnNode(['bench/flat-checkout.mjs'], { FLAT_DATA_DIR: dataDir, FLAT_PRODUCTS: String(PRODUCTS), FLAT_USERS: String(USERS), FLAT_STOCK: String(STOCK) });
+  const server = spawnNode(['bench/flat-checkout.mjs'], {
+    FLAT_DATA_DIR: dataDir,
+    FLAT_PRODUCTS: String(PRODUCTS),
+    FLAT_USERS: String(USERS),
+    FLAT_STOCK: String(STOCK),
+  });
   const { url, productIds, tokens } = JSON.parse(await server.nextLine());
   const result = await load(url, tokens, productIds);
   const report = server.nextLine();
@@ -178,11 +245,15 @@ async function benchFlat(dataDir) {
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'shop-bench-'));
 try {
-  console.log(`checkout benchmark: ${CONNECTIONS} connections, ${DURATION_S} s, 2 lines per order, a distinct Idempotency-Key per request`);
+  console.log(
+    `checkout benchmark: ${CONNECTIONS} connections, ${DURATION_S} s, 2 lines per order, a distinct Idempotency-Key per request`,
+  );
   const shop = await benchShop(path.join(dataDir, 'shop'));
   const flat = await benchFlat(dataDir);
   console.table({ 'modular shop': summary(shop.result), 'flat yardstick': summary(flat.result) });
-  console.log(`throughput ratio shop/flat: ${(shop.result.requests.average / flat.result.requests.average).toFixed(2)}`);
+  console.log(
+    `throughput ratio shop/flat: ${(shop.result.requests.average / flat.result.requests.average).toFixed(2)}`,
+  );
   console.log(`consistency: ${shop.verdict.ok ? 'OK' : 'BROKEN'} ${JSON.stringify(shop.verdict)}`);
   if (!shop.verdict.ok || !flat.verdict.ok) process.exitCode = 1;
 } finally {

@@ -24,13 +24,20 @@ export async function startFlatShop({ dataDir, port = 0 }) {
   const insertPayment = db.prepare('INSERT INTO payments VALUES (?, ?, ?, ?, ?, ?)');
   const claimKey = db.prepare('INSERT INTO idempotency (user_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING');
   const storeKey = db.prepare('UPDATE idempotency SET response = ? WHERE user_id = ? AND key = ?');
-  const body = z.object({ items: z.array(z.object({ productId: z.string(), quantity: z.number().int().min(1) })).min(1).max(50), paymentMethod: z.object({ token: z.string() }) });
+  const body = z.object({
+    items: z
+      .array(z.object({ productId: z.string(), quantity: z.number().int().min(1) }))
+      .min(1)
+      .max(50),
+    paymentMethod: z.object({ token: z.string() }),
+  });
 
   const checkout = db.transaction((userId, items, key) => {
     if (key && claimKey.run(userId, key).changes === 0) return { status: 409 };
     const lines = items.map(({ productId, quantity }) => ({ product: select.get(productId), quantity }));
     for (const { product, quantity } of lines) {
-      if (!product || take.run(quantity, product.id, quantity).changes === 0) throw Object.assign(new Error('out of stock'), { status: 409 });
+      if (!product || take.run(quantity, product.id, quantity).changes === 0)
+        throw Object.assign(new Error('out of stock'), { status: 409 });
     }
     const orderId = randomUUID();
     const total = lines.reduce((sum, { product, quantity }) => sum + product.price_cents * quantity, 0);
@@ -47,7 +54,9 @@ export async function startFlatShop({ dataDir, port = 0 }) {
   app.use(express.json({ limit: 100_000 }));
   app.post('/api/v1/orders', async (req, res) => {
     try {
-      const { payload } = await jwtVerify(req.header('authorization')?.slice(7) ?? '', publicKey, { algorithms: ['EdDSA'] });
+      const { payload } = await jwtVerify(req.header('authorization')?.slice(7) ?? '', publicKey, {
+        algorithms: ['EdDSA'],
+      });
       const parsed = body.parse(req.body);
       const result = checkout(payload.sub, parsed.items, req.header('idempotency-key'));
       res.status(result.status).json(result.order ?? {});
@@ -60,11 +69,29 @@ export async function startFlatShop({ dataDir, port = 0 }) {
   });
   return {
     url: `http://127.0.0.1:${server.address().port}`,
-    seedProduct: (id, stock) => db.prepare('INSERT INTO products VALUES (?, ?, ?, ?, ?, ?)').run(id, `SKU-${id}`, `Product ${id}`, 1999, 'USD', stock),
-    token: (sub) => new SignJWT({ role: 'customer' }).setProtectedHeader({ alg: 'EdDSA' }).setSubject(sub).setExpirationTime('1h').sign(privateKey),
+    seedProduct: (id, stock) =>
+      db
+        .prepare('INSERT INTO products VALUES (?, ?, ?, ?, ?, ?)')
+        .run(id, `SKU-${id}`, `Product ${id}`, 1999, 'USD', stock),
+    token: (sub) =>
+      new SignJWT({ role: 'customer' })
+        .setProtectedHeader({ alg: 'EdDSA' })
+        .setSubject(sub)
+        .setExpirationTime('1h')
+        .sign(privateKey),
     stock: () => db.prepare('SELECT COALESCE(SUM(stock), 0) AS s FROM products').get().s,
-    confirmedUnits: () => db.prepare('SELECT items FROM orders').all().reduce((sum, row) => sum + JSON.parse(row.items).reduce((s, l) => s + l.quantity, 0), 0),
-    close: () => new Promise((resolve) => server.close(() => { db.close(); resolve(); })),
+    confirmedUnits: () =>
+      db
+        .prepare('SELECT items FROM orders')
+        .all()
+        .reduce((sum, row) => sum + JSON.parse(row.items).reduce((s, l) => s + l.quantity, 0), 0),
+    close: () =>
+      new Promise((resolve) =>
+        server.close(() => {
+          db.close();
+          resolve();
+        }),
+      ),
   };
 }
 

@@ -19,17 +19,23 @@ export const LAYOUT = [
 export async function startSplit({ basePort = 3000, entry = ['dist/main.js'], env = {}, stdio = 'inherit' } = {}) {
   const urls = Object.fromEntries(LAYOUT.map(([name, offset]) => [name, `http://127.0.0.1:${basePort + offset}`]));
   const secret = env.INTERNAL_TOKEN_SECRET ?? process.env.INTERNAL_TOKEN_SECRET ?? randomBytes(32).toString('hex');
-  const moduleUrls = Object.fromEntries(LAYOUT.filter(([name]) => name !== 'gateway').map(([name]) => [`${name.toUpperCase()}_URL`, urls[name]]));
+  const moduleUrls = Object.fromEntries(
+    LAYOUT.filter(([name]) => name !== 'gateway').map(([name]) => [`${name.toUpperCase()}_URL`, urls[name]]),
+  );
   const shared = { ...process.env, ...moduleUrls, ...env, INTERNAL_TOKEN_SECRET: secret };
   const children = LAYOUT.map(([name, offset]) =>
     spawn(process.execPath, entry, { env: { ...shared, MODULES: name, PORT: String(basePort + offset) }, stdio }),
   );
   const stop = async (signal = 'SIGTERM') => {
     await Promise.all(
-      children.map((child) => (child.exitCode !== null || child.signalCode !== null ? undefined : new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill(signal);
-      }))),
+      children.map((child) =>
+        child.exitCode !== null || child.signalCode !== null
+          ? undefined
+          : new Promise((resolve) => {
+              child.once('exit', resolve);
+              child.kill(signal);
+            }),
+      ),
     );
   };
   try {
@@ -45,7 +51,10 @@ async function waitUntilReady(url, child, name, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} during startup`);
-    const ready = await fetch(`${url}/health/ready`).then((response) => response.ok, () => false);
+    const ready = await fetch(`${url}/health/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

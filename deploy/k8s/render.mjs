@@ -31,7 +31,10 @@ function deployment(name, image) {
                 { name: 'MODULES', value: name },
                 { name: 'PORT', value: String(PORT) },
                 { name: 'EVENT_BUS', value: 'bullmq' },
-                ...modules.map((module) => ({ name: `${module.toUpperCase()}_URL`, value: `http://${module}:${PORT}` })),
+                ...modules.map((module) => ({
+                  name: `${module.toUpperCase()}_URL`,
+                  value: `http://${module}:${PORT}`,
+                })),
               ],
               envFrom: [{ secretRef: { name: 'shop' } }],
               readinessProbe: probe('/health/ready'),
@@ -50,7 +53,10 @@ function service(name) {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name, labels: { app: 'modular-shop', component: name } },
-    spec: { selector: { app: 'modular-shop', component: name }, ports: [{ name: 'http', port: PORT, targetPort: 'http' }] },
+    spec: {
+      selector: { app: 'modular-shop', component: name },
+      ports: [{ name: 'http', port: PORT, targetPort: 'http' }],
+    },
   };
 }
 
@@ -59,5 +65,9 @@ export function render(image = 'modular-shop:latest') {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.stdout.write(render(process.argv[2]).map((manifest) => stringify(manifest)).join('---\n'));
+  process.stdout.write(
+    render(process.argv[2])
+      .map((manifest) => stringify(manifest))
+      .join('---\n'),
+  );
 }

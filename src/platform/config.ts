@@ -7,21 +7,40 @@ const moduleUrlVariable = (name: ModuleName) => `${name.toUpperCase()}_URL`;
 
 const httpUrlList = z
   .string()
-  .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((url) => url.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL (or a comma list of them)' })).min(1));
 
 const durationMs = z.coerce.number().int().min(1000, 'must be at least 1000 (milliseconds)');
 
 const envSchema = z.object({
-  PORT: z.coerce.number({ error: 'must be a port number (0-65535)' }).int('must be a port number (0-65535)').min(0, 'must be a port number (0-65535)').max(65535, 'must be a port number (0-65535)').default(3000),
+  PORT: z.coerce
+    .number({ error: 'must be a port number (0-65535)' })
+    .int('must be a port number (0-65535)')
+    .min(0, 'must be a port number (0-65535)')
+    .max(65535, 'must be a port number (0-65535)')
+    .default(3000),
   MODULES: z
     .string()
     .default('all')
-    .transform((value) => value.split(',').map((name) => name.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    )
     .superRefine((names, ctx) => {
       for (const name of names) {
         const known = name === 'all' || name === 'gateway' || (MODULE_NAMES as readonly string[]).includes(name);
-        if (!known) ctx.addIssue({ code: 'custom', message: `unknown module "${name}" (known: all, gateway, ${MODULE_NAMES.join(', ')})` });
+        if (!known)
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown module "${name}" (known: all, gateway, ${MODULE_NAMES.join(', ')})`,
+          });
       }
       if (names.length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one module' });
       if (names.length > 1 && (names.includes('all') || names.includes('gateway'))) {
@@ -32,7 +51,10 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   EVENT_BUS: z.enum(['memory', 'bullmq']).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).default('redis://127.0.0.1:6379'),
-  BULLMQ_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits and _ . : -').default('shop'),
+  BULLMQ_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits and _ . : -')
+    .default('shop'),
   INTERNAL_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
@@ -41,7 +63,10 @@ const envSchema = z.object({
   SAGA_RECOVERY_AFTER: durationMs.default(30_000),
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
   SMTP_FROM: z.string().default('Modular Shop <shop@localhost>'),
-  SEED_DEMO_CATALOG: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  SEED_DEMO_CATALOG: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   ...Object.fromEntries(MODULE_NAMES.map((name) => [moduleUrlVariable(name), httpUrlList.optional()])),
 });
 
@@ -89,10 +114,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const split = modules.length < MODULE_NAMES.length;
   const eventBus = e.EVENT_BUS ?? (split ? 'bullmq' : 'memory');
   if (split && eventBus === 'memory' && !gateway) {
-    throw new ConfigError('Invalid configuration: EVENT_BUS=memory cannot deliver events between processes; use EVENT_BUS=bullmq when MODULES is not "all"');
+    throw new ConfigError(
+      'Invalid configuration: EVENT_BUS=memory cannot deliver events between processes; use EVENT_BUS=bullmq when MODULES is not "all"',
+    );
   }
   if (split && !e.INTERNAL_TOKEN_SECRET) {
-    throw new ConfigError('Invalid configuration: INTERNAL_TOKEN_SECRET is required when modules run in separate processes');
+    throw new ConfigError(
+      'Invalid configuration: INTERNAL_TOKEN_SECRET is required when modules run in separate processes',
+    );
   }
   if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) {
     throw new ConfigError('Invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
@@ -108,7 +137,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     bullmqPrefix: e.BULLMQ_PREFIX,
     internalTokenSecret: e.INTERNAL_TOKEN_SECRET,
-    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : undefined,
+    admin:
+      e.ADMIN_EMAIL && e.ADMIN_PASSWORD
+        ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD }
+        : undefined,
     logLevel: e.LOG_LEVEL,
     reservationTtlMs: e.RESERVATION_TTL,
     sagaRecoveryAfterMs: e.SAGA_RECOVERY_AFTER,

@@ -13,7 +13,8 @@ import type { BackgroundTask, ModuleContext, ModuleDefinition } from './module.j
 export function eventRouting(definitions: ModuleDefinition[]): EventRouting {
   const routing: EventRouting = new Map();
   for (const definition of definitions) {
-    for (const { event } of definition.subscriptions) routing.set(event.name, [...(routing.get(event.name) ?? []), definition.name]);
+    for (const { event } of definition.subscriptions)
+      routing.set(event.name, [...(routing.get(event.name) ?? []), definition.name]);
   }
   return routing;
 }
@@ -31,7 +32,14 @@ export async function wireEvents(
     const context = modules.get(definition.name)!;
     if (definition.publishes.length > 0) {
       const outbox = context.container.resolve<Outbox>(OUTBOX);
-      const relay = new OutboxRelay({ module: definition.name, db: context.db, bus, outbox, logger: context.logger, metrics });
+      const relay = new OutboxRelay({
+        module: definition.name,
+        db: context.db,
+        bus,
+        outbox,
+        logger: context.logger,
+        metrics,
+      });
       relay.start();
       tasks.push(relay);
     }
@@ -40,9 +48,14 @@ export async function wireEvents(
       // The bus runs each handler inside the event's trace context (traceparent + request id).
       await bus.consume(definition.name, async (envelope) => {
         const subscription = byName.get(envelope.name);
-        if (!subscription) return logger.warn({ event: envelope.name, module: definition.name }, 'no subscription for routed event; skipped');
+        if (!subscription)
+          return logger.warn(
+            { event: envelope.name, module: definition.name },
+            'no subscription for routed event; skipped',
+          );
         const parsed = subscription.event.schema.safeParse(envelope.payload);
-        if (!parsed.success) throw new AppError('validation_failed', `event ${envelope.name} ${envelope.id} has an invalid payload`);
+        if (!parsed.success)
+          throw new AppError('validation_failed', `event ${envelope.name} ${envelope.id} has an invalid payload`);
         await subscription.handle({ ...envelope, payload: parsed.data }, context.container);
       });
     }

@@ -37,13 +37,20 @@ function checkRequirements(config: Config, hosted: ModuleDefinition[]): void {
   for (const definition of hosted) {
     for (const required of definition.requires) {
       if (!config.modules.includes(required) && !config.remoteUrls[required]) {
-        throw new ConfigError(`Invalid configuration: module ${definition.name} needs ${required}; host it here (MODULES) or set ${required.toUpperCase()}_URL`);
+        throw new ConfigError(
+          `Invalid configuration: module ${definition.name} needs ${required}; host it here (MODULES) or set ${required.toUpperCase()}_URL`,
+        );
       }
     }
   }
 }
 
-async function hostModule(definition: ModuleDefinition, config: Config, logger: Logger, root: DependencyContainer): Promise<ModuleContext> {
+async function hostModule(
+  definition: ModuleDefinition,
+  config: Config,
+  logger: Logger,
+  root: DependencyContainer,
+): Promise<ModuleContext> {
   const db = await openModuleDb(definition.name, config);
   await db.migrate(definition.migrations);
   const context: ModuleContext = {
@@ -61,7 +68,11 @@ async function hostModule(definition: ModuleDefinition, config: Config, logger: 
 }
 
 /** Builds and starts one process from the configuration and the (static) module definitions. */
-export async function startHost(config: Config, definitions: ModuleDefinition[], logger = createLogger(config.logLevel)): Promise<Host> {
+export async function startHost(
+  config: Config,
+  definitions: ModuleDefinition[],
+  logger = createLogger(config.logLevel),
+): Promise<Host> {
   const hosted = definitions.filter((definition) => config.modules.includes(definition.name));
   checkRequirements(config, hosted);
   const root = rootContainer.createChildContainer();
@@ -76,26 +87,47 @@ export async function startHost(config: Config, definitions: ModuleDefinition[],
   for (const definition of hosted) modules.set(definition.name, await hostModule(definition, config, logger, root));
   const events = await wireEvents(bus, hosted, modules, metrics, logger);
 
-  const verifier = () => (root.isRegistered(ACCESS_TOKEN_VERIFIER, true) ? root.resolve<AccessTokenVerifier>(ACCESS_TOKEN_VERIFIER) : undefined);
+  const verifier = () =>
+    root.isRegistered(ACCESS_TOKEN_VERIFIER, true)
+      ? root.resolve<AccessTokenVerifier>(ACCESS_TOKEN_VERIFIER)
+      : undefined;
   const api = routerFor(
     hosted.map((definition) => ({
       routes: [...definition.routes, ...(definition.contract ? contractRoutes(definition.contract) : [])],
-      options: { container: modules.get(definition.name)!.container, accessTokenVerifier: verifier, serviceTokenVerifier: serviceTokens },
+      options: {
+        container: modules.get(definition.name)!.container,
+        accessTokenVerifier: verifier,
+        serviceTokenVerifier: serviceTokens,
+      },
     })),
   );
   const healthChecks: HealthCheck[] = [
-    ...hosted.map((definition) => ({ name: `db:${definition.name}`, check: async () => void (await modules.get(definition.name)!.db.knex.raw('select 1')) })),
+    ...hosted.map((definition) => ({
+      name: `db:${definition.name}`,
+      check: async () => void (await modules.get(definition.name)!.db.knex.raw('select 1')),
+    })),
     { name: `events:${config.eventBus}`, check: () => bus.ping() },
     ...hosted.flatMap((definition) => definition.healthChecks?.(modules.get(definition.name)!) ?? []),
   ];
   let shuttingDown = false;
   const openApi = buildOpenApiDocument(definitions.flatMap((definition) => definition.routes));
-  const app = createHttpApp({ logger, metrics, healthChecks, isShuttingDown: () => shuttingDown, openApiDocument: () => openApi, api, behindProxy: config.modules.length < MODULE_NAMES.length });
+  const app = createHttpApp({
+    logger,
+    metrics,
+    healthChecks,
+    isShuttingDown: () => shuttingDown,
+    openApiDocument: () => openApi,
+    api,
+    behindProxy: config.modules.length < MODULE_NAMES.length,
+  });
 
   const tasks: BackgroundTask[] = [...events.tasks];
   for (const definition of hosted) tasks.push(...((await definition.start?.(modules.get(definition.name)!)) ?? []));
   const { server, port } = await listen(app, config.port);
-  logger.info({ port, modules: config.modules, eventBus: config.eventBus, database: config.databaseUrl ? 'postgres' : 'sqlite' }, 'listening');
+  logger.info(
+    { port, modules: config.modules, eventBus: config.eventBus, database: config.databaseUrl ? 'postgres' : 'sqlite' },
+    'listening',
+  );
 
   return {
     url: `http://127.0.0.1:${port}`,

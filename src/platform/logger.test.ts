@@ -25,21 +25,42 @@ const SECRET_SHAPES: Array<[string, Record<string, unknown>, string]> = [
   ['a password in req.body', { req: { body: { password: 'hunter2-req' } } }, 'hunter2-req'],
   ['the authorization header of req', { req: { headers: { authorization: BEARER } } }, BEARER],
   ['an authorization header', { headers: { authorization: `${BEARER}-2` } }, `${BEARER}-2`],
-  ['a capitalised Authorization header of an outgoing call', { request: { headers: { Authorization: `${BEARER}-3` } } }, `${BEARER}-3`],
+  [
+    'a capitalised Authorization header of an outgoing call',
+    { request: { headers: { Authorization: `${BEARER}-3` } } },
+    `${BEARER}-3`,
+  ],
   ['an authorization value', { authorization: `${BEARER}-4` }, `${BEARER}-4`],
   ['an accessToken', { accessToken: 'access-token-1', tokenType: 'Bearer' }, 'access-token-1'],
   ['an accessToken in a response', { response: { accessToken: 'access-token-2', expiresIn: 900 } }, 'access-token-2'],
   ['a token', { token: 'plain-token-1' }, 'plain-token-1'],
   ['a nested token', { session: { token: 'plain-token-2' } }, 'plain-token-2'],
   ['a payment method', { paymentMethod: { token: 'tok_card_1' } }, 'tok_card_1'],
-  ['a payment method in a checkout body', { body: { items: [], paymentMethod: { token: 'tok_card_2' } } }, 'tok_card_2'],
+  [
+    'a payment method in a checkout body',
+    { body: { items: [], paymentMethod: { token: 'tok_card_2' } } },
+    'tok_card_2',
+  ],
   ['a service token header', { headers: { 'x-internal-token': 'service-token-1' } }, 'service-token-1'],
   ['a service token header of req', { req: { headers: { 'x-internal-token': 'service-token-2' } } }, 'service-token-2'],
   ['a cookie header', { req: { headers: { cookie: 'sid=cookie-secret' } } }, 'cookie-secret'],
   ['a user row with its password hash', { user: { id: 'u1', passwordHash: 'scrypt$hash-1' } }, 'scrypt$hash-1'],
   ['a database row with its password hash', { row: { id: 'u1', password_hash: 'scrypt$hash-2' } }, 'scrypt$hash-2'],
-  ['the config', { config: { internalTokenSecret: 'internal-secret-value', admin: { email: 'x@example.com', password: 'admin-pass' } } }, 'internal-secret-value'],
-  ['the admin password in the config', { config: { admin: { email: 'x@example.com', password: 'admin-pass-2' } } }, 'admin-pass-2'],
+  [
+    'the config',
+    {
+      config: {
+        internalTokenSecret: 'internal-secret-value',
+        admin: { email: 'x@example.com', password: 'admin-pass' },
+      },
+    },
+    'internal-secret-value',
+  ],
+  [
+    'the admin password in the config',
+    { config: { admin: { email: 'x@example.com', password: 'admin-pass-2' } } },
+    'admin-pass-2',
+  ],
 ];
 
 describe('createLogger', () => {
@@ -54,7 +75,11 @@ describe('createLogger', () => {
   it('keeps the fields that are not secret', () => {
     const { logger, records } = memoryLogger();
     logger.info({ body: { email: 'a@example.com', password: 'hunter2' }, status: 201 }, 'registered');
-    expect(records()[0]).toMatchObject({ msg: 'registered', status: 201, body: { email: 'a@example.com', password: '[redacted]' } });
+    expect(records()[0]).toMatchObject({
+      msg: 'registered',
+      status: 201,
+      body: { email: 'a@example.com', password: '[redacted]' },
+    });
   });
 
   it('writes requestId and traceId on every line logged inside a context, also after an await', async () => {

@@ -6,7 +6,12 @@ import type { BackgroundTask } from './module.js';
  * the run in progress. A failing run is logged and the next one happens as planned. Every module's
  * background chores (sweepers, recovery, retries) run through this one loop.
  */
-export function runPeriodically(name: string, intervalMs: number, work: () => Promise<unknown>, logger: Logger): BackgroundTask {
+export function runPeriodically(
+  name: string,
+  intervalMs: number,
+  work: () => Promise<unknown>,
+  logger: Logger,
+): BackgroundTask {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;

@@ -28,7 +28,10 @@ export function describeInventory(label: string, backend: BackendFactory): void 
 
     const createProduct = async (stock: number) => {
       const sku = `INV-${randomUUID()}`;
-      const response = await shop.request('POST', '/api/v1/products', { token: admin, body: { sku, name: `Item ${sku}`, priceCents: 500, currency: 'USD', stock } });
+      const response = await shop.request('POST', '/api/v1/products', {
+        token: admin,
+        body: { sku, name: `Item ${sku}`, priceCents: 500, currency: 'USD', stock },
+      });
       expect(response.status, JSON.stringify(response.body)).toBe(201);
       return response.body.id as string;
     };
@@ -60,7 +63,9 @@ export function describeInventory(label: string, backend: BackendFactory): void 
       it('holds exactly 50 of 200 concurrent single-unit reserves for a stock of 50', async () => {
         const id = await createProduct(50);
         const orders = Array.from({ length: 200 }, orderId);
-        const results = await Promise.all(orders.map((order) => outcome(api().reserve({ orderId: order, lines: [{ productId: id, quantity: 1 }] }))));
+        const results = await Promise.all(
+          orders.map((order) => outcome(api().reserve({ orderId: order, lines: [{ productId: id, quantity: 1 }] }))),
+        );
         expect(results.filter((r) => r === 'ok')).toHaveLength(50);
         expect(results.filter((r) => r === 'out_of_stock')).toHaveLength(150);
         expect(await stockOf(id)).toBe(0);
@@ -75,23 +80,59 @@ export function describeInventory(label: string, backend: BackendFactory): void 
       it('takes nothing from a cart {A×2, B×1} when B is out of stock', async () => {
         const [a, b] = [await createProduct(5), await createProduct(0)];
         const order = orderId();
-        expect(await outcome(api().reserve({ orderId: order, lines: [{ productId: a, quantity: 2 }, { productId: b, quantity: 1 }] }))).toBe('out_of_stock');
+        expect(
+          await outcome(
+            api().reserve({
+              orderId: order,
+              lines: [
+                { productId: a, quantity: 2 },
+                { productId: b, quantity: 1 },
+              ],
+            }),
+          ),
+        ).toBe('out_of_stock');
         expect(await stockOf(a)).toBe(5);
         expect(await stockOf(b)).toBe(0);
         expect(await knex()('reservations').where('order_id', order)).toHaveLength(0);
         // Nothing was held, so the order may simply try again once B is back.
         await shop.request('POST', `/api/v1/products/${b}/restock`, { token: admin, body: { quantity: 1 } });
-        expect(await api().reserve({ orderId: order, lines: [{ productId: a, quantity: 2 }, { productId: b, quantity: 1 }] })).toEqual({ orderId: order, status: 'held' });
+        expect(
+          await api().reserve({
+            orderId: order,
+            lines: [
+              { productId: a, quantity: 2 },
+              { productId: b, quantity: 1 },
+            ],
+          }),
+        ).toEqual({ orderId: order, status: 'held' });
         expect([await stockOf(a), await stockOf(b)]).toEqual([3, 0]);
       });
 
       it('rejects a cart with an unknown product (unknown_product), taking nothing, even when another line is short', async () => {
         const a = await createProduct(5);
         const missing = randomUUID();
-        const error = await api().reserve({ orderId: orderId(), lines: [{ productId: a, quantity: 1 }, { productId: missing, quantity: 1 }] }).catch((e: unknown) => e);
+        const error = await api()
+          .reserve({
+            orderId: orderId(),
+            lines: [
+              { productId: a, quantity: 1 },
+              { productId: missing, quantity: 1 },
+            ],
+          })
+          .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(AppError);
         expect((error as AppError).code).toBe('unknown_product');
-        expect(await outcome(api().reserve({ orderId: orderId(), lines: [{ productId: a, quantity: 9 }, { productId: missing, quantity: 1 }] }))).toBe('unknown_product');
+        expect(
+          await outcome(
+            api().reserve({
+              orderId: orderId(),
+              lines: [
+                { productId: a, quantity: 9 },
+                { productId: missing, quantity: 1 },
+              ],
+            }),
+          ),
+        ).toBe('unknown_product');
         expect(await stockOf(a)).toBe(5);
       });
 
@@ -103,14 +144,19 @@ export function describeInventory(label: string, backend: BackendFactory): void 
         expect(await api().reserve({ orderId: order, lines })).toEqual({ orderId: order, status: 'held' });
         expect(await stockOf(id)).toBe(8);
         const concurrentOrder = orderId();
-        const results = await Promise.all(Array.from({ length: 20 }, () => api().reserve({ orderId: concurrentOrder, lines })));
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => api().reserve({ orderId: concurrentOrder, lines })),
+        );
         expect(results.every((r) => r.status === 'held')).toBe(true);
         expect(await stockOf(id)).toBe(6);
       });
 
       it('merges lines of the same product into one all-or-nothing demand', async () => {
         const id = await createProduct(3);
-        const twice = [{ productId: id, quantity: 2 }, { productId: id, quantity: 2 }];
+        const twice = [
+          { productId: id, quantity: 2 },
+          { productId: id, quantity: 2 },
+        ];
         expect(await outcome(api().reserve({ orderId: orderId(), lines: twice }))).toBe('out_of_stock');
         expect(await stockOf(id)).toBe(3);
         await shop.request('POST', `/api/v1/products/${id}/restock`, { token: admin, body: { quantity: 1 } });
@@ -131,7 +177,10 @@ export function describeInventory(label: string, backend: BackendFactory): void 
         expect(await stockOf(id)).toBe(10);
         expect(await outcome(api().commitReservation({ orderId: order }))).toBe('invalid_state');
         // A reserve for a released order holds nothing again.
-        expect(await api().reserve({ orderId: order, lines: [{ productId: id, quantity: 3 }] })).toEqual({ orderId: order, status: 'released' });
+        expect(await api().reserve({ orderId: order, lines: [{ productId: id, quantity: 3 }] })).toEqual({
+          orderId: order,
+          status: 'released',
+        });
         expect(await stockOf(id)).toBe(10);
       });
 
@@ -140,7 +189,9 @@ export function describeInventory(label: string, backend: BackendFactory): void 
         const order = orderId();
         await api().reserve({ orderId: order, lines: [{ productId: id, quantity: 4 }] });
         expect(await stockOf(id)).toBe(0);
-        const results = await Promise.all(Array.from({ length: 10 }, () => api().releaseReservation({ orderId: order })));
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => api().releaseReservation({ orderId: order })),
+        );
         expect(results.every((r) => r.status === 'released')).toBe(true);
         expect(await stockOf(id)).toBe(4);
       });
@@ -150,7 +201,10 @@ export function describeInventory(label: string, backend: BackendFactory): void 
         const order = orderId();
         expect(await outcome(api().commitReservation({ orderId: order }))).toBe('not_found');
         expect(await api().releaseReservation({ orderId: order })).toEqual({ orderId: order, status: 'released' });
-        expect(await api().reserve({ orderId: order, lines: [{ productId: id, quantity: 1 }] })).toEqual({ orderId: order, status: 'released' });
+        expect(await api().reserve({ orderId: order, lines: [{ productId: id, quantity: 1 }] })).toEqual({
+          orderId: order,
+          status: 'released',
+        });
         expect(await stockOf(id)).toBe(4);
       });
 
@@ -158,14 +212,24 @@ export function describeInventory(label: string, backend: BackendFactory): void 
         const id = await createProduct(5);
         // The HTTP adapter rejects bad input before sending it, with a bare ZodError (a platform choice).
         const invalid = async (call: () => Promise<unknown>) => {
-          const error = await call().then(() => undefined, (reason: unknown) => reason);
+          const error = await call().then(
+            () => undefined,
+            (reason: unknown) => reason,
+          );
           if (via === 'in-process') expect((error as AppError).code).toBe('validation_failed');
           else expect(error).toBeInstanceOf(Error);
         };
-        for (const quantity of [0, -3, 1.5]) await invalid(() => api().reserve({ orderId: orderId(), lines: [{ productId: id, quantity }] }));
+        for (const quantity of [0, -3, 1.5])
+          await invalid(() => api().reserve({ orderId: orderId(), lines: [{ productId: id, quantity }] }));
         await invalid(() => api().reserve({ orderId: orderId(), lines: [] }));
-        expect(await outcome(api().reserve({ orderId: orderId(), lines: [{ productId: id, quantity: Number.MAX_SAFE_INTEGER }] }))).toBe('out_of_stock');
-        expect(await outcome(api().reserve({ orderId: orderId(), lines: [{ productId: 'x'.repeat(300), quantity: 1 }] }))).toBe('unknown_product');
+        expect(
+          await outcome(
+            api().reserve({ orderId: orderId(), lines: [{ productId: id, quantity: Number.MAX_SAFE_INTEGER }] }),
+          ),
+        ).toBe('out_of_stock');
+        expect(
+          await outcome(api().reserve({ orderId: orderId(), lines: [{ productId: 'x'.repeat(300), quantity: 1 }] })),
+        ).toBe('unknown_product');
         await invalid(() => api().getProducts({ ids: [] }));
         expect((await api().getProducts({ ids: ['x'.repeat(300)] })).products).toEqual([]);
         expect(await stockOf(id)).toBe(5);
@@ -175,7 +239,16 @@ export function describeInventory(label: string, backend: BackendFactory): void 
         const id = await createProduct(6);
         await api().reserve({ orderId: orderId(), lines: [{ productId: id, quantity: 2 }] });
         const { products } = await api().getProducts({ ids: [id, randomUUID(), id] });
-        expect(products).toEqual([{ id, sku: expect.stringMatching(/^INV-/), name: expect.stringMatching(/^Item /), priceCents: 500, currency: 'USD', stock: 4 }]);
+        expect(products).toEqual([
+          {
+            id,
+            sku: expect.stringMatching(/^INV-/),
+            name: expect.stringMatching(/^Item /),
+            priceCents: 500,
+            currency: 'USD',
+            stock: 4,
+          },
+        ]);
       });
 
       it('keeps initial − committed = final through a random reserve/commit/release run at concurrency 50', async () => {
@@ -188,7 +261,10 @@ export function describeInventory(label: string, backend: BackendFactory): void 
           const order = orderId();
           orders.push(order);
           const picked = products.filter(() => Math.random() < 0.6);
-          const lines = (picked.length ? picked : [products[random(3)]]).map((productId) => ({ productId, quantity: 1 + random(3) }));
+          const lines = (picked.length ? picked : [products[random(3)]]).map((productId) => ({
+            productId,
+            quantity: 1 + random(3),
+          }));
           const reserve = () => outcome(api().reserve({ orderId: order, lines }));
           // Twice at once (a retry): one may fail while the other, arriving after some stock came back, holds.
           const attempts = random(5) === 0 ? await Promise.all([reserve(), reserve()]) : [await reserve()];
@@ -223,7 +299,10 @@ export function describeInventory(label: string, backend: BackendFactory): void 
           }
         };
         // Over HTTP each step is a request: fewer orders keep the file fast, concurrency stays 50.
-        await pool(Array.from({ length: via === 'in-process' ? 400 : 200 }, () => task), 50);
+        await pool(
+          Array.from({ length: via === 'in-process' ? 400 : 200 }, () => task),
+          50,
+        );
 
         const statuses = await knex()('reservations').whereIn('order_id', orders).select('status');
         expect(statuses.every((row: { status: string }) => row.status !== 'held')).toBe(true);

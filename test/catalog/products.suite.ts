@@ -74,8 +74,16 @@ export function describeProducts(label: string, backend: BackendFactory): void {
 
     it('refuses a second product with the same sku (409 sku_taken), even when both race', async () => {
       await create(product({ sku: 'DUP-1' }));
-      problem(await shop.request('POST', '/api/v1/products', { token: admin, body: product({ sku: 'DUP-1' }) }), 409, 'sku_taken');
-      const racing = await Promise.all(Array.from({ length: 10 }, () => shop.request('POST', '/api/v1/products', { token: admin, body: product({ sku: 'DUP-2' }) })));
+      problem(
+        await shop.request('POST', '/api/v1/products', { token: admin, body: product({ sku: 'DUP-1' }) }),
+        409,
+        'sku_taken',
+      );
+      const racing = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          shop.request('POST', '/api/v1/products', { token: admin, body: product({ sku: 'DUP-2' }) }),
+        ),
+      );
       expect(racing.filter((r) => r.status === 201)).toHaveLength(1);
       expect(racing.filter((r) => r.status === 409 && r.body.code === 'sku_taken')).toHaveLength(9);
     });
@@ -84,9 +92,21 @@ export function describeProducts(label: string, backend: BackendFactory): void {
       const { id } = await create(product());
       problem(await shop.request('POST', '/api/v1/products', { body: product() }), 401, 'unauthorized');
       problem(await shop.request('POST', '/api/v1/products', { token: customer, body: product() }), 403, 'forbidden');
-      problem(await shop.request('PATCH', `/api/v1/products/${id}`, { token: customer, body: { name: 'x' } }), 403, 'forbidden');
-      problem(await shop.request('POST', `/api/v1/products/${id}/restock`, { token: customer, body: { quantity: 1 } }), 403, 'forbidden');
-      problem(await shop.request('POST', `/api/v1/products/${id}/restock`, { body: { quantity: 1 } }), 401, 'unauthorized');
+      problem(
+        await shop.request('PATCH', `/api/v1/products/${id}`, { token: customer, body: { name: 'x' } }),
+        403,
+        'forbidden',
+      );
+      problem(
+        await shop.request('POST', `/api/v1/products/${id}/restock`, { token: customer, body: { quantity: 1 } }),
+        403,
+        'forbidden',
+      );
+      problem(
+        await shop.request('POST', `/api/v1/products/${id}/restock`, { body: { quantity: 1 } }),
+        401,
+        'unauthorized',
+      );
       // Reading is public, with or without a token.
       expect((await shop.request('GET', `/api/v1/products/${id}`, { token: customer })).status).toBe(200);
     });
@@ -116,38 +136,95 @@ export function describeProducts(label: string, backend: BackendFactory): void {
 
     it('answers 404 not_found for an unknown product', async () => {
       problem(await shop.request('GET', '/api/v1/products/no-such-product'), 404, 'not_found');
-      problem(await shop.request('PATCH', '/api/v1/products/no-such-product', { token: admin, body: { name: 'x' } }), 404, 'not_found');
-      problem(await shop.request('POST', '/api/v1/products/no-such-product/restock', { token: admin, body: { quantity: 1 } }), 404, 'not_found');
+      problem(
+        await shop.request('PATCH', '/api/v1/products/no-such-product', { token: admin, body: { name: 'x' } }),
+        404,
+        'not_found',
+      );
+      problem(
+        await shop.request('POST', '/api/v1/products/no-such-product/restock', { token: admin, body: { quantity: 1 } }),
+        404,
+        'not_found',
+      );
     });
 
     it('patches name, description and price, and nothing else', async () => {
       const created = await create(product({ priceCents: 1000, stock: 4 }));
       await new Promise((resolve) => setTimeout(resolve, 5));
-      const response = await shop.request('PATCH', `/api/v1/products/${created.id}`, { token: admin, body: { name: 'Renamed', priceCents: 1250, description: null } });
+      const response = await shop.request('PATCH', `/api/v1/products/${created.id}`, {
+        token: admin,
+        body: { name: 'Renamed', priceCents: 1250, description: null },
+      });
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ id: created.id, sku: created.sku, name: 'Renamed', description: null, priceCents: 1250, stock: 4, createdAt: created.createdAt });
+      expect(response.body).toMatchObject({
+        id: created.id,
+        sku: created.sku,
+        name: 'Renamed',
+        description: null,
+        priceCents: 1250,
+        stock: 4,
+        createdAt: created.createdAt,
+      });
       expect(response.body.updatedAt > created.updatedAt).toBe(true);
       expect((await shop.request('GET', `/api/v1/products/${created.id}`)).body).toEqual(response.body);
 
-      problem(await shop.request('PATCH', `/api/v1/products/${created.id}`, { token: admin, body: {} }), 400, 'validation_failed');
-      problem(await shop.request('PATCH', `/api/v1/products/${created.id}`, { token: admin, body: { stock: 100 } }), 400, 'validation_failed');
-      problem(await shop.request('PATCH', `/api/v1/products/${created.id}`, { token: admin, body: { priceCents: -5 } }), 400, 'validation_failed');
-      problem(await shop.request('PATCH', `/api/v1/products/${created.id}`, { token: admin, rawBody: '{"name":' }), 400, 'malformed_json');
-      expect((await shop.request('GET', `/api/v1/products/${created.id}`)).body).toMatchObject({ name: 'Renamed', priceCents: 1250, stock: 4 });
+      problem(
+        await shop.request('PATCH', `/api/v1/products/${created.id}`, { token: admin, body: {} }),
+        400,
+        'validation_failed',
+      );
+      problem(
+        await shop.request('PATCH', `/api/v1/products/${created.id}`, { token: admin, body: { stock: 100 } }),
+        400,
+        'validation_failed',
+      );
+      problem(
+        await shop.request('PATCH', `/api/v1/products/${created.id}`, { token: admin, body: { priceCents: -5 } }),
+        400,
+        'validation_failed',
+      );
+      problem(
+        await shop.request('PATCH', `/api/v1/products/${created.id}`, { token: admin, rawBody: '{"name":' }),
+        400,
+        'malformed_json',
+      );
+      expect((await shop.request('GET', `/api/v1/products/${created.id}`)).body).toMatchObject({
+        name: 'Renamed',
+        priceCents: 1250,
+        stock: 4,
+      });
     });
 
     it('restocks by a positive quantity and returns the product', async () => {
       const created = await create(product({ stock: 3 }));
-      const response = await shop.request('POST', `/api/v1/products/${created.id}/restock`, { token: admin, body: { quantity: 5 } });
+      const response = await shop.request('POST', `/api/v1/products/${created.id}/restock`, {
+        token: admin,
+        body: { quantity: 5 },
+      });
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ id: created.id, stock: 8 });
-      const concurrent = await Promise.all(Array.from({ length: 10 }, () => shop.request('POST', `/api/v1/products/${created.id}/restock`, { token: admin, body: { quantity: 2 } })));
+      const concurrent = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          shop.request('POST', `/api/v1/products/${created.id}/restock`, { token: admin, body: { quantity: 2 } }),
+        ),
+      );
       expect(concurrent.every((r) => r.status === 200)).toBe(true);
       expect((await shop.request('GET', `/api/v1/products/${created.id}`)).body.stock).toBe(28);
       for (const quantity of [0, -1, 1.5, '3']) {
-        problem(await shop.request('POST', `/api/v1/products/${created.id}/restock`, { token: admin, body: { quantity } }), 400, 'validation_failed');
+        problem(
+          await shop.request('POST', `/api/v1/products/${created.id}/restock`, { token: admin, body: { quantity } }),
+          400,
+          'validation_failed',
+        );
       }
-      problem(await shop.request('POST', `/api/v1/products/${created.id}/restock`, { token: admin, body: { quantity: 100_000_000 } }), 400, 'validation_failed');
+      problem(
+        await shop.request('POST', `/api/v1/products/${created.id}/restock`, {
+          token: admin,
+          body: { quantity: 100_000_000 },
+        }),
+        400,
+        'validation_failed',
+      );
       expect((await shop.request('GET', `/api/v1/products/${created.id}`)).body.stock).toBe(28);
     });
 
@@ -166,7 +243,11 @@ export function describeProducts(label: string, backend: BackendFactory): void {
 
       beforeAll(async () => {
         for (let i = 0; i < 25; i++) {
-          created.push(await create(product({ sku: `${prefix}-${i}`, name: i % 5 === 0 ? `Blue Widget ${i}` : `Gadget ${i}`, stock: i })));
+          created.push(
+            await create(
+              product({ sku: `${prefix}-${i}`, name: i % 5 === 0 ? `Blue Widget ${i}` : `Gadget ${i}`, stock: i }),
+            ),
+          );
         }
       });
 
@@ -175,7 +256,10 @@ export function describeProducts(label: string, backend: BackendFactory): void {
         let cursor: string | null = null;
         let pages = 0;
         do {
-          const response: ApiResponse = await shop.request('GET', `/api/v1/products?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+          const response: ApiResponse = await shop.request(
+            'GET',
+            `/api/v1/products?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          );
           expect(response.status).toBe(200);
           ids.push(...response.body.items.map((item: { id: string }) => item.id));
           cursor = response.body.nextCursor;
@@ -201,7 +285,10 @@ export function describeProducts(label: string, backend: BackendFactory): void {
         const first = await shop.request('GET', '/api/v1/products');
         expect(first.body.items).toHaveLength(20);
         expect(first.body.nextCursor).toEqual(expect.any(String));
-        const last = await shop.request('GET', `/api/v1/products?limit=100&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+        const last = await shop.request(
+          'GET',
+          `/api/v1/products?limit=100&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+        );
         expect(last.body.nextCursor).toBeNull();
       });
 
@@ -218,7 +305,14 @@ export function describeProducts(label: string, backend: BackendFactory): void {
       });
 
       it('rejects a bad limit, cursor or q with 400', async () => {
-        for (const query of ['limit=0', 'limit=101', 'limit=abc', 'cursor=not-a-cursor', `q=${'x'.repeat(101)}`, 'q=a&q=b']) {
+        for (const query of [
+          'limit=0',
+          'limit=101',
+          'limit=abc',
+          'cursor=not-a-cursor',
+          `q=${'x'.repeat(101)}`,
+          'q=a&q=b',
+        ]) {
           problem(await shop.request('GET', `/api/v1/products?${query}`), 400, 'validation_failed');
         }
       });
@@ -242,7 +336,12 @@ export function describeProducts(label: string, backend: BackendFactory): void {
     it('seeds a dozen products into an empty catalog, once', async () => {
       const listed = await shop.request('GET', '/api/v1/products?limit=100');
       expect(listed.body.items).toHaveLength(12);
-      expect(listed.body.items.every((p: { currency: string; stock: number; priceCents: number }) => p.currency === 'USD' && p.stock > 0 && p.priceCents > 0)).toBe(true);
+      expect(
+        listed.body.items.every(
+          (p: { currency: string; stock: number; priceCents: number }) =>
+            p.currency === 'USD' && p.stock > 0 && p.priceCents > 0,
+        ),
+      ).toBe(true);
       expect(new Set(listed.body.items.map((p: { sku: string }) => p.sku)).size).toBe(12);
       expect(listed.body.items[0].sku).toBe('TEE-CLASSIC-BLK-M');
       // Starting again on a catalog with products in it seeds nothing.

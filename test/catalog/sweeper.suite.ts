@@ -15,7 +15,12 @@ export function describeSweeper(label: string, backend: BackendFactory): void {
     const api = () => shop.host.container.resolve(CATALOG_API);
     const stockOf = async (id: string) => (await shop.request('GET', `/api/v1/products/${id}`)).body.stock as number;
     const createProduct = async (stock: number) =>
-      (await shop.request('POST', '/api/v1/products', { token: admin, body: { sku: `SW-${randomUUID()}`, name: 'Swept', priceCents: 100, currency: 'USD', stock } })).body.id as string;
+      (
+        await shop.request('POST', '/api/v1/products', {
+          token: admin,
+          body: { sku: `SW-${randomUUID()}`, name: 'Swept', priceCents: 100, currency: 'USD', stock },
+        })
+      ).body.id as string;
     const waitFor = async (check: () => Promise<boolean>, timeoutMs: number) => {
       const deadline = Date.now() + timeoutMs;
       while (!(await check())) {
@@ -56,7 +61,9 @@ export function describeSweeper(label: string, backend: BackendFactory): void {
     it('lets each lapsed hold end either committed or released when commits race the sweeper', async () => {
       const id = await createProduct(30);
       const orders = Array.from({ length: 30 }, orderId);
-      await Promise.all(orders.map((order) => api().reserve({ orderId: order, lines: [{ productId: id, quantity: 1 }] })));
+      await Promise.all(
+        orders.map((order) => api().reserve({ orderId: order, lines: [{ productId: id, quantity: 1 }] })),
+      );
       expect(await stockOf(id)).toBe(0);
       await new Promise((resolve) => setTimeout(resolve, TTL - 100));
       const results: string[] = [];
@@ -67,7 +74,11 @@ export function describeSweeper(label: string, backend: BackendFactory): void {
       const committed = results.filter((r) => r === 'ok').length;
       expect(committed + results.filter((r) => r === 'invalid_state').length).toBe(30);
       expect(await waitFor(async () => (await stockOf(id)) === 30 - committed, 5 * TTL)).toBe(true);
-      const statuses = await shop.host.modules.get('catalog')!.db.knex('reservations').whereIn('order_id', orders).select('status');
+      const statuses = await shop.host.modules
+        .get('catalog')!
+        .db.knex('reservations')
+        .whereIn('order_id', orders)
+        .select('status');
       expect(statuses.filter((row: { status: string }) => row.status === 'committed')).toHaveLength(committed);
       expect(statuses.filter((row: { status: string }) => row.status === 'released')).toHaveLength(30 - committed);
     });

@@ -22,7 +22,12 @@ describe('deploy/compose.yaml', () => {
 
   it('runs the gateway and every module in its own container, each with a valid configuration', () => {
     for (const name of names) {
-      const env = Object.fromEntries(Object.entries(compose.services[name].environment as Record<string, string>).map(([key, value]) => [key, interpolate(String(value))]));
+      const env = Object.fromEntries(
+        Object.entries(compose.services[name].environment as Record<string, string>).map(([key, value]) => [
+          key,
+          interpolate(String(value)),
+        ]),
+      );
       expect(env.MODULES).toBe(name);
       const config = loadConfig(env);
       expect(config.eventBus).toBe('bullmq');

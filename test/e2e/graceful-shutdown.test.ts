@@ -12,7 +12,15 @@ const children: ChildProcess[] = [];
 /** Starts the monolith as a real process on a random port; resolves its URL once it listens. */
 async function startShop(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, SEED_DEMO_CATALOG: 'false', LOG_LEVEL: 'info', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      SEED_DEMO_CATALOG: 'false',
+      LOG_LEVEL: 'info',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
@@ -27,7 +35,11 @@ async function startShop(): Promise<{ url: string; child: ChildProcess }> {
 }
 
 const call = async (url: string, method: string, body?: unknown, token?: string) => {
-  const response = await fetch(url, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as any };
 };
 
@@ -40,11 +52,23 @@ describe('graceful shutdown', () => {
   it('finishes the checkouts in flight on SIGTERM, exits 0, and loses none of them', async () => {
     const { url, child } = await startShop();
     const admin = (await call(`${url}/api/v1/auth/login`, 'POST', ADMIN)).body.accessToken;
-    const product = (await call(`${url}/api/v1/products`, 'POST', { sku: 'SHUT-1', name: 'Shutdown mug', priceCents: 500, currency: 'USD', stock: 1000 }, admin)).body;
+    const product = (
+      await call(
+        `${url}/api/v1/products`,
+        'POST',
+        { sku: 'SHUT-1', name: 'Shutdown mug', priceCents: 500, currency: 'USD', stock: 1000 },
+        admin,
+      )
+    ).body;
 
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const checkouts = Array.from({ length: 40 }, () =>
-      call(`${url}/api/v1/orders`, 'POST', { items: [{ productId: product.id, quantity: 1 }], paymentMethod: { token: 'tok_visa' } }, admin).catch(() => 'refused' as const),
+      call(
+        `${url}/api/v1/orders`,
+        'POST',
+        { items: [{ productId: product.id, quantity: 1 }], paymentMethod: { token: 'tok_visa' } },
+        admin,
+      ).catch(() => 'refused' as const),
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
     child.kill('SIGTERM');

@@ -35,16 +35,32 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
     child.stdout?.on('data', (chunk: Buffer) => logs.get(name)!.push(...chunk.toString().split('\n').filter(Boolean)));
   };
 
-  const call = async (method: string, urlPath: string, options: { body?: unknown; token?: string; headers?: Record<string, string> } = {}) => {
+  const call = async (
+    method: string,
+    urlPath: string,
+    options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+  ) => {
     const response = await fetch(`${split.urls.gateway}${urlPath}`, {
       method,
-      headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...options.headers },
+      headers: {
+        'content-type': 'application/json',
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
-    return { status: response.status, headers: response.headers, body: (await response.json().catch(() => undefined)) as any };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json().catch(() => undefined)) as any,
+    };
   };
 
-  const eventually = async <T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> => {
+  const eventually = async <T>(
+    probe: () => Promise<T>,
+    done: (value: T) => boolean,
+    timeoutMs = 20_000,
+  ): Promise<T> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await probe();
@@ -88,7 +104,10 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
     expect((await call('POST', '/api/v1/auth/register', { body: { ...credentials, name: 'Split' } })).status).toBe(201);
     token = (await call('POST', '/api/v1/auth/login', { body: credentials })).body.accessToken;
     admin = (await call('POST', '/api/v1/auth/login', { body: ADMIN })).body.accessToken;
-    const product = await call('POST', '/api/v1/products', { token: admin, body: { sku: 'SPLIT-1', name: 'Split mug', priceCents: 1250, currency: 'USD', stock: 10 } });
+    const product = await call('POST', '/api/v1/products', {
+      token: admin,
+      body: { sku: 'SPLIT-1', name: 'Split mug', priceCents: 1250, currency: 'USD', stock: 10 },
+    });
     expect(product.status).toBe(201);
     productId = product.body.id;
 
@@ -108,11 +127,17 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
       () => call('GET', '/api/v1/notifications', { token }),
       (r) => r.body?.items?.length === 2,
     );
-    expect(notifications.body.items.map((n: { template: string }) => n.template).sort()).toEqual(['order_confirmed', 'welcome']);
+    expect(notifications.body.items.map((n: { template: string }) => n.template).sort()).toEqual([
+      'order_confirmed',
+      'welcome',
+    ]);
 
     // One trace across the gateway, the orders process (which called catalog and payments) and the event consumer.
     for (const name of ['gateway', 'orders', 'catalog', 'payments', 'notifications']) {
-      expect(logs.get(name)!.some((line) => line.includes(traceId)), `${name} logged the trace`).toBe(true);
+      expect(
+        logs.get(name)!.some((line) => line.includes(traceId)),
+        `${name} logged the trace`,
+      ).toBe(true);
     }
   });
 
@@ -123,13 +148,23 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
       payments.once('exit', resolve);
       payments.kill('SIGKILL');
     });
-    const pending = await call('POST', '/api/v1/orders', { token, body: { items: [{ productId, quantity: 2 }], paymentMethod: { token: 'tok_visa' } } });
+    const pending = await call('POST', '/api/v1/orders', {
+      token,
+      body: { items: [{ productId, quantity: 2 }], paymentMethod: { token: 'tok_visa' } },
+    });
     expect(pending.status).toBe(202);
     expect(pending.body.status).toBe('payment_pending');
     expect((await call('GET', `/api/v1/products/${productId}`)).body.stock).toBe(5);
 
     const restarted = spawn(process.execPath, ENTRY, {
-      env: { ...process.env, ...env, MODULES: 'payments', PORT: new URL(split.urls.payments).port, INTERNAL_TOKEN_SECRET: split.secret, ...split.moduleUrls },
+      env: {
+        ...process.env,
+        ...env,
+        MODULES: 'payments',
+        PORT: new URL(split.urls.payments).port,
+        INTERNAL_TOKEN_SECRET: split.secret,
+        ...split.moduleUrls,
+      },
       stdio: 'ignore',
     });
     extra.push(restarted);

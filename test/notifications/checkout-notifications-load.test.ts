@@ -27,7 +27,14 @@ describe.each(buses)('1,000 checkouts with EVENT_BUS=%s', (bus) => {
     shop = await startTestShop(env);
     customers = await Promise.all(Array.from({ length: USERS }, (_, i) => shop.customer(`Load Customer ${i}`)));
     productIds = await Promise.all(
-      ['A', 'B'].map((letter) => createProduct(shop, { sku: `LOAD-${letter}-${Date.now()}`, name: `Load ${letter}`, priceCents: 250, stock: CHECKOUTS })),
+      ['A', 'B'].map((letter) =>
+        createProduct(shop, {
+          sku: `LOAD-${letter}-${Date.now()}`,
+          name: `Load ${letter}`,
+          priceCents: 250,
+          stock: CHECKOUTS,
+        }),
+      ),
     );
   });
 
@@ -46,7 +53,10 @@ describe.each(buses)('1,000 checkouts with EVENT_BUS=%s', (bus) => {
         const customer = customers[n % USERS];
         const response = await shop.request('POST', '/api/v1/orders', {
           token: customer.token,
-          body: { items: [{ productId: productIds[n % productIds.length], quantity: 1 }], paymentMethod: { token: 'tok_visa' } },
+          body: {
+            items: [{ productId: productIds[n % productIds.length], quantity: 1 }],
+            paymentMethod: { token: 'tok_visa' },
+          },
         });
         if (response.status === 201) orderIds.push(response.body.id as string);
         else failures.push(`${response.status} ${JSON.stringify(response.body)}`);
@@ -57,17 +67,32 @@ describe.each(buses)('1,000 checkouts with EVENT_BUS=%s', (bus) => {
     expect(orderIds).toHaveLength(CHECKOUTS);
 
     const db = notificationsDb(shop);
-    const confirmedRows = () => db('notifications').where({ template: 'order_confirmed' }).select('order_id', 'status', 'user_id');
-    await waitFor(`${CHECKOUTS} order_confirmed notifications`, async () => (await confirmedRows()).length >= CHECKOUTS, 45_000, 100);
+    const confirmedRows = () =>
+      db('notifications').where({ template: 'order_confirmed' }).select('order_id', 'status', 'user_id');
+    await waitFor(
+      `${CHECKOUTS} order_confirmed notifications`,
+      async () => (await confirmedRows()).length >= CHECKOUTS,
+      45_000,
+      100,
+    );
     await sleep(500); // room for a (wrong) extra notification to appear
     const rows = await confirmedRows();
     expect(rows).toHaveLength(CHECKOUTS);
     expect(new Set(rows.map((row) => row.order_id))).toEqual(new Set(orderIds));
-    await waitFor('every notification to be sent', async () => (await confirmedRows()).every((row) => row.status === 'sent'), 10_000, 100);
+    await waitFor(
+      'every notification to be sent',
+      async () => (await confirmedRows()).every((row) => row.status === 'sent'),
+      10_000,
+      100,
+    );
 
     // Through the API: each customer sees exactly the notifications of their own orders.
-    const seen = await Promise.all(customers.map(async (customer) => ofTemplate(await listAll(shop, customer.token), 'order_confirmed')));
-    expect(seen.map((items) => items.length)).toEqual(customers.map((_, i) => Array.from({ length: CHECKOUTS }, (__, n) => n % USERS).filter((u) => u === i).length));
+    const seen = await Promise.all(
+      customers.map(async (customer) => ofTemplate(await listAll(shop, customer.token), 'order_confirmed')),
+    );
+    expect(seen.map((items) => items.length)).toEqual(
+      customers.map((_, i) => Array.from({ length: CHECKOUTS }, (__, n) => n % USERS).filter((u) => u === i).length),
+    );
     expect(seen.flat().length).toBe(CHECKOUTS);
     seen.forEach((items, i) => expect(items.every((item) => item.userId === customers[i].id)).toBe(true));
   });

@@ -29,15 +29,30 @@ describe.skipIf(!redis)('notifications after downtime (EVENT_BUS=bullmq)', () =>
   it('sends exactly one notification for each of 5 events published while the module was down', async () => {
     shop = await startTestShop(env);
     const ada = await shop.customer('Ada Lovelace');
-    await waitFor('the welcome notification', async () => ofTemplate(await listAll(shop!, ada.token), 'welcome').length === 1);
+    await waitFor(
+      'the welcome notification',
+      async () => ofTemplate(await listAll(shop!, ada.token), 'welcome').length === 1,
+    );
     await shop.stop();
     shop = undefined;
 
     // While nothing consumes: 5 order events wait in Redis, one of them published twice.
-    const publisher = await BullmqEventBus.connect({ redisUrl: REDIS_URL, prefix }, eventRouting(MODULES), createLogger('silent'), createMetrics());
+    const publisher = await BullmqEventBus.connect(
+      { redisUrl: REDIS_URL, prefix },
+      eventRouting(MODULES),
+      createLogger('silent'),
+      createMetrics(),
+    );
     const orderIds = Array.from({ length: 5 }, (_, i) => `order-down-${i}-${Date.now()}`);
     const envelopes = orderIds.map((orderId) =>
-      envelopeOf(ORDER_CONFIRMED, { orderId, userId: ada.id, totalCents: 500, currency: 'USD', paymentId: 'pay', items: [{ productId: 'p', name: 'Mug', quantity: 1, unitPriceCents: 500 }] }),
+      envelopeOf(ORDER_CONFIRMED, {
+        orderId,
+        userId: ada.id,
+        totalCents: 500,
+        currency: 'USD',
+        paymentId: 'pay',
+        items: [{ productId: 'p', name: 'Mug', quantity: 1, unitPriceCents: 500 }],
+      }),
     );
     for (const envelope of [...envelopes, envelopes[0]]) await publisher.publish(envelope);
     await publisher.close();

@@ -39,9 +39,12 @@ describe('notifications through SMTP (SMTP_URL set)', () => {
   it('marks a refused send failed, retries it in the background, and still sends one e-mail for one notification', async () => {
     const email = `refused-${Date.now()}@shop.test`;
     sink.refuseNext(email, 2);
-    const registered = await shop.request('POST', '/api/v1/auth/register', { body: { email, password: 'correct-horse-1', name: 'Refused Once' } });
+    const registered = await shop.request('POST', '/api/v1/auth/register', {
+      body: { email, password: 'correct-horse-1', name: 'Refused Once' },
+    });
     expect(registered.status).toBe(201);
-    const rowOf = () => notificationsDb(shop)('notifications').where({ user_id: registered.body.id, template: 'welcome' });
+    const rowOf = () =>
+      notificationsDb(shop)('notifications').where({ user_id: registered.body.id, template: 'welcome' });
 
     await waitFor('the first attempt to fail', async () => (await rowOf().first())?.status === 'failed', 10_000);
     const failed = await rowOf().first();

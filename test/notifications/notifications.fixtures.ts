@@ -22,8 +22,19 @@ export interface NotificationItem {
 }
 
 /** An envelope of `event` as an outbox would build it, with a fresh id unless one is given. */
-export function envelopeOf<E extends EventDefinition>(event: E, payload: unknown, id: string = randomUUID()): EventEnvelope {
-  return { id, name: event.name, version: event.version, source: 'test', occurredAt: new Date().toISOString(), payload };
+export function envelopeOf<E extends EventDefinition>(
+  event: E,
+  payload: unknown,
+  id: string = randomUUID(),
+): EventEnvelope {
+  return {
+    id,
+    name: event.name,
+    version: event.version,
+    source: 'test',
+    occurredAt: new Date().toISOString(),
+    payload,
+  };
 }
 
 /** Delivers `envelope` to the notifications module the way the host does (payload validated), bypassing the bus. */
@@ -34,7 +45,8 @@ export async function deliverDirectly(shop: TestShop, envelope: EventEnvelope): 
   await subscription.handle({ ...envelope, payload }, notificationsContainer(shop));
 }
 
-export const notificationsContainer = (shop: TestShop): DependencyContainer => shop.host.modules.get('notifications')!.container;
+export const notificationsContainer = (shop: TestShop): DependencyContainer =>
+  shop.host.modules.get('notifications')!.container;
 
 /** The notifications module's own database (for counting rows the API cannot show, e.g. attempts). */
 export const notificationsDb = (shop: TestShop): Knex => shop.host.modules.get('notifications')!.db.knex;
@@ -46,18 +58,26 @@ export async function listAll(shop: TestShop, token: string, limit = 100): Promi
   do {
     const query: string = `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
     const response = await shop.request('GET', `/api/v1/notifications?${query}`, { token });
-    if (response.status !== 200) throw new Error(`GET /api/v1/notifications: ${response.status} ${JSON.stringify(response.body)}`);
+    if (response.status !== 200)
+      throw new Error(`GET /api/v1/notifications: ${response.status} ${JSON.stringify(response.body)}`);
     items.push(...(response.body.items as NotificationItem[]));
     cursor = response.body.nextCursor as string | null;
   } while (cursor);
   return items;
 }
 
-export const ofTemplate = (items: NotificationItem[], template: string) => items.filter((item) => item.template === template);
+export const ofTemplate = (items: NotificationItem[], template: string) =>
+  items.filter((item) => item.template === template);
 
 /** Creates a product as the admin and returns its id. */
-export async function createProduct(shop: TestShop, product: { sku: string; name: string; priceCents: number; stock: number; currency?: string }): Promise<string> {
-  const response = await shop.request('POST', '/api/v1/products', { token: await shop.adminToken(), body: { currency: 'USD', ...product } });
+export async function createProduct(
+  shop: TestShop,
+  product: { sku: string; name: string; priceCents: number; stock: number; currency?: string },
+): Promise<string> {
+  const response = await shop.request('POST', '/api/v1/products', {
+    token: await shop.adminToken(),
+    body: { currency: 'USD', ...product },
+  });
   if (response.status !== 201) throw new Error(`create product: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body.id as string;
 }

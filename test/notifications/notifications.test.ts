@@ -1,9 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORDER_CANCELLED, ORDER_CONFIRMED, ORDER_PAYMENT_FAILED } from '../../src/modules/orders/contract/orders.events.js';
+import {
+  ORDER_CANCELLED,
+  ORDER_CONFIRMED,
+  ORDER_PAYMENT_FAILED,
+} from '../../src/modules/orders/contract/orders.events.js';
 import { USER_REGISTERED } from '../../src/modules/users/contract/users.events.js';
 import { createTestDatabase, requirePostgres } from '../support/services.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
-import { deliverDirectly, envelopeOf, listAll, notificationsDb, ofTemplate, sleep, waitFor } from './notifications.fixtures.js';
+import {
+  deliverDirectly,
+  envelopeOf,
+  listAll,
+  notificationsDb,
+  ofTemplate,
+  sleep,
+  waitFor,
+} from './notifications.fixtures.js';
 
 const postgres = await requirePostgres();
 
@@ -35,7 +47,9 @@ describe.each(backends)('notifications on %s', (backend) => {
   const welcomesOf = async (user: { token: string }) => ofTemplate(await listAll(shop, user.token), 'welcome');
 
   it('sends exactly one welcome to a newly registered user, delivered to the log', async () => {
-    await waitFor('the welcome notification to be sent', async () => (await welcomesOf(ada)).some((item) => item.status === 'sent'));
+    await waitFor('the welcome notification to be sent', async () =>
+      (await welcomesOf(ada)).some((item) => item.status === 'sent'),
+    );
     await sleep(200);
     const welcomes = await welcomesOf(ada);
     expect(welcomes).toHaveLength(1);
@@ -54,17 +68,35 @@ describe.each(backends)('notifications on %s', (backend) => {
 
   it('creates one notification when the same event is delivered 3 times at once', async () => {
     const before = (await welcomesOf(bob)).length;
-    const envelope = envelopeOf(USER_REGISTERED, { userId: bob.id, email: bob.email, name: 'Bob Builder', registeredAt: new Date().toISOString() });
-    await Promise.all([deliverDirectly(shop, envelope), deliverDirectly(shop, envelope), deliverDirectly(shop, envelope)]);
+    const envelope = envelopeOf(USER_REGISTERED, {
+      userId: bob.id,
+      email: bob.email,
+      name: 'Bob Builder',
+      registeredAt: new Date().toISOString(),
+    });
+    await Promise.all([
+      deliverDirectly(shop, envelope),
+      deliverDirectly(shop, envelope),
+      deliverDirectly(shop, envelope),
+    ]);
     await deliverDirectly(shop, envelope);
     expect((await welcomesOf(bob)).length).toBe(before + 1);
-    expect(Number((await notificationsDb(shop)('inbox').where({ event_id: envelope.id }).count({ n: '*' }))[0].n)).toBe(1);
-    expect(Number((await notificationsDb(shop)('notifications').where({ event_id: envelope.id }).count({ n: '*' }))[0].n)).toBe(1);
+    expect(Number((await notificationsDb(shop)('inbox').where({ event_id: envelope.id }).count({ n: '*' }))[0].n)).toBe(
+      1,
+    );
+    expect(
+      Number((await notificationsDb(shop)('notifications').where({ event_id: envelope.id }).count({ n: '*' }))[0].n),
+    ).toBe(1);
   });
 
   it('creates one notification when the same envelope is published 3 times on the bus', async () => {
     const before = (await welcomesOf(bob)).length;
-    const envelope = envelopeOf(USER_REGISTERED, { userId: bob.id, email: bob.email, name: 'Bob Builder', registeredAt: new Date().toISOString() });
+    const envelope = envelopeOf(USER_REGISTERED, {
+      userId: bob.id,
+      email: bob.email,
+      name: 'Bob Builder',
+      registeredAt: new Date().toISOString(),
+    });
     for (let i = 0; i < 3; i += 1) await shop.host.bus.publish(envelope);
     await waitFor('the published event to be consumed', async () => (await welcomesOf(bob)).length > before);
     await sleep(300); // room for a (wrong) second notification to appear
@@ -85,9 +117,17 @@ describe.each(backends)('notifications on %s', (backend) => {
       ],
     });
     await shop.host.bus.publish(envelope);
-    await waitFor('order_confirmed', async () => ofTemplate(await listAll(shop, ada.token), 'order_confirmed').some((item) => item.orderId === orderId));
-    const [confirmed] = ofTemplate(await listAll(shop, ada.token), 'order_confirmed').filter((item) => item.orderId === orderId);
-    expect(confirmed).toMatchObject({ userId: ada.id, recipient: ada.email, subject: `Your order ${orderId} is confirmed` });
+    await waitFor('order_confirmed', async () =>
+      ofTemplate(await listAll(shop, ada.token), 'order_confirmed').some((item) => item.orderId === orderId),
+    );
+    const [confirmed] = ofTemplate(await listAll(shop, ada.token), 'order_confirmed').filter(
+      (item) => item.orderId === orderId,
+    );
+    expect(confirmed).toMatchObject({
+      userId: ada.id,
+      recipient: ada.email,
+      subject: `Your order ${orderId} is confirmed`,
+    });
     expect(confirmed.body).toContain(`order ${orderId}`);
     expect(confirmed.body).toContain('2 × Blue Mug at $12.99 = $25.98');
     expect(confirmed.body).toContain('1 × Green Tea at $9.00 = $9.00');
@@ -96,8 +136,20 @@ describe.each(backends)('notifications on %s', (backend) => {
 
   it('renders order_cancelled and payment_failed, one each', async () => {
     const orderId = `order-${Date.now()}-b`;
-    await deliverDirectly(shop, envelopeOf(ORDER_CANCELLED, { orderId, userId: ada.id, totalCents: 1050, currency: 'EUR' }));
-    await deliverDirectly(shop, envelopeOf(ORDER_PAYMENT_FAILED, { orderId, userId: ada.id, totalCents: 1050, currency: 'EUR', reason: 'card declined' }));
+    await deliverDirectly(
+      shop,
+      envelopeOf(ORDER_CANCELLED, { orderId, userId: ada.id, totalCents: 1050, currency: 'EUR' }),
+    );
+    await deliverDirectly(
+      shop,
+      envelopeOf(ORDER_PAYMENT_FAILED, {
+        orderId,
+        userId: ada.id,
+        totalCents: 1050,
+        currency: 'EUR',
+        reason: 'card declined',
+      }),
+    );
     const forOrder = (await listAll(shop, ada.token)).filter((item) => item.orderId === orderId);
     expect(forOrder.map((item) => item.template).sort()).toEqual(['order_cancelled', 'payment_failed']);
     const cancelled = forOrder.find((item) => item.template === 'order_cancelled')!;
@@ -109,11 +161,16 @@ describe.each(backends)('notifications on %s', (backend) => {
 
   it('skips an order event for a user that does not exist, without failing the delivery', async () => {
     const orderId = `order-${Date.now()}-ghost`;
-    await deliverDirectly(shop, envelopeOf(ORDER_CANCELLED, { orderId, userId: 'no-such-user', totalCents: 100, currency: 'USD' }));
-    expect(Number((await notificationsDb(shop)('notifications').where({ order_id: orderId }).count({ n: '*' }))[0].n)).toBe(0);
+    await deliverDirectly(
+      shop,
+      envelopeOf(ORDER_CANCELLED, { orderId, userId: 'no-such-user', totalCents: 100, currency: 'USD' }),
+    );
+    expect(
+      Number((await notificationsDb(shop)('notifications').where({ order_id: orderId }).count({ n: '*' }))[0].n),
+    ).toBe(0);
   });
 
-  it("shows each user only their own notifications", async () => {
+  it('shows each user only their own notifications', async () => {
     const [adas, bobs] = await Promise.all([listAll(shop, ada.token), listAll(shop, bob.token)]);
     expect(adas.length).toBeGreaterThanOrEqual(4);
     expect(bobs.length).toBeGreaterThanOrEqual(3);
@@ -150,8 +207,14 @@ describe.each(backends)('notifications on %s', (backend) => {
   it('delivers a notification whose first attempt never finished (the process died after the commit)', async () => {
     const db = notificationsDb(shop);
     const [welcome] = await welcomesOf(ada);
-    await db('notifications').where({ id: welcome.id }).update({ status: 'pending', attempts: 0, next_attempt_at: new Date(Date.now() - 1000).toISOString() });
-    await waitFor('the retry task to send it', async () => (await db('notifications').where({ id: welcome.id }).first()).status === 'sent', 5000);
+    await db('notifications')
+      .where({ id: welcome.id })
+      .update({ status: 'pending', attempts: 0, next_attempt_at: new Date(Date.now() - 1000).toISOString() });
+    await waitFor(
+      'the retry task to send it',
+      async () => (await db('notifications').where({ id: welcome.id }).first()).status === 'sent',
+      5000,
+    );
     const row = await db('notifications').where({ id: welcome.id }).first();
     expect(Number(row.attempts)).toBe(1);
     expect(row.next_attempt_at).toBeNull();

@@ -32,12 +32,19 @@ describe.each(backends)('order notifications on %s', (backend) => {
     await dropDatabase?.();
   });
 
-  const forOrder = async (orderId: string, template: string) => ofTemplate(await listAll(shop, ada.token), template).filter((item) => item.orderId === orderId);
+  const forOrder = async (orderId: string, template: string) =>
+    ofTemplate(await listAll(shop, ada.token), template).filter((item) => item.orderId === orderId);
 
   it('sends exactly one order_confirmed per checkout, with the lines and the total', async () => {
     const checkout = await shop.request('POST', '/api/v1/orders', {
       token: ada.token,
-      body: { items: [{ productId: mugId, quantity: 2 }, { productId: teaId, quantity: 1 }], paymentMethod: { token: 'tok_visa' } },
+      body: {
+        items: [
+          { productId: mugId, quantity: 2 },
+          { productId: teaId, quantity: 1 },
+        ],
+        paymentMethod: { token: 'tok_visa' },
+      },
     });
     expect(checkout.status).toBe(201);
     const orderId = checkout.body.id as string;
@@ -45,7 +52,12 @@ describe.each(backends)('order notifications on %s', (backend) => {
     await sleep(300); // room for a (wrong) second notification to appear
     const confirmed = await forOrder(orderId, 'order_confirmed');
     expect(confirmed).toHaveLength(1);
-    expect(confirmed[0]).toMatchObject({ userId: ada.id, recipient: ada.email, subject: `Your order ${orderId} is confirmed`, status: 'sent' });
+    expect(confirmed[0]).toMatchObject({
+      userId: ada.id,
+      recipient: ada.email,
+      subject: `Your order ${orderId} is confirmed`,
+      status: 'sent',
+    });
     expect(confirmed[0].body).toContain('2 × Blue Mug at $12.99 = $25.98');
     expect(confirmed[0].body).toContain('1 × Green Tea at $9.00 = $9.00');
     expect(confirmed[0].body).toContain('Total: $34.98');

@@ -21,7 +21,11 @@ describe.skipIf(!(await requireRedis()))('checkouts while Redis is unreachable (
     const target = new URL(REDIS_URL);
     proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 6379) });
     redis = uniqueRedisPrefix('redis-outage-checkout');
-    shop = await startTestShop({ EVENT_BUS: 'bullmq', REDIS_URL: `redis://127.0.0.1:${proxy.port}`, BULLMQ_PREFIX: redis.prefix });
+    shop = await startTestShop({
+      EVENT_BUS: 'bullmq',
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      BULLMQ_PREFIX: redis.prefix,
+    });
   });
   afterAll(async () => {
     await shop?.stop();
@@ -32,13 +36,24 @@ describe.skipIf(!(await requireRedis()))('checkouts while Redis is unreachable (
   it('keeps selling, grows the outbox backlog, then delivers every event exactly once when Redis returns', async () => {
     const customer = await shop.customer('Outage Customer');
     const confirmations = async () => ofTemplate(await listAll(shop, customer.token), 'order_confirmed').length;
-    await waitFor('the welcome notification', async () => ofTemplate(await listAll(shop, customer.token), 'welcome').length === 1);
-    const productId = await createProduct(shop, { sku: `OUTAGE-${Date.now()}`, name: 'Outage mug', priceCents: 700, stock: 100 });
+    await waitFor(
+      'the welcome notification',
+      async () => ofTemplate(await listAll(shop, customer.token), 'welcome').length === 1,
+    );
+    const productId = await createProduct(shop, {
+      sku: `OUTAGE-${Date.now()}`,
+      name: 'Outage mug',
+      priceCents: 700,
+      stock: 100,
+    });
 
     proxy.cut();
     const statuses: number[] = [];
     for (let i = 0; i < CHECKOUTS; i++) {
-      const response = await shop.request('POST', '/api/v1/orders', { token: customer.token, body: { items: [{ productId, quantity: 1 }], paymentMethod: { token: 'tok_visa' } } });
+      const response = await shop.request('POST', '/api/v1/orders', {
+        token: customer.token,
+        body: { items: [{ productId, quantity: 1 }], paymentMethod: { token: 'tok_visa' } },
+      });
       statuses.push(response.status);
     }
     expect(statuses.filter((status) => status === 201)).toHaveLength(CHECKOUTS);
@@ -47,7 +62,11 @@ describe.skipIf(!(await requireRedis()))('checkouts while Redis is unreachable (
     expect(await confirmations()).toBe(0);
 
     proxy.restore();
-    await waitFor('the backlog to drain', async () => (await ordersBacklog()) === 0 && (await confirmations()) >= CHECKOUTS, 30_000);
+    await waitFor(
+      'the backlog to drain',
+      async () => (await ordersBacklog()) === 0 && (await confirmations()) >= CHECKOUTS,
+      30_000,
+    );
     expect(await confirmations()).toBe(CHECKOUTS);
     expect((await shop.request('GET', `/api/v1/products/${productId}`)).body.stock).toBe(100 - CHECKOUTS);
     expect((await shop.request('GET', '/health/ready')).status).toBe(200);

@@ -21,7 +21,8 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
       expect(response.body.code).toBe(code);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     };
-    const heldReservations = async () => Number((await moduleKnex(shop, 'catalog')('reservations').where({ status: 'held' }).count({ n: '*' }))[0].n);
+    const heldReservations = async () =>
+      Number((await moduleKnex(shop, 'catalog')('reservations').where({ status: 'held' }).count({ n: '*' }))[0].n);
     const ordersOf = (userId: string) => moduleKnex(shop, 'orders')('orders').where({ user_id: userId });
     const paymentsOf = (userId: string) => moduleKnex(shop, 'payments')('payments').where({ user_id: userId });
 
@@ -40,7 +41,11 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
       const a = await createProduct(shop, admin, { stock: 10, priceCents: 1250 });
       const b = await createProduct(shop, admin, { stock: 10, priceCents: 399 });
       // Duplicate lines are merged; the client cannot send a price.
-      const response = await checkout(shop, alice.token, [{ productId: a, quantity: 1 }, { productId: b, quantity: 3 }, { productId: a, quantity: 1 }]);
+      const response = await checkout(shop, alice.token, [
+        { productId: a, quantity: 1 },
+        { productId: b, quantity: 3 },
+        { productId: a, quantity: 1 },
+      ]);
       expect(response.status, JSON.stringify(response.body)).toBe(201);
       expect(response.headers.get('location')).toBe(`/api/v1/orders/${response.body.id}`);
       expect(response.body).toEqual({
@@ -48,8 +53,22 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
         userId: alice.id,
         status: 'confirmed',
         items: [
-          { productId: a, sku: expect.any(String), name: expect.any(String), unitPriceCents: 1250, quantity: 2, lineTotalCents: 2500 },
-          { productId: b, sku: expect.any(String), name: expect.any(String), unitPriceCents: 399, quantity: 3, lineTotalCents: 1197 },
+          {
+            productId: a,
+            sku: expect.any(String),
+            name: expect.any(String),
+            unitPriceCents: 1250,
+            quantity: 2,
+            lineTotalCents: 2500,
+          },
+          {
+            productId: b,
+            sku: expect.any(String),
+            name: expect.any(String),
+            unitPriceCents: 399,
+            quantity: 3,
+            lineTotalCents: 1197,
+          },
         ],
         totalCents: 3697,
         currency: 'USD',
@@ -59,21 +78,39 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
       });
       expect([await stockOf(shop, a), await stockOf(shop, b)]).toEqual([8, 7]);
       const payment = await shop.request('GET', `/api/v1/payments/${response.body.paymentId}`, { token: alice.token });
-      expect(payment.body).toMatchObject({ orderId: response.body.id, amountCents: 3697, currency: 'USD', status: 'captured' });
-      expect((await shop.request('GET', `/api/v1/orders/${response.body.id}`, { token: alice.token })).body).toEqual(response.body);
+      expect(payment.body).toMatchObject({
+        orderId: response.body.id,
+        amountCents: 3697,
+        currency: 'USD',
+        status: 'captured',
+      });
+      expect((await shop.request('GET', `/api/v1/orders/${response.body.id}`, { token: alice.token })).body).toEqual(
+        response.body,
+      );
     });
 
     it('sells exactly 50 of 200 concurrent single-unit checkouts for stock 50', async () => {
       const product = await createProduct(shop, admin, { stock: 50 });
-      const responses = await Promise.all(Array.from({ length: 200 }, () => checkout(shop, bob.token, [{ productId: product, quantity: 1 }])));
+      const responses = await Promise.all(
+        Array.from({ length: 200 }, () => checkout(shop, bob.token, [{ productId: product, quantity: 1 }])),
+      );
       const statuses = countBy(responses.map((response) => response.status));
       expect(Object.fromEntries(statuses)).toEqual({ 201: 50, 409: 150 });
       for (const response of responses.filter((r) => r.status === 409)) expect(response.body.code).toBe('out_of_stock');
       expect(await stockOf(shop, product)).toBe(0);
-      const confirmed = (await ordersOf(bob.id).where({ status: 'confirmed' })).filter((row) => row.items.includes(product));
-      expect(confirmed.map((row) => JSON.parse(row.items)[0].quantity).reduce((sum: number, q: number) => sum + q, 0)).toBe(50);
+      const confirmed = (await ordersOf(bob.id).where({ status: 'confirmed' })).filter((row) =>
+        row.items.includes(product),
+      );
+      expect(
+        confirmed.map((row) => JSON.parse(row.items)[0].quantity).reduce((sum: number, q: number) => sum + q, 0),
+      ).toBe(50);
       expect(await heldReservations()).toBe(0);
-      const captured = await paymentsOf(bob.id).where({ status: 'captured' }).whereIn('order_id', confirmed.map((row) => row.id));
+      const captured = await paymentsOf(bob.id)
+        .where({ status: 'captured' })
+        .whereIn(
+          'order_id',
+          confirmed.map((row) => row.id),
+        );
       expect(captured).toHaveLength(50);
     }, 60_000);
 
@@ -81,7 +118,14 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
       const a = await createProduct(shop, admin, { stock: 5 });
       const b = await createProduct(shop, admin, { stock: 0 });
       const before = await ordersOf(alice.id).count({ n: '*' });
-      problem(await checkout(shop, alice.token, [{ productId: a, quantity: 2 }, { productId: b, quantity: 1 }]), 409, 'out_of_stock');
+      problem(
+        await checkout(shop, alice.token, [
+          { productId: a, quantity: 2 },
+          { productId: b, quantity: 1 },
+        ]),
+        409,
+        'out_of_stock',
+      );
       expect([await stockOf(shop, a), await stockOf(shop, b)]).toEqual([5, 0]);
       expect(await ordersOf(alice.id).count({ n: '*' })).toEqual(before);
     });
@@ -92,10 +136,17 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
       const real = shop.host.modules.get('catalog')!.container.resolve<CatalogApi>(CATALOG_API);
       // The snapshot claims plenty of stock, so the refusal comes from the all-or-nothing reserve.
       shop.host.container.register(CATALOG_API, {
-        useValue: delegate(real, catalogOperations, { getProducts: async (input) => ({ products: (await real.getProducts(input)).products.map((p) => ({ ...p, stock: 999 })) }) }),
+        useValue: delegate(real, catalogOperations, {
+          getProducts: async (input) => ({
+            products: (await real.getProducts(input)).products.map((p) => ({ ...p, stock: 999 })),
+          }),
+        }),
       });
       try {
-        const response = await checkout(shop, alice.token, [{ productId: a, quantity: 2 }, { productId: b, quantity: 2 }]);
+        const response = await checkout(shop, alice.token, [
+          { productId: a, quantity: 2 },
+          { productId: b, quantity: 2 },
+        ]);
         problem(response, 409, 'out_of_stock');
       } finally {
         shop.host.container.register(CATALOG_API, { useValue: real });
@@ -105,22 +156,38 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
       const rejected = await ordersOf(alice.id).where({ status: 'rejected' });
       expect(rejected.length).toBeGreaterThanOrEqual(1);
       // A rejected checkout is not an order: invisible in GET and in the list.
-      for (const row of rejected) expect((await shop.request('GET', `/api/v1/orders/${row.id}`, { token: alice.token })).status).toBe(404);
+      for (const row of rejected)
+        expect((await shop.request('GET', `/api/v1/orders/${row.id}`, { token: alice.token })).status).toBe(404);
       const list = await shop.request('GET', '/api/v1/orders?limit=100', { token: alice.token });
-      expect(list.body.items.filter((order: { id: string }) => rejected.some((row) => row.id === order.id))).toEqual([]);
+      expect(list.body.items.filter((order: { id: string }) => rejected.some((row) => row.id === order.id))).toEqual(
+        [],
+      );
     });
 
     it('answers 402 for a declined card, releases the stock and keeps a payment_failed order holding nothing', async () => {
       const product = await createProduct(shop, admin, { stock: 4 });
-      const response = await checkout(shop, alice.token, [{ productId: product, quantity: 3 }], { paymentToken: 'tok_chargeDeclined' });
+      const response = await checkout(shop, alice.token, [{ productId: product, quantity: 3 }], {
+        paymentToken: 'tok_chargeDeclined',
+      });
       problem(response, 402, 'payment_declined');
       expect(await stockOf(shop, product)).toBe(4);
       const order = await shop.request('GET', `/api/v1/orders/${response.body.orderId}`, { token: alice.token });
       expect(order.body).toMatchObject({ status: 'payment_failed', totalCents: 3750 });
-      const reservation = await moduleKnex(shop, 'catalog')('reservations').where({ order_id: response.body.orderId }).first();
+      const reservation = await moduleKnex(
+        shop,
+        'catalog',
+      )('reservations')
+        .where({ order_id: response.body.orderId })
+        .first();
       expect(reservation.status).toBe('released');
-      expect((await paymentsOf(alice.id).where({ order_id: response.body.orderId })).map((p) => p.status)).toEqual(['declined']);
-      problem(await shop.request('POST', `/api/v1/orders/${response.body.orderId}/cancel`, { token: alice.token }), 409, 'invalid_state');
+      expect((await paymentsOf(alice.id).where({ order_id: response.body.orderId })).map((p) => p.status)).toEqual([
+        'declined',
+      ]);
+      problem(
+        await shop.request('POST', `/api/v1/orders/${response.body.orderId}/cancel`, { token: alice.token }),
+        409,
+        'invalid_state',
+      );
     });
 
     it('cancels a confirmed order: payment refunded, stock back; a second cancel is 409', async () => {
@@ -128,21 +195,35 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
       const placed = await checkout(shop, alice.token, [{ productId: product, quantity: 4 }]);
       expect(placed.status).toBe(201);
       expect(await stockOf(shop, product)).toBe(2);
-      problem(await shop.request('POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: bob.token }), 404, 'not_found');
+      problem(
+        await shop.request('POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: bob.token }),
+        404,
+        'not_found',
+      );
       const cancelled = await shop.request('POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: alice.token });
       expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
-      expect(cancelled.body).toMatchObject({ id: placed.body.id, status: 'cancelled', paymentId: placed.body.paymentId });
+      expect(cancelled.body).toMatchObject({
+        id: placed.body.id,
+        status: 'cancelled',
+        paymentId: placed.body.paymentId,
+      });
       expect(await stockOf(shop, product)).toBe(6);
       const payment = await shop.request('GET', `/api/v1/payments/${placed.body.paymentId}`, { token: alice.token });
       expect(payment.body.status).toBe('refunded');
-      problem(await shop.request('POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: alice.token }), 409, 'invalid_state');
+      problem(
+        await shop.request('POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: alice.token }),
+        409,
+        'invalid_state',
+      );
       expect(await stockOf(shop, product)).toBe(6);
     });
 
     it('lets exactly one of two concurrent cancels through', async () => {
       const product = await createProduct(shop, admin, { stock: 3 });
       const placed = await checkout(shop, alice.token, [{ productId: product, quantity: 2 }]);
-      const both = await Promise.all([1, 2].map(() => shop.request('POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: alice.token })));
+      const both = await Promise.all(
+        [1, 2].map(() => shop.request('POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: alice.token })),
+      );
       expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
       expect(await stockOf(shop, product)).toBe(3);
     });
@@ -151,12 +232,21 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
       const product = await createProduct(shop, admin, { stock: 30 });
       const customer = await shop.customer('Idem');
       const key = `checkout-${Date.now()}`;
-      const responses = await Promise.all(Array.from({ length: 20 }, () => checkout(shop, customer.token, [{ productId: product, quantity: 1 }], { key })));
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          checkout(shop, customer.token, [{ productId: product, quantity: 1 }], { key }),
+        ),
+      );
       const fresh = responses.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === null);
       expect(fresh).toHaveLength(1);
       for (const response of responses.filter((r) => r !== fresh[0])) {
         if (response.status === 409) expect(response.body.code).toBe('idempotency_key_in_use');
-        else expect([response.status, response.headers.get('idempotent-replayed'), response.body]).toEqual([201, 'true', fresh[0].body]);
+        else
+          expect([response.status, response.headers.get('idempotent-replayed'), response.body]).toEqual([
+            201,
+            'true',
+            fresh[0].body,
+          ]);
       }
       expect((await ordersOf(customer.id)).length).toBe(1);
       expect((await paymentsOf(customer.id)).length).toBe(1);
@@ -167,9 +257,17 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
       expect(replay.headers.get('idempotent-replayed')).toBe('true');
       expect(replay.headers.get('location')).toBe(fresh[0].headers.get('location'));
       expect(replay.body).toEqual(fresh[0].body);
-      problem(await checkout(shop, customer.token, [{ productId: product, quantity: 2 }], { key }), 422, 'idempotency_key_reused');
+      problem(
+        await checkout(shop, customer.token, [{ productId: product, quantity: 2 }], { key }),
+        422,
+        'idempotency_key_reused',
+      );
       // The quoted form of the draft names the same key.
-      expect((await checkout(shop, customer.token, [{ productId: product, quantity: 1 }], { key: `"${key}"` })).headers.get('idempotent-replayed')).toBe('true');
+      expect(
+        (await checkout(shop, customer.token, [{ productId: product, quantity: 1 }], { key: `"${key}"` })).headers.get(
+          'idempotent-replayed',
+        ),
+      ).toBe('true');
       // Keys are scoped to the user: another user's identical key is a new checkout.
       const other = await checkout(shop, alice.token, [{ productId: product, quantity: 1 }], { key });
       expect([other.status, other.headers.get('idempotent-replayed')]).toEqual([201, null]);
@@ -180,14 +278,24 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
     it('replays a refusal too, and validates the Idempotency-Key header', async () => {
       const product = await createProduct(shop, admin, { stock: 2 });
       const key = `declined-${Date.now()}`;
-      const first = await checkout(shop, alice.token, [{ productId: product, quantity: 1 }], { key, paymentToken: 'tok_chargeDeclined' });
+      const first = await checkout(shop, alice.token, [{ productId: product, quantity: 1 }], {
+        key,
+        paymentToken: 'tok_chargeDeclined',
+      });
       problem(first, 402, 'payment_declined');
-      const again = await checkout(shop, alice.token, [{ productId: product, quantity: 1 }], { key, paymentToken: 'tok_chargeDeclined' });
+      const again = await checkout(shop, alice.token, [{ productId: product, quantity: 1 }], {
+        key,
+        paymentToken: 'tok_chargeDeclined',
+      });
       problem(again, 402, 'payment_declined');
       expect([again.headers.get('idempotent-replayed'), again.body]).toEqual(['true', first.body]);
       expect((await paymentsOf(alice.id).where({ order_id: first.body.orderId })).length).toBe(1);
       for (const bad of ['x'.repeat(256), 'tab\there', 'é']) {
-        problem(await checkout(shop, alice.token, [{ productId: product, quantity: 1 }], { key: bad }), 400, 'validation_failed');
+        problem(
+          await checkout(shop, alice.token, [{ productId: product, quantity: 1 }], { key: bad }),
+          400,
+          'validation_failed',
+        );
       }
       expect(await stockOf(shop, product)).toBe(2);
     });
@@ -202,15 +310,40 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
         { items: [{ productId: product, quantity: 0 }], paymentMethod: { token: 'tok_visa' } },
         { items: [{ productId: product, quantity: 1.5 }], paymentMethod: { token: 'tok_visa' } },
         { items: [{ productId: product, quantity: 1001 }], paymentMethod: { token: 'tok_visa' } },
-        { items: Array.from({ length: 51 }, () => ({ productId: product, quantity: 1 })), paymentMethod: { token: 'tok_visa' } },
+        {
+          items: Array.from({ length: 51 }, () => ({ productId: product, quantity: 1 })),
+          paymentMethod: { token: 'tok_visa' },
+        },
         { items: [{ productId: product, quantity: 1 }] },
         { items: [{ productId: product, quantity: '1' }], paymentMethod: { token: 'tok_visa' } },
       ];
-      for (const body of bodies) problem(await shop.request('POST', '/api/v1/orders', { token: alice.token, body }), 400, 'validation_failed');
-      problem(await checkout(shop, alice.token, [{ productId: product, quantity: 1 }, { productId: euro, quantity: 1 }]), 400, 'validation_failed');
-      problem(await checkout(shop, alice.token, [{ productId: 'no-such-product', quantity: 1 }]), 422, 'unknown_product');
-      problem(await shop.request('POST', '/api/v1/orders', { token: alice.token, rawBody: '{"items":' }), 400, 'malformed_json');
-      expect((await shop.request('POST', '/api/v1/orders', { body: { items: [{ productId: product, quantity: 1 }], paymentMethod: { token: 'tok_visa' } } })).status).toBe(401);
+      for (const body of bodies)
+        problem(await shop.request('POST', '/api/v1/orders', { token: alice.token, body }), 400, 'validation_failed');
+      problem(
+        await checkout(shop, alice.token, [
+          { productId: product, quantity: 1 },
+          { productId: euro, quantity: 1 },
+        ]),
+        400,
+        'validation_failed',
+      );
+      problem(
+        await checkout(shop, alice.token, [{ productId: 'no-such-product', quantity: 1 }]),
+        422,
+        'unknown_product',
+      );
+      problem(
+        await shop.request('POST', '/api/v1/orders', { token: alice.token, rawBody: '{"items":' }),
+        400,
+        'malformed_json',
+      );
+      expect(
+        (
+          await shop.request('POST', '/api/v1/orders', {
+            body: { items: [{ productId: product, quantity: 1 }], paymentMethod: { token: 'tok_visa' } },
+          })
+        ).status,
+      ).toBe(401);
       expect((await ordersOf(alice.id)).length).toBe(before);
       expect(await stockOf(shop, product)).toBe(2);
     });
@@ -218,9 +351,13 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
     it('documents the Idempotency-Key header and serves getOrder through the contract', async () => {
       const doc = (await shop.request('GET', '/api/v1/openapi.json')).body;
       const post = doc.paths['/api/v1/orders'].post;
-      expect(post.parameters).toContainEqual(expect.objectContaining({ name: 'idempotency-key', in: 'header', required: false }));
+      expect(post.parameters).toContainEqual(
+        expect.objectContaining({ name: 'idempotency-key', in: 'header', required: false }),
+      );
       expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['201', '202']));
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/orders/{id}', '/api/v1/orders/{id}/cancel']));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining(['/api/v1/orders/{id}', '/api/v1/orders/{id}/cancel']),
+      );
 
       const product = await createProduct(shop, admin, { stock: 1 });
       const placed = await checkout(shop, bob.token, [{ productId: product, quantity: 1 }]);
@@ -233,21 +370,34 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
       const product = await createProduct(shop, admin, { stock: 10 });
       const carol = await shop.customer('Carol');
       const placed: string[] = [];
-      for (let i = 0; i < 3; i++) placed.push((await checkout(shop, carol.token, [{ productId: product, quantity: 1 }])).body.id);
+      for (let i = 0; i < 3; i++)
+        placed.push((await checkout(shop, carol.token, [{ productId: product, quantity: 1 }])).body.id);
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: ApiResponse = await shop.request('GET', `/api/v1/orders?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: carol.token });
+        const page: ApiResponse = await shop.request(
+          'GET',
+          `/api/v1/orders?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          { token: carol.token },
+        );
         expect(page.status).toBe(200);
         expect(page.body.items.length).toBeLessThanOrEqual(2);
-        seen.push(...page.body.items.map((order: { id: string; userId: string }) => (expect(order.userId).toBe(carol.id), order.id)));
+        seen.push(
+          ...page.body.items.map(
+            (order: { id: string; userId: string }) => (expect(order.userId).toBe(carol.id), order.id),
+          ),
+        );
         cursor = page.body.nextCursor;
       } while (cursor);
       expect(seen).toEqual([...placed].reverse());
       problem(await shop.request('GET', `/api/v1/orders/${placed[0]}`, { token: bob.token }), 404, 'not_found');
       expect((await shop.request('GET', `/api/v1/orders/${placed[0]}`, { token: admin })).body.userId).toBe(carol.id);
       problem(await shop.request('GET', '/api/v1/orders?limit=0', { token: carol.token }), 400, 'validation_failed');
-      problem(await shop.request('GET', '/api/v1/orders?cursor=garbage', { token: carol.token }), 400, 'validation_failed');
+      problem(
+        await shop.request('GET', '/api/v1/orders?cursor=garbage', { token: carol.token }),
+        400,
+        'validation_failed',
+      );
       problem(await shop.request('GET', '/api/v1/orders/does-not-exist', { token: carol.token }), 404, 'not_found');
     });
   });

@@ -48,15 +48,29 @@ const freePort = () =>
     server.on('error', reject);
   });
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) =>
+    child.exitCode !== null || child.signalCode !== null
+      ? resolve(child.exitCode)
+      : child.once('exit', (code) => resolve(code)),
+  );
 
 async function call(base: string, method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${base}${url}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${base}${url}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await response.text();
-  return { status: response.status, replayed: response.headers.get('idempotent-replayed') === 'true', body: text ? JSON.parse(text) : undefined };
+  return {
+    status: response.status,
+    replayed: response.headers.get('idempotent-replayed') === 'true',
+    body: text ? JSON.parse(text) : undefined,
+  };
 }
 
-const tally = (values: string[]) => values.reduce<Record<string, number>>((counts, value) => ({ ...counts, [value]: (counts[value] ?? 0) + 1 }), {});
+const tally = (values: string[]) =>
+  values.reduce<Record<string, number>>((counts, value) => ({ ...counts, [value]: (counts[value] ?? 0) + 1 }), {});
 
 function killAndRestart(label: string, makeBackend: () => Promise<Backend>): void {
   describe(`kill and restart on ${label}`, () => {
@@ -84,15 +98,24 @@ function killAndRestart(label: string, makeBackend: () => Promise<Backend>): voi
         ...backend!.env,
       };
       let output = '';
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       children.add(child);
       child.once('exit', () => children.delete(child));
       child.stdout!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
       child.stderr!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-      await waitFor('the monolith to be ready', async () => {
-        if (child.exitCode !== null) throw new Error(`the monolith exited with ${child.exitCode}:\n${output}`);
-        return (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200;
-      }, 60_000, 200);
+      await waitFor(
+        'the monolith to be ready',
+        async () => {
+          if (child.exitCode !== null) throw new Error(`the monolith exited with ${child.exitCode}:\n${output}`);
+          return (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200;
+        },
+        60_000,
+        200,
+      );
       return child;
     }
 
@@ -107,14 +130,24 @@ function killAndRestart(label: string, makeBackend: () => Promise<Backend>): voi
       const initialStock = new Map<string, number>();
       const products: string[] = [];
       for (const stock of [150, 100_000]) {
-        const created = await call(base, 'POST', '/api/v1/products', { sku: `KILL-${stock}`, name: `Kill ${stock}`, priceCents: 700, currency: 'USD', stock }, auth(adminToken));
+        const created = await call(
+          base,
+          'POST',
+          '/api/v1/products',
+          { sku: `KILL-${stock}`, name: `Kill ${stock}`, priceCents: 700, currency: 'USD', stock },
+          auth(adminToken),
+        );
         expect(created.status).toBe(201);
         products.push(created.body.id);
         initialStock.set(created.body.id, stock);
       }
       const email = `kill-${Date.now()}@shop.test`;
-      expect((await call(base, 'POST', '/api/v1/auth/register', { email, password: 'correct-horse-1', name: 'Kill' })).status).toBe(201);
-      const token = (await call(base, 'POST', '/api/v1/auth/login', { email, password: 'correct-horse-1' })).body.accessToken as string;
+      expect(
+        (await call(base, 'POST', '/api/v1/auth/register', { email, password: 'correct-horse-1', name: 'Kill' }))
+          .status,
+      ).toBe(201);
+      const token = (await call(base, 'POST', '/api/v1/auth/login', { email, password: 'correct-horse-1' })).body
+        .accessToken as string;
 
       const attempts: Attempt[] = [];
       const interruptedAtKill: Array<Record<string, number>> = [];
@@ -130,13 +163,19 @@ function killAndRestart(label: string, makeBackend: () => Promise<Backend>): voi
               const attempt: Attempt = {
                 key: seq % 3 === 0 ? `kill-key-${seq}` : undefined,
                 body: {
-                  items: [{ productId: products[seq % 2], quantity: 1 + (seq % 2) }, ...(seq % 5 === 0 ? [{ productId: products[(seq + 1) % 2], quantity: 1 }] : [])],
+                  items: [
+                    { productId: products[seq % 2], quantity: 1 + (seq % 2) },
+                    ...(seq % 5 === 0 ? [{ productId: products[(seq + 1) % 2], quantity: 1 }] : []),
+                  ],
                   paymentMethod: { token: seq % 6 === 1 ? 'tok_chargeDeclined' : `tok_client_${n}` },
                 },
               };
               attempts.push(attempt);
               try {
-                const response = await call(base, 'POST', '/api/v1/orders', attempt.body, { ...auth(token), ...(attempt.key ? { 'idempotency-key': attempt.key } : {}) });
+                const response = await call(base, 'POST', '/api/v1/orders', attempt.body, {
+                  ...auth(token),
+                  ...(attempt.key ? { 'idempotency-key': attempt.key } : {}),
+                });
                 if (killed) return; // may have been cut short: treat as unanswered
                 attempt.status = response.status;
                 attempt.orderId = response.body?.id ?? response.body?.orderId;
@@ -155,46 +194,79 @@ function killAndRestart(label: string, makeBackend: () => Promise<Backend>): voi
           child.kill('SIGKILL');
           await exited(child);
           await Promise.all(clients);
-          const unfinished: Array<{ status: string; n: number | string }> = await dbs.orders('orders').whereIn('status', UNFINISHED).groupBy('status').select('status').count({ n: '*' });
+          const unfinished: Array<{ status: string; n: number | string }> = await dbs
+            .orders('orders')
+            .whereIn('status', UNFINISHED)
+            .groupBy('status')
+            .select('status')
+            .count({ n: '*' });
           interruptedAtKill.push(Object.fromEntries(unfinished.map((row) => [row.status, Number(row.n)])));
           child = await startMonolith(port);
         }
 
-        await waitFor('the recovery to finish every order', async () => (await auditSagas(dbs, initialStock)).unfinishedOrders.length === 0, 30_000, 200);
+        await waitFor(
+          'the recovery to finish every order',
+          async () => (await auditSagas(dbs, initialStock)).unfinishedOrders.length === 0,
+          30_000,
+          200,
+        );
         // Clients retry the keyed requests the kills left unanswered: one order per key, never two.
         const unanswered = attempts.filter((attempt) => attempt.key && attempt.status === undefined);
-        const retried = await Promise.all(unanswered.map((attempt) => call(base, 'POST', '/api/v1/orders', attempt.body, { ...auth(token), 'idempotency-key': attempt.key! })));
-        expect(retried.every((response) => [201, 202, 402, 409].includes(response.status)), JSON.stringify(retried.map((r) => r.status))).toBe(true);
+        const retried = await Promise.all(
+          unanswered.map((attempt) =>
+            call(base, 'POST', '/api/v1/orders', attempt.body, { ...auth(token), 'idempotency-key': attempt.key! }),
+          ),
+        );
+        expect(
+          retried.every((response) => [201, 202, 402, 409].includes(response.status)),
+          JSON.stringify(retried.map((r) => r.status)),
+        ).toBe(true);
         // Everything has settled, so no key can still be in use: a 409 is the stock running out.
         for (const response of retried.filter((r) => r.status === 409)) expect(response.body.code).toBe('out_of_stock');
-        await waitFor('retried checkouts to finish', async () => (await auditSagas(dbs, initialStock)).unfinishedOrders.length === 0, 30_000, 200);
+        await waitFor(
+          'retried checkouts to finish',
+          async () => (await auditSagas(dbs, initialStock)).unfinishedOrders.length === 0,
+          30_000,
+          200,
+        );
 
         const result = await auditSagas(dbs, initialStock);
         const answered = attempts.filter((attempt) => attempt.status !== undefined);
-        console.log(`kill-and-restart on ${label}:`, JSON.stringify({
-          attempts: attempts.length,
-          answered: answered.length,
-          interruptedAtKill,
-          retriedKeys: unanswered.length,
-          retried: tally(retried.map((response) => `${response.status}${response.replayed ? ' replayed' : ''}`)),
-          orders: result.orderStatuses,
-          reasons: result.failureReasons,
-          payments: result.paymentStatuses,
-          soldUnits: result.soldUnits,
-        }));
+        console.log(
+          `kill-and-restart on ${label}:`,
+          JSON.stringify({
+            attempts: attempts.length,
+            answered: answered.length,
+            interruptedAtKill,
+            retriedKeys: unanswered.length,
+            retried: tally(retried.map((response) => `${response.status}${response.replayed ? ' replayed' : ''}`)),
+            orders: result.orderStatuses,
+            reasons: result.failureReasons,
+            payments: result.paymentStatuses,
+            soldUnits: result.soldUnits,
+          }),
+        );
         expect(result).toMatchObject(CONSISTENT);
 
         // Nothing answered before a kill is contradicted after the restarts.
-        const statusOf = new Map((await dbs.orders('orders').select('id', 'status')).map((row: { id: string; status: string }) => [row.id, row.status]));
+        const statusOf = new Map(
+          (await dbs.orders('orders').select('id', 'status')).map((row: { id: string; status: string }) => [
+            row.id,
+            row.status,
+          ]),
+        );
         for (const attempt of answered) {
           if (attempt.status === 201) expect(statusOf.get(attempt.orderId!)).toBe('confirmed');
           if (attempt.status === 402) expect(statusOf.get(attempt.orderId!)).toBe('payment_failed');
         }
         // Every key stands for one order, and a retried success names that very order.
-        const keyed: Array<{ key: string; order_id: string; state: string }> = await dbs.orders('idempotency_keys').select('key', 'order_id', 'state');
+        const keyed: Array<{ key: string; order_id: string; state: string }> = await dbs
+          .orders('idempotency_keys')
+          .select('key', 'order_id', 'state');
         expect(keyed.filter((row) => row.state !== 'completed')).toEqual([]);
         unanswered.forEach((attempt, n) => {
-          if (retried[n].status === 201) expect(retried[n].body.id).toBe(keyed.find((row) => row.key === attempt.key)!.order_id);
+          if (retried[n].status === 201)
+            expect(retried[n].body.id).toBe(keyed.find((row) => row.key === attempt.key)!.order_id);
         });
       } finally {
         await Promise.all(Object.values(dbs).map((db) => db.destroy()));
@@ -208,7 +280,12 @@ function killAndRestart(label: string, makeBackend: () => Promise<Backend>): voi
 killAndRestart('SQLite', async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'shop-kill-'));
   // Read-only handles on the module files: the test counts, the shop writes.
-  const file = (module: string): Knex => knex({ client: 'better-sqlite3', connection: { filename: path.join(dataDir, `${module}.sqlite`), options: { readonly: true } }, useNullAsDefault: true });
+  const file = (module: string): Knex =>
+    knex({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dataDir, `${module}.sqlite`), options: { readonly: true } },
+      useNullAsDefault: true,
+    });
   return {
     env: { DATA_DIR: dataDir },
     open: () => ({ orders: file('orders'), catalog: file('catalog'), payments: file('payments') }),
@@ -220,7 +297,8 @@ if (await requirePostgres()) {
   killAndRestart('PostgreSQL', async () => {
     const database = await createTestDatabase('orders_kill');
     const dataDir = mkdtempSync(path.join(tmpdir(), 'shop-kill-'));
-    const schema = (module: string): Knex => knex({ client: 'pg', connection: database.url, searchPath: [module], pool: { min: 0, max: 2 } });
+    const schema = (module: string): Knex =>
+      knex({ client: 'pg', connection: database.url, searchPath: [module], pool: { min: 0, max: 2 } });
     return {
       env: { DATA_DIR: dataDir, DATABASE_URL: database.url },
       open: () => ({ orders: schema('orders'), catalog: schema('catalog'), payments: schema('payments') }),
@@ -231,5 +309,6 @@ if (await requirePostgres()) {
     };
   });
 } else {
-  describe.skip('kill and restart on PostgreSQL (unreachable; see the warning above)', () => it('needs PostgreSQL', () => undefined));
+  describe.skip('kill and restart on PostgreSQL (unreachable; see the warning above)', () =>
+    it('needs PostgreSQL', () => undefined));
 }

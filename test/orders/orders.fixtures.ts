@@ -5,11 +5,21 @@ import type { ApiResponse, TestShop } from '../support/shop.js';
 let skuSequence = 0;
 
 /** Creates a product through the admin API; resolves its id. */
-export async function createProduct(shop: TestShop, adminToken: string, overrides: { stock?: number; priceCents?: number; currency?: string } = {}): Promise<string> {
+export async function createProduct(
+  shop: TestShop,
+  adminToken: string,
+  overrides: { stock?: number; priceCents?: number; currency?: string } = {},
+): Promise<string> {
   const sku = `ORD-${process.pid}-${++skuSequence}-${Date.now()}`;
   const response = await shop.request('POST', '/api/v1/products', {
     token: adminToken,
-    body: { sku, name: `Product ${sku}`, priceCents: overrides.priceCents ?? 1250, currency: overrides.currency ?? 'USD', stock: overrides.stock ?? 10 },
+    body: {
+      sku,
+      name: `Product ${sku}`,
+      priceCents: overrides.priceCents ?? 1250,
+      currency: overrides.currency ?? 'USD',
+      stock: overrides.stock ?? 10,
+    },
   });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return response.body.id as string;
@@ -27,7 +37,12 @@ export interface Line {
   quantity: number;
 }
 
-export const checkout = (shop: TestShop, token: string, items: Line[], options: { key?: string; paymentToken?: string } = {}): Promise<ApiResponse> =>
+export const checkout = (
+  shop: TestShop,
+  token: string,
+  items: Line[],
+  options: { key?: string; paymentToken?: string } = {},
+): Promise<ApiResponse> =>
   shop.request('POST', '/api/v1/orders', {
     token,
     body: { items, paymentMethod: { token: options.paymentToken ?? 'tok_visa' } },
@@ -41,9 +56,15 @@ export const countBy = <T>(values: T[]): Map<T, number> => {
 };
 
 /** A module's own knex: tests may read any module's tables to check invariants; production code may not. */
-export const moduleKnex = (shop: TestShop, module: 'catalog' | 'orders' | 'payments'): Knex => shop.host.modules.get(module)!.db.knex;
+export const moduleKnex = (shop: TestShop, module: 'catalog' | 'orders' | 'payments'): Knex =>
+  shop.host.modules.get(module)!.db.knex;
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -60,7 +81,9 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 export function delegate<T extends object>(real: T, operations: Record<string, unknown>, overrides: Partial<T>): T {
   const api: Record<string, unknown> = {};
   for (const name of Object.keys(operations)) {
-    api[name] = (overrides as Record<string, unknown>)[name] ?? ((input: unknown) => (real as Record<string, (input: unknown) => unknown>)[name](input));
+    api[name] =
+      (overrides as Record<string, unknown>)[name] ??
+      ((input: unknown) => (real as Record<string, (input: unknown) => unknown>)[name](input));
   }
   return api as T;
 }

@@ -30,7 +30,8 @@ export interface SagaAudit {
   soldUnits: number;
 }
 
-const tally = (values: string[]) => values.reduce<Record<string, number>>((counts, value) => ({ ...counts, [value]: (counts[value] ?? 0) + 1 }), {});
+const tally = (values: string[]) =>
+  values.reduce<Record<string, number>>((counts, value) => ({ ...counts, [value]: (counts[value] ?? 0) + 1 }), {});
 
 const EXPECTED_EVENTS: Record<string, string[]> = {
   confirmed: ['order.confirmed'],
@@ -40,17 +41,27 @@ const EXPECTED_EVENTS: Record<string, string[]> = {
 };
 
 export async function auditSagas(db: ShopDatabases, initialStock: Map<string, number>): Promise<SagaAudit> {
-  const orders: Array<{ id: string; status: string; items: string; total_cents: number | string; payment_id: string | null; failure_code: string | null }> = await db
-    .orders('orders')
-    .select('id', 'status', 'items', 'total_cents', 'payment_id', 'failure_code');
-  const payments: Array<{ id: string; order_id: string; status: string; amount_cents: number | string }> = await db.payments('payments').select('id', 'order_id', 'status', 'amount_cents');
-  const reservations: Array<{ order_id: string; status: string }> = await db.catalog('reservations').select('order_id', 'status');
+  const orders: Array<{
+    id: string;
+    status: string;
+    items: string;
+    total_cents: number | string;
+    payment_id: string | null;
+    failure_code: string | null;
+  }> = await db.orders('orders').select('id', 'status', 'items', 'total_cents', 'payment_id', 'failure_code');
+  const payments: Array<{ id: string; order_id: string; status: string; amount_cents: number | string }> = await db
+    .payments('payments')
+    .select('id', 'order_id', 'status', 'amount_cents');
+  const reservations: Array<{ order_id: string; status: string }> = await db
+    .catalog('reservations')
+    .select('order_id', 'status');
   const products: Array<{ id: string; stock: number }> = await db.catalog('products').select('id', 'stock');
   const events: Array<{ name: string; envelope: string }> = await db.orders('outbox').select('name', 'envelope');
 
   const orderById = new Map(orders.map((order) => [order.id, order]));
   const paymentsByOrder = new Map<string, typeof payments>();
-  for (const payment of payments) paymentsByOrder.set(payment.order_id, [...(paymentsByOrder.get(payment.order_id) ?? []), payment]);
+  for (const payment of payments)
+    paymentsByOrder.set(payment.order_id, [...(paymentsByOrder.get(payment.order_id) ?? []), payment]);
   const reservationByOrder = new Map(reservations.map((reservation) => [reservation.order_id, reservation.status]));
   const eventsByOrder = new Map<string, string[]>();
   for (const event of events) {
@@ -60,7 +71,8 @@ export async function auditSagas(db: ShopDatabases, initialStock: Map<string, nu
 
   const sold = new Map<string, number>();
   for (const order of orders.filter((o) => o.status === 'confirmed')) {
-    for (const line of JSON.parse(order.items) as Array<{ productId: string; quantity: number }>) sold.set(line.productId, (sold.get(line.productId) ?? 0) + line.quantity);
+    for (const line of JSON.parse(order.items) as Array<{ productId: string; quantity: number }>)
+      sold.set(line.productId, (sold.get(line.productId) ?? 0) + line.quantity);
   }
   const stockById = new Map(products.map((product) => [product.id, Number(product.stock)]));
 
@@ -68,28 +80,48 @@ export async function auditSagas(db: ShopDatabases, initialStock: Map<string, nu
     orderStatuses: tally(orders.map((order) => order.status)),
     failureReasons: tally(orders.filter((order) => order.failure_code).map((order) => order.failure_code!)),
     paymentStatuses: tally(payments.map((payment) => payment.status)),
-    unfinishedOrders: orders.filter((order) => ['pending', 'payment_pending', 'cancelling'].includes(order.status)).map((order) => `${order.id}:${order.status}`),
-    heldReservations: reservations.filter((reservation) => reservation.status === 'held').map((reservation) => reservation.order_id),
-    capturedWithoutConfirmedOrder: payments.filter((payment) => payment.status === 'captured' && orderById.get(payment.order_id)?.status !== 'confirmed').map((payment) => payment.id),
+    unfinishedOrders: orders
+      .filter((order) => ['pending', 'payment_pending', 'cancelling'].includes(order.status))
+      .map((order) => `${order.id}:${order.status}`),
+    heldReservations: reservations
+      .filter((reservation) => reservation.status === 'held')
+      .map((reservation) => reservation.order_id),
+    capturedWithoutConfirmedOrder: payments
+      .filter((payment) => payment.status === 'captured' && orderById.get(payment.order_id)?.status !== 'confirmed')
+      .map((payment) => payment.id),
     confirmedWithoutCapture: orders
       .filter((order) => order.status === 'confirmed')
       .filter((order) => {
         const captured = (paymentsByOrder.get(order.id) ?? []).filter((payment) => payment.status === 'captured');
-        return captured.length !== 1 || captured[0].id !== order.payment_id || Number(captured[0].amount_cents) !== Number(order.total_cents);
+        return (
+          captured.length !== 1 ||
+          captured[0].id !== order.payment_id ||
+          Number(captured[0].amount_cents) !== Number(order.total_cents)
+        );
       })
       .map((order) => order.id),
     doubleCharged: [...paymentsByOrder].filter(([, list]) => list.length > 1).map(([orderId]) => orderId),
     reservationMismatches: orders
       .filter((order) => {
         const reservation = reservationByOrder.get(order.id);
-        return order.status === 'confirmed' ? reservation !== 'committed' : reservation !== undefined && reservation !== 'released';
+        return order.status === 'confirmed'
+          ? reservation !== 'committed'
+          : reservation !== undefined && reservation !== 'released';
       })
       .map((order) => `${order.id}:${order.status}/${reservationByOrder.get(order.id)}`),
     stockMismatches: [...initialStock]
-      .map(([productId, initial]) => ({ productId, initial, sold: sold.get(productId) ?? 0, stock: stockById.get(productId) ?? Number.NaN }))
+      .map(([productId, initial]) => ({
+        productId,
+        initial,
+        sold: sold.get(productId) ?? 0,
+        stock: stockById.get(productId) ?? Number.NaN,
+      }))
       .filter((row) => row.initial - row.sold !== row.stock),
     eventMismatches: orders
-      .filter((order) => JSON.stringify(eventsByOrder.get(order.id) ?? []) !== JSON.stringify(EXPECTED_EVENTS[order.status] ?? ['?']))
+      .filter(
+        (order) =>
+          JSON.stringify(eventsByOrder.get(order.id) ?? []) !== JSON.stringify(EXPECTED_EVENTS[order.status] ?? ['?']),
+      )
       .map((order) => `${order.id}:${order.status}:${(eventsByOrder.get(order.id) ?? []).join('+')}`),
     soldUnits: [...sold.values()].reduce((sum, units) => sum + units, 0),
   };

@@ -29,10 +29,17 @@ describe('checkout saga under injected faults', () => {
     initialStock.set(id, stock);
     return id;
   };
-  const injectCatalog = (overrides: Partial<CatalogApi>) => shop.host.container.register(CATALOG_API, { useValue: delegate(realCatalog, catalogOperations, overrides) });
-  const injectPayments = (overrides: Partial<PaymentsApi>) => shop.host.container.register(PAYMENTS_API, { useValue: delegate(realPayments, paymentsOperations, overrides) });
+  const injectCatalog = (overrides: Partial<CatalogApi>) =>
+    shop.host.container.register(CATALOG_API, { useValue: delegate(realCatalog, catalogOperations, overrides) });
+  const injectPayments = (overrides: Partial<PaymentsApi>) =>
+    shop.host.container.register(PAYMENTS_API, { useValue: delegate(realPayments, paymentsOperations, overrides) });
   /** Fails the first `times` calls (after or before doing the real thing), then behaves. */
-  const failing = <I, O>(times: number, real: (input: I) => Promise<O>, when: 'after' | 'before', error: () => Error = () => new Error('injected fault')) => {
+  const failing = <I, O>(
+    times: number,
+    real: (input: I) => Promise<O>,
+    when: 'after' | 'before',
+    error: () => Error = () => new Error('injected fault'),
+  ) => {
     let left = times;
     return async (input: I): Promise<O> => {
       if (left <= 0) return real(input);
@@ -42,12 +49,22 @@ describe('checkout saga under injected faults', () => {
     };
   };
   const unavailable = () => new AppError('service_unavailable', 'payments unavailable (injected)');
-  const orderStatus = async (id: string) => ((await moduleKnex(shop, 'orders')('orders').where({ id }).first()) as { status: string }).status;
-  const settled = (id: string) => waitFor(`order ${id} to settle`, async () => {
-    const status = await orderStatus(id);
-    return ['pending', 'payment_pending', 'cancelling'].includes(status) ? undefined : status;
-  });
-  const audit = () => auditSagas({ orders: moduleKnex(shop, 'orders'), catalog: moduleKnex(shop, 'catalog'), payments: moduleKnex(shop, 'payments') }, initialStock);
+  const orderStatus = async (id: string) =>
+    ((await moduleKnex(shop, 'orders')('orders').where({ id }).first()) as { status: string }).status;
+  const settled = (id: string) =>
+    waitFor(`order ${id} to settle`, async () => {
+      const status = await orderStatus(id);
+      return ['pending', 'payment_pending', 'cancelling'].includes(status) ? undefined : status;
+    });
+  const audit = () =>
+    auditSagas(
+      {
+        orders: moduleKnex(shop, 'orders'),
+        catalog: moduleKnex(shop, 'catalog'),
+        payments: moduleKnex(shop, 'payments'),
+      },
+      initialStock,
+    );
 
   beforeAll(async () => {
     shop = await startTestShop({ SAGA_RECOVERY_AFTER: '1000' });
@@ -74,7 +91,10 @@ describe('checkout saga under injected faults', () => {
 
   it('after reserve, with the release failing too: the recovery releases it and fails the order', async () => {
     const id = await product(5);
-    injectCatalog({ reserve: failing(1, (input) => realCatalog.reserve(input), 'after'), releaseReservation: failing(1, (input) => realCatalog.releaseReservation(input), 'before') });
+    injectCatalog({
+      reserve: failing(1, (input) => realCatalog.reserve(input), 'after'),
+      releaseReservation: failing(1, (input) => realCatalog.releaseReservation(input), 'before'),
+    });
     expect((await checkout(shop, customer.token, [{ productId: id, quantity: 2 }])).status).toBe(503);
     expect(await stockOf(shop, id)).toBe(3);
     const [order] = await moduleKnex(shop, 'orders')('orders').whereRaw('items like ?', [`%${id}%`]);
@@ -93,7 +113,9 @@ describe('checkout saga under injected faults', () => {
     expect(await settled(response.body.id)).toBe('confirmed');
     const order = await shop.request('GET', `/api/v1/orders/${response.body.id}`, { token: customer.token });
     expect(order.body).toMatchObject({ status: 'confirmed', paymentId: expect.any(String) });
-    expect(await moduleKnex(shop, 'payments')('payments').where({ order_id: response.body.id }).select('status')).toEqual([{ status: 'captured' }]);
+    expect(
+      await moduleKnex(shop, 'payments')('payments').where({ order_id: response.body.id }).select('status'),
+    ).toEqual([{ status: 'captured' }]);
     expect(await stockOf(shop, id)).toBe(3);
   });
 
@@ -124,20 +146,30 @@ describe('checkout saga under injected faults', () => {
     expect(response.status).toBe(202);
     expect(response.body).toMatchObject({ status: 'payment_pending', paymentId: null, totalCents: 3000 });
     expect(await stockOf(shop, id)).toBe(2);
-    expect((await shop.request('GET', `/api/v1/orders/${response.body.id}`, { token: customer.token })).body.status).toBe('payment_pending');
+    expect(
+      (await shop.request('GET', `/api/v1/orders/${response.body.id}`, { token: customer.token })).body.status,
+    ).toBe('payment_pending');
     expect(await settled(response.body.id)).toBe('confirmed');
     expect(attempts).toBeGreaterThanOrEqual(2);
     expect(await stockOf(shop, id)).toBe(2);
     // The 202 was the request's final response: a retry replays it (the order itself is polled with GET).
     const replay = await checkout(shop, customer.token, [{ productId: id, quantity: 3 }], { key });
-    expect([replay.status, replay.headers.get('idempotent-replayed'), replay.body]).toEqual([202, 'true', response.body]);
-    expect((await shop.request('GET', `/api/v1/orders/${response.body.id}`, { token: customer.token })).body.status).toBe('confirmed');
+    expect([replay.status, replay.headers.get('idempotent-replayed'), replay.body]).toEqual([
+      202,
+      'true',
+      response.body,
+    ]);
+    expect(
+      (await shop.request('GET', `/api/v1/orders/${response.body.id}`, { token: customer.token })).body.status,
+    ).toBe('confirmed');
   });
 
   it('payments unreachable, then the card is declined: the held stock is released', async () => {
     const id = await product(5);
     injectPayments({ charge: failing(1, (input) => realPayments.charge(input), 'before', unavailable) });
-    const response = await checkout(shop, customer.token, [{ productId: id, quantity: 3 }], { paymentToken: 'tok_chargeDeclined' });
+    const response = await checkout(shop, customer.token, [{ productId: id, quantity: 3 }], {
+      paymentToken: 'tok_chargeDeclined',
+    });
     expect(response.status).toBe(202);
     expect(await stockOf(shop, id)).toBe(2);
     expect(await settled(response.body.id)).toBe('payment_failed');
@@ -151,45 +183,78 @@ describe('checkout saga under injected faults', () => {
     injectPayments({ refund: failing(2, (input) => realPayments.refund(input), 'before', unavailable) });
     const cancelled = await shop.request('POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: customer.token });
     expect([cancelled.status, cancelled.body.status]).toEqual([200, 'cancelled']);
-    expect((await shop.request('POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: customer.token })).status).toBe(409);
+    expect(
+      (await shop.request('POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: customer.token })).status,
+    ).toBe(409);
     expect(await settled(placed.body.id)).toBe('cancelled');
     expect(await stockOf(shop, id)).toBe(5);
-    expect((await shop.request('GET', `/api/v1/payments/${placed.body.paymentId}`, { token: customer.token })).body.status).toBe('refunded');
+    expect(
+      (await shop.request('GET', `/api/v1/payments/${placed.body.paymentId}`, { token: customer.token })).body.status,
+    ).toBe('refunded');
   });
 
   it('a batch of checkouts with faults at random steps ends consistent', async () => {
     const ids = [await product(40), await product(40)];
-    const random = <I, O>(real: (input: I) => Promise<O>) => async (input: I): Promise<O> => {
-      const roll = Math.random();
-      if (roll < 0.1) throw new Error('injected before');
-      const output = await real(input);
-      if (roll > 0.85) throw new Error('injected after');
-      return output;
-    };
-    injectCatalog({ reserve: random((i) => realCatalog.reserve(i)), commitReservation: random((i) => realCatalog.commitReservation(i)), releaseReservation: random((i) => realCatalog.releaseReservation(i)) });
-    injectPayments({ charge: random((i) => realPayments.charge(i)), findCharge: random((i) => realPayments.findCharge(i)), refund: random((i) => realPayments.refund(i)) });
+    const random =
+      <I, O>(real: (input: I) => Promise<O>) =>
+      async (input: I): Promise<O> => {
+        const roll = Math.random();
+        if (roll < 0.1) throw new Error('injected before');
+        const output = await real(input);
+        if (roll > 0.85) throw new Error('injected after');
+        return output;
+      };
+    injectCatalog({
+      reserve: random((i) => realCatalog.reserve(i)),
+      commitReservation: random((i) => realCatalog.commitReservation(i)),
+      releaseReservation: random((i) => realCatalog.releaseReservation(i)),
+    });
+    injectPayments({
+      charge: random((i) => realPayments.charge(i)),
+      findCharge: random((i) => realPayments.findCharge(i)),
+      refund: random((i) => realPayments.refund(i)),
+    });
     const responses = await Promise.all(
       Array.from({ length: 60 }, (_, n) =>
-        checkout(shop, customer.token, [{ productId: ids[n % 2], quantity: 1 + (n % 3) }, ...(n % 4 === 0 ? [{ productId: ids[(n + 1) % 2], quantity: 1 }] : [])], {
-          paymentToken: n % 7 === 0 ? 'tok_chargeDeclined' : 'tok_visa',
-        }),
+        checkout(
+          shop,
+          customer.token,
+          [
+            { productId: ids[n % 2], quantity: 1 + (n % 3) },
+            ...(n % 4 === 0 ? [{ productId: ids[(n + 1) % 2], quantity: 1 }] : []),
+          ],
+          {
+            paymentToken: n % 7 === 0 ? 'tok_chargeDeclined' : 'tok_visa',
+          },
+        ),
       ),
     );
     const statuses = responses.map((response) => response.status);
-    expect(statuses.every((status) => [201, 202, 402, 409, 503].includes(status)), statuses.join()).toBe(true);
+    expect(
+      statuses.every((status) => [201, 202, 402, 409, 503].includes(status)),
+      statuses.join(),
+    ).toBe(true);
     // Faults keep firing for a while as the recovery works (it has to get through them on later
     // passes), then stop, so the backoff does not stretch the test.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     shop.host.container.register(CATALOG_API, { useValue: realCatalog });
     shop.host.container.register(PAYMENTS_API, { useValue: realPayments });
     await waitFor('every order to settle', async () => (await audit()).unfinishedOrders.length === 0, 40_000, 200);
-    console.log('random faults: responses', JSON.stringify(Object.fromEntries(statuses.reduce((m, s) => m.set(s, (m.get(s) ?? 0) + 1), new Map<number, number>()))));
+    console.log(
+      'random faults: responses',
+      JSON.stringify(
+        Object.fromEntries(statuses.reduce((m, s) => m.set(s, (m.get(s) ?? 0) + 1), new Map<number, number>())),
+      ),
+    );
   }, 60_000);
 
   it('leaves stock and payments consistent after all of the above', async () => {
     await waitFor('every order to settle', async () => (await audit()).unfinishedOrders.length === 0);
     const result = await audit();
-    console.log('fault audit:', JSON.stringify({ orders: result.orderStatuses, payments: result.paymentStatuses, soldUnits: result.soldUnits }));
+    console.log(
+      'fault audit:',
+      JSON.stringify({ orders: result.orderStatuses, payments: result.paymentStatuses, soldUnits: result.soldUnits }),
+    );
     expect(result).toMatchObject(CONSISTENT);
   });
 });

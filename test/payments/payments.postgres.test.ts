@@ -8,5 +8,6 @@ if (await requirePostgres()) {
     return { env: { DATABASE_URL: database.url }, cleanup: () => database.drop() };
   });
 } else {
-  describe.skip('payments on PostgreSQL (unreachable; see the warning above)', () => it('needs PostgreSQL', () => undefined));
+  describe.skip('payments on PostgreSQL (unreachable; see the warning above)', () =>
+    it('needs PostgreSQL', () => undefined));
 }

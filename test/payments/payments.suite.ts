@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PAYMENT_PROVIDER, type PaymentProvider } from '../../src/modules/payments/application/ports/payment-provider.port.js';
+import {
+  PAYMENT_PROVIDER,
+  type PaymentProvider,
+} from '../../src/modules/payments/application/ports/payment-provider.port.js';
 import { PAYMENTS_REPOSITORY } from '../../src/modules/payments/application/ports/payments.repository.port.js';
 import { PAYMENT_CAPTURED } from '../../src/modules/payments/contract/payments.events.js';
 import type { Payment } from '../../src/modules/payments/domain/payment.js';
@@ -54,9 +57,17 @@ export function describePayments(label: string, backend: () => Promise<Backend>)
     let remote: PaymentsApi;
 
     const db = () => shop.host.modules.get('payments')!.db.knex;
-    const countPayments = async (where: Record<string, string>) => Number((await db()('payments').where(where).count({ n: '*' }))[0].n);
+    const countPayments = async (where: Record<string, string>) =>
+      Number((await db()('payments').where(where).count({ n: '*' }))[0].n);
     const countEvents = async (name: string, paymentId: string) =>
-      Number((await db()('outbox').where({ name }).andWhere('envelope', 'like', `%"paymentId":"${paymentId}"%`).count({ n: '*' }))[0].n);
+      Number(
+        (
+          await db()('outbox')
+            .where({ name })
+            .andWhere('envelope', 'like', `%"paymentId":"${paymentId}"%`)
+            .count({ n: '*' })
+        )[0].n,
+      );
 
     beforeAll(async () => {
       setup = await backend();
@@ -90,7 +101,13 @@ export function describePayments(label: string, backend: () => Promise<Backend>)
         }
 
         expect(new Set(results.map((payment) => payment.id)).size).toBe(1);
-        expect(results[0]).toMatchObject({ orderId: input.orderId, userId: 'user-1', amountCents: 2599, currency: 'USD', status: 'captured' });
+        expect(results[0]).toMatchObject({
+          orderId: input.orderId,
+          userId: 'user-1',
+          amountCents: 2599,
+          currency: 'USD',
+          status: 'captured',
+        });
         expect(await countPayments({ idempotency_key: input.idempotencyKey })).toBe(1);
         expect(await countEvents('payment.captured', results[0].id)).toBe(1);
         // In-process the calls are joined before the provider; over HTTP they may not overlap in time.
@@ -129,7 +146,10 @@ export function describePayments(label: string, backend: () => Promise<Backend>)
 
       it('refunds once however often refund is called', async () => {
         const captured = await api().charge(chargeInput());
-        const refunds = await Promise.all([api().refund({ paymentId: captured.id }), api().refund({ paymentId: captured.id })]);
+        const refunds = await Promise.all([
+          api().refund({ paymentId: captured.id }),
+          api().refund({ paymentId: captured.id }),
+        ]);
         const later = await api().refund({ paymentId: captured.id });
 
         for (const refunded of [...refunds, later]) expect(refunded).toEqual({ ...captured, status: 'refunded' });
@@ -169,11 +189,26 @@ export function describePayments(label: string, backend: () => Promise<Backend>)
         updatedAt: now,
       }));
       const stored = await Promise.all(
-        attempts.map((payment) => repository.insertOnce(payment, [{ event: PAYMENT_CAPTURED, payload: { paymentId: payment.id, orderId: 'order-race', userId: 'user-1', amountCents: payment.amountCents, currency: 'USD' } }])),
+        attempts.map((payment) =>
+          repository.insertOnce(payment, [
+            {
+              event: PAYMENT_CAPTURED,
+              payload: {
+                paymentId: payment.id,
+                orderId: 'order-race',
+                userId: 'user-1',
+                amountCents: payment.amountCents,
+                currency: 'USD',
+              },
+            },
+          ]),
+        ),
       );
       expect(new Set(stored.map((payment) => payment.id)).size).toBe(1);
       expect(await countPayments({ idempotency_key: key })).toBe(1);
-      expect(Number((await db()('outbox').where('envelope', 'like', '%"orderId":"order-race"%').count({ n: '*' }))[0].n)).toBe(1);
+      expect(
+        Number((await db()('outbox').where('envelope', 'like', '%"orderId":"order-race"%').count({ n: '*' }))[0].n),
+      ).toBe(1);
     });
 
     it('rejects invalid contract input as validation_failed in-process', async () => {
@@ -221,7 +256,9 @@ export function describePayments(label: string, backend: () => Promise<Backend>)
 
       it('shows any payment to an admin, in its current status', async () => {
         await apis['in-process']().refund({ paymentId: payment.id });
-        const response = await shop.request('GET', `/api/v1/payments/${payment.id}`, { token: await shop.adminToken() });
+        const response = await shop.request('GET', `/api/v1/payments/${payment.id}`, {
+          token: await shop.adminToken(),
+        });
         expect(response.status).toBe(200);
         expect(response.body).toMatchObject({ id: payment.id, amountCents: 4200, status: 'refunded' });
       });

@@ -30,7 +30,10 @@ describe('OpenAPI document', () => {
       const probe = await shop.request(route.method.toUpperCase(), route.path.replace(/:\w+/g, 'x'));
       expect(probe.body?.detail ?? '', `${route.method} ${route.path} is mounted`).not.toMatch(/^No route for/);
     }
-    const documented = Object.values(body.paths as Record<string, object>).reduce((sum, operations) => sum + Object.keys(operations).length, 0);
+    const documented = Object.values(body.paths as Record<string, object>).reduce(
+      (sum, operations) => sum + Object.keys(operations).length,
+      0,
+    );
     expect(documented).toBe(publicRoutes.length);
   });
 
@@ -43,7 +46,9 @@ describe('OpenAPI document', () => {
 
 describe('problem+json errors', () => {
   it('answers an unknown route with 404 not_found as problem+json, carrying the request id', async () => {
-    const { status, headers, body } = await shop.request('GET', '/api/v1/nope', { headers: { 'x-request-id': 'abc-123' } });
+    const { status, headers, body } = await shop.request('GET', '/api/v1/nope', {
+      headers: { 'x-request-id': 'abc-123' },
+    });
     expect(status).toBe(404);
     expect(headers.get('content-type')).toContain('application/problem+json');
     expect(headers.get('x-request-id')).toBe('abc-123');
@@ -51,13 +56,17 @@ describe('problem+json errors', () => {
   });
 
   it('replaces an insane X-Request-Id with a generated one', async () => {
-    const { headers } = await shop.request('GET', '/health/live', { headers: { 'x-request-id': 'bad id with spaces' } });
+    const { headers } = await shop.request('GET', '/health/live', {
+      headers: { 'x-request-id': 'bad id with spaces' },
+    });
     expect(headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it('uses the incoming W3C trace id as the problem traceId', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const { body } = await shop.request('GET', '/api/v1/nope', { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    const { body } = await shop.request('GET', '/api/v1/nope', {
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
     expect(body.traceId).toBe(traceId);
   });
 
@@ -65,7 +74,9 @@ describe('problem+json errors', () => {
     const malformed = await shop.request('POST', '/api/v1/auth/login', { rawBody: '{"email": ' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.code).toBe('malformed_json');
-    const huge = await shop.request('POST', '/api/v1/auth/login', { rawBody: JSON.stringify({ email: 'a'.repeat(100_001) }) });
+    const huge = await shop.request('POST', '/api/v1/auth/login', {
+      rawBody: JSON.stringify({ email: 'a'.repeat(100_001) }),
+    });
     expect(huge.status).toBe(413);
     expect(huge.body.code).toBe('payload_too_large');
   });
@@ -84,11 +95,21 @@ describe('operations endpoints', () => {
     const ready = await shop.request('GET', '/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body.status).toBe('ok');
-    expect(Object.keys(ready.body.checks)).toEqual(expect.arrayContaining(['db:users', 'db:catalog', 'db:orders', 'db:payments', 'db:notifications', 'events:memory']));
+    expect(Object.keys(ready.body.checks)).toEqual(
+      expect.arrayContaining([
+        'db:users',
+        'db:catalog',
+        'db:orders',
+        'db:payments',
+        'db:notifications',
+        'events:memory',
+      ]),
+    );
   });
 
   it('exports request latency by route template, plus process metrics', async () => {
-    const series = /http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/products\/:id",status="404"\} (\d+)/;
+    const series =
+      /http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/products\/:id",status="404"\} (\d+)/;
     const count = async () => Number(series.exec((await shop.request('GET', '/metrics')).body)?.[1] ?? 0);
     const before = await count();
     await shop.request('GET', '/api/v1/products/some-id');

@@ -32,9 +32,17 @@ describe.skipIf(!(await requirePostgres()))('PostgreSQL: a schema and a role per
 
   it('gives each module its own schema with its own migrations table, and shows it nothing else', async () => {
     const visible = async (db: ModuleDb) =>
-      (await db.knex.raw(`SELECT table_schema || '.' || table_name AS name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`)).rows.map((r: { name: string }) => r.name);
+      (
+        await db.knex.raw(
+          `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
+        )
+      ).rows.map((r: { name: string }) => r.name);
     expect(await visible(users)).toEqual(['users.accounts', 'users.knex_migrations', 'users.knex_migrations_lock']);
-    expect(await visible(catalog)).toEqual(['catalog.knex_migrations', 'catalog.knex_migrations_lock', 'catalog.products']);
+    expect(await visible(catalog)).toEqual([
+      'catalog.knex_migrations',
+      'catalog.knex_migrations_lock',
+      'catalog.products',
+    ]);
   });
 
   it("refuses a module's query on another module's table, even schema-qualified", async () => {

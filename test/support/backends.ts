@@ -19,6 +19,7 @@ export async function onPostgres(name: string, suite: (label: string, backend: B
       return { env: { DATABASE_URL: database.url }, cleanup: () => database.drop() };
     });
   } else {
-    describe.skip(`${name} on PostgreSQL (unreachable; see the warning above)`, () => it('needs PostgreSQL', () => undefined));
+    describe.skip(`${name} on PostgreSQL (unreachable; see the warning above)`, () =>
+      it('needs PostgreSQL', () => undefined));
   }
 }

@@ -5,15 +5,20 @@ import type { BullmqEventBusOptions } from '../../src/platform/events/bullmq-eve
 import { consumeOnce } from '../../src/platform/events/inbox.js';
 
 /** Short locks and stall checks, so jobs of a killed worker come back within a couple of seconds. */
-export const CRASH_TEST_BUS_OPTIONS: BullmqEventBusOptions = { concurrency: 10, lockDurationMs: 1000, stalledIntervalMs: 500 };
+export const CRASH_TEST_BUS_OPTIONS: BullmqEventBusOptions = {
+  concurrency: 10,
+  lockDurationMs: 1000,
+  stalledIntervalMs: 500,
+};
 
 /** The effects table: deliberately no unique key, so a doubled effect would show up in the counts. */
 export const effectsMigration: Migration = {
   name: '0001_effects',
-  up: (knex) => knex.schema.createTable('effects', (table) => {
-    table.increments('id');
-    table.string('event_id').notNullable();
-  }),
+  up: (knex) =>
+    knex.schema.createTable('effects', (table) => {
+      table.increments('id');
+      table.string('event_id').notNullable();
+    }),
   down: (knex) => knex.schema.dropTable('effects'),
 };
 
@@ -37,11 +42,13 @@ export const recordSlowEffect = async (knex: Knex, event: EventEnvelope): Promis
  * An effect that takes about `ms` (half inside the transaction, half after the commit), recorded
  * through the inbox. Resolves whether the effect was applied (false: a duplicate dropped by the inbox).
  */
-export const recordEffectTaking = (ms: number) => async (knex: Knex, event: EventEnvelope): Promise<boolean> => {
-  const applied = await consumeOnce(knex, event, async (trx) => {
-    await trx('effects').insert({ event_id: event.id });
+export const recordEffectTaking =
+  (ms: number) =>
+  async (knex: Knex, event: EventEnvelope): Promise<boolean> => {
+    const applied = await consumeOnce(knex, event, async (trx) => {
+      await trx('effects').insert({ event_id: event.id });
+      await pause(ms / 2);
+    });
     await pause(ms / 2);
-  });
-  await pause(ms / 2);
-  return applied;
-};
+    return applied;
+  };

@@ -11,5 +11,11 @@ import { recordSlowEffect, CRASH_TEST_BUS_OPTIONS } from './events-crash-effect.
 const { CRASH_REDIS_URL, CRASH_PREFIX, CRASH_DATA_DIR, CRASH_MODULE } = process.env as Record<string, string>;
 const db = await openModuleDb(CRASH_MODULE, { dataDir: CRASH_DATA_DIR });
 const routing = new Map([['thing.happened', [CRASH_MODULE]]]);
-const bus = new BullmqEventBus({ redisUrl: CRASH_REDIS_URL, prefix: CRASH_PREFIX }, routing, createLogger('warn'), createMetrics(), CRASH_TEST_BUS_OPTIONS);
+const bus = new BullmqEventBus(
+  { redisUrl: CRASH_REDIS_URL, prefix: CRASH_PREFIX },
+  routing,
+  createLogger('warn'),
+  createMetrics(),
+  CRASH_TEST_BUS_OPTIONS,
+);
 await bus.consume(CRASH_MODULE, async (event) => void (await recordSlowEffect(db.knex, event)));

@@ -10,7 +10,9 @@ export const thingHappened = defineEvent('thing.happened', 1, z.object({ n: z.nu
 /** A logger whose JSON lines are kept in `lines`, for asserting what was logged. */
 export function captureLogger(level = 'info'): { logger: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
-  const logger = createLogger(level, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const logger = createLogger(level, {
+    write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
+  });
   return { logger, lines };
 }
 
@@ -21,12 +23,27 @@ export const routing = (entries: Record<string, string[]>): EventRouting => new 
 let counter = 0;
 
 /** An envelope of {@link thingHappened} with a fresh (or the given) id. */
-export function envelope(n: number, id = `evt-${process.pid}-${Date.now()}-${counter++}`): EventEnvelope<{ n: number }> {
-  return { id, name: thingHappened.name, version: 1, source: 'test', occurredAt: new Date().toISOString(), payload: { n } };
+export function envelope(
+  n: number,
+  id = `evt-${process.pid}-${Date.now()}-${counter++}`,
+): EventEnvelope<{ n: number }> {
+  return {
+    id,
+    name: thingHappened.name,
+    version: 1,
+    source: 'test',
+    occurredAt: new Date().toISOString(),
+    payload: { n },
+  };
 }
 
 /** Polls `condition` until it holds; fails with `what` after `timeoutMs`. */
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, everyMs = 20): Promise<void> {
+export async function waitFor(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  everyMs = 20,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -37,11 +54,17 @@ export async function waitFor(what: string, condition: () => boolean | Promise<b
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The value of a counter/gauge with the given labels, read from a prom-client registry. */
-export async function metricValue(metrics: ReturnType<typeof createMetrics>, name: string, labels: Record<string, string>): Promise<number> {
+export async function metricValue(
+  metrics: ReturnType<typeof createMetrics>,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
   const metric = metrics.registry.getSingleMetric(name);
   if (!metric) return 0;
   const { values } = await metric.get();
-  const match = values.find((value) => Object.entries(labels).every(([key, expected]) => value.labels[key] === expected));
+  const match = values.find((value) =>
+    Object.entries(labels).every(([key, expected]) => value.labels[key] === expected),
+  );
   return match?.value ?? 0;
 }
 

@@ -31,13 +31,22 @@ if (process.env.OUTBOX_CHILD_DATA_DIR) {
   const metrics = createMetrics();
   const publisherDb = await openModuleDb(OUTBOX_CHILD.publisher, { dataDir });
   const consumerDb = await openModuleDb(OUTBOX_CHILD.consumer, { dataDir });
-  const bus = new MemoryEventBus(new Map([[thingHappened.name, [OUTBOX_CHILD.consumer]]]), logger, metrics, { concurrency: 5 });
+  const bus = new MemoryEventBus(new Map([[thingHappened.name, [OUTBOX_CHILD.consumer]]]), logger, metrics, {
+    concurrency: 5,
+  });
   const effect = recordEffectTaking(OUTBOX_CHILD.effectMs);
   await bus.consume(OUTBOX_CHILD.consumer, async (event) => void (await effect(consumerDb.knex, event)));
   const outbox = new Outbox(OUTBOX_CHILD.publisher);
   const relay = new OutboxRelay({
-    module: OUTBOX_CHILD.publisher, db: publisherDb, bus, outbox, logger, metrics,
-    pollIntervalMs: 100, leaseMs: OUTBOX_CHILD.leaseMs, batchSize: OUTBOX_CHILD.batchSize,
+    module: OUTBOX_CHILD.publisher,
+    db: publisherDb,
+    bus,
+    outbox,
+    logger,
+    metrics,
+    pollIntervalMs: 100,
+    leaseMs: OUTBOX_CHILD.leaseMs,
+    batchSize: OUTBOX_CHILD.batchSize,
   });
   process.once('SIGTERM', () => {
     void (async () => {
@@ -50,6 +59,7 @@ if (process.env.OUTBOX_CHILD_DATA_DIR) {
     })();
   });
   relay.start();
-  for (let n = 0; n < OUTBOX_CHILD.events; n++) await publisherDb.knex.transaction((trx) => outbox.add(trx, thingHappened, { n }));
+  for (let n = 0; n < OUTBOX_CHILD.events; n++)
+    await publisherDb.knex.transaction((trx) => outbox.add(trx, thingHappened, { n }));
   process.stdout.write('committed\n');
 }

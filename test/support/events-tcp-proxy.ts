@@ -40,7 +40,10 @@ export class TcpProxy {
   private accept(client: net.Socket, target: { host: string; port: number }): void {
     if (this.isCut) return void client.destroy();
     const upstream = net.connect(target.port, target.host);
-    for (const [socket, peer] of [[client, upstream], [upstream, client]] as const) {
+    for (const [socket, peer] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       this.sockets.add(socket);
       socket.on('error', () => peer.destroy());
       socket.on('close', () => {

@@ -33,7 +33,12 @@ export async function requirePostgres(): Promise<boolean> {
 
 /** True when Redis answers PING; false (with a printed reason) otherwise; throws when CI=true. */
 export async function requireRedis(): Promise<boolean> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   let socketError: unknown;
   client.on('error', (error) => (socketError ??= error));
   try {
@@ -51,7 +56,9 @@ export async function requireRedis(): Promise<boolean> {
 export const uniqueSuffix = (): string => `${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 
 /** Creates a throwaway database; `drop` removes it even if connections are still open. */
-export async function createTestDatabase(label = 'test'): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+export async function createTestDatabase(
+  label = 'test',
+): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const name = `${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${uniqueSuffix()}`;
   await adminQuery(`CREATE DATABASE "${name}"`);
   const url = new URL(POSTGRES_URL);

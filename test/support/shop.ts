@@ -82,8 +82,11 @@ export async function startTestShop(env: Record<string, string> = {}): Promise<T
     request,
     async customer(name = 'Test Customer') {
       const email = `customer-${process.pid}-${++sequence}-${Date.now()}@shop.test`;
-      const registered = await request('POST', '/api/v1/auth/register', { body: { email, password: 'correct-horse-1', name } });
-      if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
+      const registered = await request('POST', '/api/v1/auth/register', {
+        body: { email, password: 'correct-horse-1', name },
+      });
+      if (registered.status !== 201)
+        throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
       return { id: registered.body.id as string, email, token: await login(email, 'correct-horse-1') };
     },
     async adminToken() {

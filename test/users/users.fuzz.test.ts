@@ -34,21 +34,86 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 const wrongTypes = [null, true, false, 0, -1, 1e308, [], [1], {}, { $gt: '' }];
 /** Values each field must refuse (types or lengths), so no fuzzed body can pass validation. */
 const invalidValues: Record<string, unknown[]> = {
-  email: [...wrongTypes, '', ' ', 'a', 'x'.repeat(300), '\u0000', 'a@b', '@x.io', 'a@@b.io', '😀@😀', ' spaced@example.com', 'x'.repeat(250) + '@example.com'],
+  email: [
+    ...wrongTypes,
+    '',
+    ' ',
+    'a',
+    'x'.repeat(300),
+    '\u0000',
+    'a@b',
+    '@x.io',
+    'a@@b.io',
+    '😀@😀',
+    ' spaced@example.com',
+    'x'.repeat(250) + '@example.com',
+  ],
   password: [...wrongTypes, 12345678, '', 'p'.repeat(257)],
   name: [...wrongTypes, '', '    ', 'n'.repeat(101), 'a\u0000b', 'line\nbreak'],
 };
-const brokenJson = ['{', '{"email":', '{"email":"a@b.io",}', "{'email':'a@b.io'}", '{"email":"a@b.io" "password":"x"}', 'nul', 'undefined', 'NaN', '"just a string"', '42', 'true', '[', '{"a":1}}', '\u00ff\u00fe{', '{"email":"\\u12"}', '{"password":"\\x41"}', '<xml/>', 'email=a@b.io&password=x'];
-const contentTypes = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json; charset=latin1', 'application/json; charset=utf-16', 'application/jsonx', 'image/png', '*/*', 'application/json; charset=klingon'];
+const brokenJson = [
+  '{',
+  '{"email":',
+  '{"email":"a@b.io",}',
+  "{'email':'a@b.io'}",
+  '{"email":"a@b.io" "password":"x"}',
+  'nul',
+  'undefined',
+  'NaN',
+  '"just a string"',
+  '42',
+  'true',
+  '[',
+  '{"a":1}}',
+  '\u00ff\u00fe{',
+  '{"email":"\\u12"}',
+  '{"password":"\\x41"}',
+  '<xml/>',
+  'email=a@b.io&password=x',
+];
+const contentTypes = [
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  'application/json; charset=latin1',
+  'application/json; charset=utf-16',
+  'application/jsonx',
+  'image/png',
+  '*/*',
+  'application/json; charset=klingon',
+];
 const badAuthorizations = [
-  'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'bearer abc', 'Bearer a.b.c', 'Bearer ...', 'Bearer eyJhbGciOiJub25lIn0.e30.', 'Bearer ' + 'A'.repeat(8000),
-  'Bearer a b', 'Token abc', 'Bearer \u00e9\u00e9', 'Bearer eyJ.eyJ.sig', 'Bearer ' + Buffer.from('{"alg":"HS256"}').toString('base64url') + '.' + Buffer.from('{"sub":"x"}').toString('base64url') + '.c2ln',
-  'Bearer eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4Iiwicm9sZSI6ImFkbWluIn0.' + 'A'.repeat(86), 'Bearer %00', 'Bearer null', 'Bearer undefined', 'Bearer ' + 'a.'.repeat(50),
+  'Bearer',
+  'Bearer ',
+  'Basic dXNlcjpwYXNz',
+  'bearer abc',
+  'Bearer a.b.c',
+  'Bearer ...',
+  'Bearer eyJhbGciOiJub25lIn0.e30.',
+  'Bearer ' + 'A'.repeat(8000),
+  'Bearer a b',
+  'Token abc',
+  'Bearer \u00e9\u00e9',
+  'Bearer eyJ.eyJ.sig',
+  'Bearer ' +
+    Buffer.from('{"alg":"HS256"}').toString('base64url') +
+    '.' +
+    Buffer.from('{"sub":"x"}').toString('base64url') +
+    '.c2ln',
+  'Bearer eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4Iiwicm9sZSI6ImFkbWluIn0.' + 'A'.repeat(86),
+  'Bearer %00',
+  'Bearer null',
+  'Bearer undefined',
+  'Bearer ' + 'a.'.repeat(50),
 ];
 
 /** A body that fails the schema: wrong types, missing or extra-long fields. */
 function invalidBody(path: string): unknown {
-  const valid: Record<string, unknown> = path === REGISTER ? { email: 'fuzz@example.com', password: 'fuzz-password', name: 'Fuzz' } : { email: 'fuzz@example.com', password: 'fuzz-password' };
+  const valid: Record<string, unknown> =
+    path === REGISTER
+      ? { email: 'fuzz@example.com', password: 'fuzz-password', name: 'Fuzz' }
+      : { email: 'fuzz@example.com', password: 'fuzz-password' };
   const field = pick(Object.keys(valid));
   const mutations = [
     () => ({ ...valid, [field]: pick(invalidValues[field]) }),
@@ -68,11 +133,33 @@ function nextCase(index: number): FuzzCase {
       return { label: 'broken JSON', method: 'POST', path, headers: JSON_TYPE, body: pick(brokenJson) };
     case 1:
     case 2:
-      return { label: 'invalid fields', method: 'POST', path, headers: JSON_TYPE, body: JSON.stringify(invalidBody(path)) };
+      return {
+        label: 'invalid fields',
+        method: 'POST',
+        path,
+        headers: JSON_TYPE,
+        body: JSON.stringify(invalidBody(path)),
+      };
     case 3:
-      return { label: 'body over 100 kB', method: 'POST', path, headers: JSON_TYPE, body: JSON.stringify({ email: 'big@example.com', password: 'x'.repeat(100_001 + Math.floor(random() * 400_000)), name: 'Big' }) };
+      return {
+        label: 'body over 100 kB',
+        method: 'POST',
+        path,
+        headers: JSON_TYPE,
+        body: JSON.stringify({
+          email: 'big@example.com',
+          password: 'x'.repeat(100_001 + Math.floor(random() * 400_000)),
+          name: 'Big',
+        }),
+      };
     case 4:
-      return { label: 'wrong content type', method: 'POST', path, headers: { 'content-type': pick(contentTypes) }, body: pick(['{"email":"a@b.io","password":"password-1","name":"A"}', 'email=a@b.io', '']) };
+      return {
+        label: 'wrong content type',
+        method: 'POST',
+        path,
+        headers: { 'content-type': pick(contentTypes) },
+        body: pick(['{"email":"a@b.io","password":"password-1","name":"A"}', 'email=a@b.io', '']),
+      };
     case 5:
       return { label: 'no body', method: 'POST', path, headers: pick([{}, JSON_TYPE]) };
     case 6:
@@ -84,7 +171,11 @@ function nextCase(index: number): FuzzCase {
         method: pick(['GET', 'POST']),
         path: pick([ME, REGISTER, LOGIN]),
         headers: {
-          ...pick<Record<string, string>>([{}, JSON_TYPE, { 'content-type': 'application/json', 'content-encoding': pick(['gzip', 'deflate', 'br', 'x-unknown']) }]),
+          ...pick<Record<string, string>>([
+            {},
+            JSON_TYPE,
+            { 'content-type': 'application/json', 'content-encoding': pick(['gzip', 'deflate', 'br', 'x-unknown']) },
+          ]),
           'x-request-id': pick(['\u00e9\u00e8', 'a'.repeat(500), 'spaces are bad', '../../etc', '']),
           traceparent: pick(['garbage', '00-' + '0'.repeat(32) + '-' + '0'.repeat(16) + '-01', 'ff-x-y-z']),
           accept: pick(['text/html', 'application/xml', '*/*']),
@@ -93,13 +184,23 @@ function nextCase(index: number): FuzzCase {
         body: pick([undefined, '{"email":1}', 'not json at all']),
       };
     default:
-      return { label: 'wrong method', method: pick(['PUT', 'PATCH', 'DELETE']), path: pick([ME, REGISTER, LOGIN]), headers: JSON_TYPE, body: '{}' };
+      return {
+        label: 'wrong method',
+        method: pick(['PUT', 'PATCH', 'DELETE']),
+        path: pick([ME, REGISTER, LOGIN]),
+        headers: JSON_TYPE,
+        body: '{}',
+      };
   }
 }
 
 const CASES: FuzzCase[] = Array.from({ length: 300 }, (_, index) => nextCase(index));
 
-function fuzzSuite(dialect: string, backend: () => Promise<{ env: Record<string, string>; cleanup(): Promise<void> }>, enabled = true) {
+function fuzzSuite(
+  dialect: string,
+  backend: () => Promise<{ env: Record<string, string>; cleanup(): Promise<void> }>,
+  enabled = true,
+) {
   describe.skipIf(!enabled)(`users endpoints under 300 malformed requests on ${dialect}`, () => {
     let shop: TestShop;
     let cleanup: (() => Promise<void>) | undefined;
@@ -112,7 +213,11 @@ function fuzzSuite(dialect: string, backend: () => Promise<{ env: Record<string,
       const queue = [...CASES];
       const worker = async () => {
         for (let fuzz = queue.shift(); fuzz; fuzz = queue.shift()) {
-          const response = await fetch(`${shop.url}${fuzz.path}`, { method: fuzz.method, headers: fuzz.headers, body: fuzz.method === 'GET' ? undefined : fuzz.body });
+          const response = await fetch(`${shop.url}${fuzz.path}`, {
+            method: fuzz.method,
+            headers: fuzz.headers,
+            body: fuzz.method === 'GET' ? undefined : fuzz.body,
+          });
           results.push({ fuzz, status: response.status, headers: response.headers, text: await response.text() });
         }
       };
@@ -136,13 +241,30 @@ function fuzzSuite(dialect: string, backend: () => Promise<{ env: Record<string,
         } catch {
           return true;
         }
-        return status >= 500 || !headers.get('content-type')?.startsWith('application/problem+json') || typeof body.code !== 'string' || body.status !== status || !/^[0-9a-f]{32}$/.test(String(body.traceId));
+        return (
+          status >= 500 ||
+          !headers.get('content-type')?.startsWith('application/problem+json') ||
+          typeof body.code !== 'string' ||
+          body.status !== status ||
+          !/^[0-9a-f]{32}$/.test(String(body.traceId))
+        );
       });
-      expect(bad.map(({ fuzz, status, text }) => ({ label: fuzz.label, method: fuzz.method, path: fuzz.path, headers: fuzz.headers, body: fuzz.body?.slice(0, 80), status, text: text.slice(0, 200) }))).toEqual([]);
+      expect(
+        bad.map(({ fuzz, status, text }) => ({
+          label: fuzz.label,
+          method: fuzz.method,
+          path: fuzz.path,
+          headers: fuzz.headers,
+          body: fuzz.body?.slice(0, 80),
+          status,
+          text: text.slice(0, 200),
+        })),
+      ).toEqual([]);
     });
 
     it('maps each kind of mistake to its documented code', () => {
-      const codesOf = (label: string) => new Set(results.filter((result) => result.fuzz.label === label).map((result) => JSON.parse(result.text).code));
+      const codesOf = (label: string) =>
+        new Set(results.filter((result) => result.fuzz.label === label).map((result) => JSON.parse(result.text).code));
       expect(codesOf('body over 100 kB')).toEqual(new Set(['payload_too_large']));
       expect(codesOf('invalid token')).toEqual(new Set(['unauthorized']));
       expect(codesOf('broken JSON')).toEqual(new Set(['malformed_json']));
@@ -163,7 +285,9 @@ function fuzzSuite(dialect: string, backend: () => Promise<{ env: Record<string,
         const response = await shop.request('POST', LOGIN, { headers: { 'x-request-id': insane }, body: {} });
         expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/);
       }
-      expect(results.every((result) => /^[A-Za-z0-9._:-]{1,128}$/.test(result.headers.get('x-request-id') ?? ''))).toBe(true);
+      expect(results.every((result) => /^[A-Za-z0-9._:-]{1,128}$/.test(result.headers.get('x-request-id') ?? ''))).toBe(
+        true,
+      );
       for (const result of [sane, ...results.slice(0, 50)]) {
         const headers = result.headers;
         expect(headers.get('x-powered-by')).toBeNull();

@@ -13,33 +13,57 @@ export const usersKnex = (shop: TestShop): Knex => shop.host.modules.get('users'
 export function expectProblem(response: ApiResponse, status: number, code: string): void {
   expect({ status: response.status, code: response.body?.code }).toEqual({ status, code });
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+  expect(response.body).toMatchObject({
+    status,
+    code,
+    type: expect.any(String),
+    title: expect.any(String),
+    traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+  });
 }
 
 /** Recursively true when any string anywhere in `value` looks like a stored password hash. */
-export const containsHash = (value: unknown): boolean => JSON.stringify(value ?? null).includes('scrypt$') || /password_?hash/i.test(JSON.stringify(value ?? null));
+export const containsHash = (value: unknown): boolean =>
+  JSON.stringify(value ?? null).includes('scrypt$') || /password_?hash/i.test(JSON.stringify(value ?? null));
 
 /** A request sent from a chosen loopback address (127.0.0.0/8 is all loopback on Linux). */
-export function requestFrom(baseUrl: string, localAddress: string, method: string, path: string, body?: unknown): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }> {
+export function requestFrom(
+  baseUrl: string,
+  localAddress: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const request = http.request(new URL(path, baseUrl), { method, localAddress, headers: payload ? { 'content-type': 'application/json' } : {} }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: response.statusCode!, headers: response.headers, body: text ? JSON.parse(text) : undefined });
-      });
-    });
+    const request = http.request(
+      new URL(path, baseUrl),
+      { method, localAddress, headers: payload ? { 'content-type': 'application/json' } : {} },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({
+            status: response.statusCode!,
+            headers: response.headers,
+            body: text ? JSON.parse(text) : undefined,
+          });
+        });
+      },
+    );
     request.on('error', reject);
     request.end(payload);
   });
 }
 
-const b64url = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64url = (value: unknown) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 /** Reads the module's current signing key (private JWK) straight from its table. */
-export async function currentSigningKey(shop: TestShop): Promise<{ kid: string; privateJwk: Record<string, string>; publicJwk: Record<string, string> }> {
+export async function currentSigningKey(
+  shop: TestShop,
+): Promise<{ kid: string; privateJwk: Record<string, string>; publicJwk: Record<string, string> }> {
   const row = await usersKnex(shop)('signing_keys').where({ slot: 'current' }).first();
   return { kid: row.kid, privateJwk: JSON.parse(row.private_jwk), publicJwk: JSON.parse(row.public_jwk) };
 }
@@ -52,7 +76,9 @@ export const validClaims = (userId: string, role = 'customer'): JWTPayload => {
 /** Signs `claims` with the module's real private key: proves the forged tokens below differ only in what they break. */
 export async function signWithRealKey(shop: TestShop, claims: JWTPayload): Promise<string> {
   const key = await currentSigningKey(shop);
-  return new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' }).sign(await importJWK(key.privateJwk, 'EdDSA'));
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' })
+    .sign(await importJWK(key.privateJwk, 'EdDSA'));
 }
 
 const hs256 = (claims: JWTPayload, kid: string, secret: Buffer | string) => {
@@ -61,12 +87,18 @@ const hs256 = (claims: JWTPayload, kid: string, secret: Buffer | string) => {
 };
 
 /** Every kind of token that must be refused with 401, each a near miss of a valid one. */
-export async function forgedTokens(shop: TestShop, userId: string, validToken: string): Promise<Record<string, string>> {
+export async function forgedTokens(
+  shop: TestShop,
+  userId: string,
+  validToken: string,
+): Promise<Record<string, string>> {
   const key = await currentSigningKey(shop);
   const claims = validClaims(userId);
   const now = Math.floor(Date.now() / 1000);
   const other = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-  const publicPem = createPublicKey({ key: key.publicJwk as never, format: 'jwk' }).export({ format: 'pem', type: 'spki' }).toString();
+  const publicPem = createPublicKey({ key: key.publicJwk as never, format: 'jwk' })
+    .export({ format: 'pem', type: 'spki' })
+    .toString();
   const [header, payload, signature] = validToken.split('.');
   const tampered = { ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'admin' };
   return {
@@ -75,8 +107,12 @@ export async function forgedTokens(shop: TestShop, userId: string, validToken: s
     'HS256 keyed with the public key (PEM)': hs256(claims, key.kid, publicPem),
     'HS256 keyed with the public key (JWK JSON)': hs256(claims, key.kid, JSON.stringify(key.publicJwk)),
     'HS256 keyed with the raw public key': hs256(claims, key.kid, Buffer.from(key.publicJwk.x, 'base64url')),
-    'signed by another key with the same kid': await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: key.kid }).sign(other.privateKey),
-    'signed by another key without kid': await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA' }).sign(other.privateKey),
+    'signed by another key with the same kid': await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+      .sign(other.privateKey),
+    'signed by another key without kid': await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .sign(other.privateKey),
     expired: await signWithRealKey(shop, { ...claims, iat: now - 1000, exp: now - 60 }),
     'wrong audience': await signWithRealKey(shop, { ...claims, aud: 'someone-else' }),
     'wrong issuer': await signWithRealKey(shop, { ...claims, iss: 'https://evil.example' }),

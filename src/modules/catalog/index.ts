@@ -40,6 +40,12 @@ export default defineModule({
       const seeded = await container.resolve(SeedDemoCatalogHandler).execute();
       if (seeded > 0) logger.info({ products: seeded }, 'seeded the demo catalog');
     }
-    return [startReservationSweeper(container.resolve(ReleaseLapsedHoldsHandler), sweepIntervalMs(config.reservationTtlMs), logger)];
+    return [
+      startReservationSweeper(
+        container.resolve(ReleaseLapsedHoldsHandler),
+        sweepIntervalMs(config.reservationTtlMs),
+        logger,
+      ),
+    ];
   },
 });

@@ -10,7 +10,12 @@ import { PlaceOrderHandler } from './application/place-order.handler.js';
 import { IDEMPOTENCY_STORE } from './application/ports/idempotency-store.port.js';
 import { ORDERS_REPOSITORY } from './application/ports/orders-repository.port.js';
 import { LiveCheckouts } from './application/live-checkouts.js';
-import { LIVE_CHECKOUTS, ORDERS_LOGGER, SAGA_SETTINGS, type SagaSettings } from './application/ports/saga-settings.port.js';
+import {
+  LIVE_CHECKOUTS,
+  ORDERS_LOGGER,
+  SAGA_SETTINGS,
+  type SagaSettings,
+} from './application/ports/saga-settings.port.js';
 import { RecoverCheckoutsHandler } from './application/recover-checkouts.handler.js';
 import { ORDERS_API } from './contract/orders.tokens.js';
 import { IdempotencySqlStore } from './infrastructure/idempotency.sql-store.js';
@@ -27,7 +32,11 @@ const PURGE_EVERY_MS = 10 * 60_000;
  */
 export function registerOrders(context: ModuleContext): void {
   const { container, config } = context;
-  const settings: SagaSettings = { recoveryAfterMs: config.sagaRecoveryAfterMs, reservationTtlMs: config.reservationTtlMs, idempotencyTtlMs: IDEMPOTENCY_TTL_MS };
+  const settings: SagaSettings = {
+    recoveryAfterMs: config.sagaRecoveryAfterMs,
+    reservationTtlMs: config.reservationTtlMs,
+    idempotencyTtlMs: IDEMPOTENCY_TTL_MS,
+  };
   container.register(ORDERS_KNEX, { useValue: context.db.knex });
   container.register(ORDERS_SQL, { useValue: context.db.sql });
   container.register(ORDERS_LOGGER, { useValue: context.logger });
@@ -35,7 +44,15 @@ export function registerOrders(context: ModuleContext): void {
   container.register(LIVE_CHECKOUTS, { useValue: new LiveCheckouts(config.reservationTtlMs) });
   container.register(ORDERS_REPOSITORY, { useClass: OrdersSqlRepository }, { lifecycle: Lifecycle.Singleton });
   container.register(IDEMPOTENCY_STORE, { useClass: IdempotencySqlStore }, { lifecycle: Lifecycle.Singleton });
-  const useCases: Array<new (...args: never[]) => unknown> = [CheckoutSaga, PlaceOrderHandler, IdempotentCheckoutHandler, CancelOrderHandler, GetOrderHandler, ListOrdersHandler, RecoverCheckoutsHandler];
+  const useCases: Array<new (...args: never[]) => unknown> = [
+    CheckoutSaga,
+    PlaceOrderHandler,
+    IdempotentCheckoutHandler,
+    CancelOrderHandler,
+    GetOrderHandler,
+    ListOrdersHandler,
+    RecoverCheckoutsHandler,
+  ];
   for (const useCase of useCases) container.register(useCase as never, { useClass: useCase as never });
   container.register(ORDERS_API, { useClass: OrdersApiService }, { lifecycle: Lifecycle.Singleton });
 }

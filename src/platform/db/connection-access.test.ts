@@ -31,11 +31,12 @@ describe('the SQLite runner taking turns on the pool’s one connection', () => 
         await pause(); // other work gets the event loop here, but not the connection
         await tx.query('UPDATE counter SET n = ?', [n + 1]);
       });
-    const viaKnex = () => db.knex.transaction(async (trx) => {
-      const { n } = await trx('counter').first();
-      await pause();
-      await trx('counter').update({ n: n + 1 });
-    });
+    const viaKnex = () =>
+      db.knex.transaction(async (trx) => {
+        const { n } = await trx('counter').first();
+        await pause();
+        await trx('counter').update({ n: n + 1 });
+      });
     await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? viaKnex() : increment())));
     expect((await db.sql.query<{ n: number }>('SELECT n FROM counter')).rows[0].n).toBe(60);
   });

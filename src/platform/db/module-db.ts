@@ -41,7 +41,10 @@ function openSqlite(module: string, dataDir: string): ModuleDb {
     pool: {
       min: 1,
       max: 1,
-      afterCreate(connection: { pragma(sql: string): unknown }, done: (error: Error | null, connection: unknown) => void) {
+      afterCreate(
+        connection: { pragma(sql: string): unknown },
+        done: (error: Error | null, connection: unknown) => void,
+      ) {
         // WAL: readers never block the writer; busy_timeout: a second process waits instead of failing.
         connection.pragma('journal_mode = WAL');
         connection.pragma('synchronous = NORMAL');
@@ -74,7 +77,10 @@ async function openPostgres(module: string, databaseUrl: string): Promise<Module
     pool: {
       min: 0,
       max: 10,
-      afterCreate(connection: { query(sql: string, done: (error: Error | null) => void): void }, done: (error: Error | null, connection: unknown) => void) {
+      afterCreate(
+        connection: { query(sql: string, done: (error: Error | null) => void): void },
+        done: (error: Error | null, connection: unknown) => void,
+      ) {
         const setup = `SET search_path TO ${quoteIdent(schema)}${useRole ? `; SET ROLE ${quoteIdent(role)}` : ''}`;
         connection.query(setup, (error) => done(error, connection));
       },
@@ -89,7 +95,9 @@ async function openPostgres(module: string, databaseUrl: string): Promise<Module
  */
 async function ensureModuleRole(admin: Knex, role: string, schema: string): Promise<boolean> {
   try {
-    await admin.raw(`DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+    await admin.raw(
+      `DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
+    );
     await admin.raw(`GRANT ${quoteIdent(role)} TO CURRENT_USER`).catch(() => undefined);
     await admin.raw(`ALTER SCHEMA ${quoteIdent(schema)} OWNER TO ${quoteIdent(role)}`);
     return true;

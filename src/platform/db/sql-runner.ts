@@ -36,19 +36,31 @@ interface SqliteConnection {
   inTransaction: boolean;
 }
 interface PgConnection {
-  query(config: { name?: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  query(config: {
+    name?: string;
+    text: string;
+    values?: unknown[];
+  }): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
 export function createSqlRunner(knex: Knex, dialect: Dialect): SqlRunner {
   return dialect === 'sqlite' ? sqliteRunner(knex) : postgresRunner(knex);
 }
 
-function runner<C>(withConnection: WithConnection<C>, run: (connection: C, sql: string, params: readonly unknown[]) => Promise<SqlResult<unknown>>, begin: string): SqlRunner {
+function runner<C>(
+  withConnection: WithConnection<C>,
+  run: (connection: C, sql: string, params: readonly unknown[]) => Promise<SqlResult<unknown>>,
+  begin: string,
+): SqlRunner {
   return {
-    query: <T>(sql: string, params: readonly unknown[] = []) => withConnection((connection) => run(connection, sql, params) as Promise<SqlResult<T>>),
+    query: <T>(sql: string, params: readonly unknown[] = []) =>
+      withConnection((connection) => run(connection, sql, params) as Promise<SqlResult<T>>),
     transaction: (work) =>
       withConnection(async (connection) => {
-        const session: SqlSession = { query: <T>(sql: string, params: readonly unknown[] = []) => run(connection, sql, params) as Promise<SqlResult<T>> };
+        const session: SqlSession = {
+          query: <T>(sql: string, params: readonly unknown[] = []) =>
+            run(connection, sql, params) as Promise<SqlResult<T>>,
+        };
         await run(connection, begin, []);
         try {
           const result = await work(session);

@@ -33,20 +33,27 @@ export class BullmqConsumer {
   private restartTimer?: NodeJS.Timeout;
   private closed = false;
 
-  constructor(private readonly settings: BullmqConsumerSettings, private readonly handler: EventHandler) {}
+  constructor(
+    private readonly settings: BullmqConsumerSettings,
+    private readonly handler: EventHandler,
+  ) {}
 
   start(): void {
     if (this.closed) return;
     const { queue, module, prefix, connection, concurrency, lockDurationMs, stalledIntervalMs } = this.settings;
-    const worker = new Worker<EventEnvelope>(queue, (job) => runInEventContext(job.data, () => this.handler(job.data)), {
-      connection,
-      prefix,
-      concurrency,
-      lockDuration: lockDurationMs,
-      stalledInterval: stalledIntervalMs,
-      // A crash mid-job must lead to a retry, not a failure: only handler errors count against attempts.
-      maxStalledCount: 5,
-    });
+    const worker = new Worker<EventEnvelope>(
+      queue,
+      (job) => runInEventContext(job.data, () => this.handler(job.data)),
+      {
+        connection,
+        prefix,
+        concurrency,
+        lockDuration: lockDurationMs,
+        stalledInterval: stalledIntervalMs,
+        // A crash mid-job must lead to a retry, not a failure: only handler errors count against attempts.
+        maxStalledCount: 5,
+      },
+    );
     worker.on('failed', (job, error) => this.onFailed(job, error));
     worker.on('error', (error) => this.settings.warn(`worker:${module}`, error));
     worker.waitUntilReady().catch(() => this.replace(worker));

@@ -2,7 +2,15 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contextFrom, formatTraceparent } from '../context.js';
-import { captureLogger, envelope, metricValue, routing, sleep, testMetrics, waitFor } from '../../../test/support/events-fixtures.js';
+import {
+  captureLogger,
+  envelope,
+  metricValue,
+  routing,
+  sleep,
+  testMetrics,
+  waitFor,
+} from '../../../test/support/events-fixtures.js';
 import { REDIS_URL, requireRedis, uniqueRedisPrefix } from '../../../test/support/services.js';
 import { BullmqEventBus, queueName, type BullmqEventBusOptions } from './bullmq-event-bus.js';
 import type { EventBus } from './event-bus.js';
@@ -21,8 +29,19 @@ describe.skipIf(!enabled)('BullmqEventBus against the real Redis', () => {
       await queue.close();
     }
   };
-  const connect = async (routes: Record<string, string[]>, options: BullmqEventBusOptions = {}, logger = captureLogger().logger, metrics = testMetrics()) => {
-    const bus = await BullmqEventBus.connect({ redisUrl: REDIS_URL, prefix }, routing(routes), logger, metrics, options);
+  const connect = async (
+    routes: Record<string, string[]>,
+    options: BullmqEventBusOptions = {},
+    logger = captureLogger().logger,
+    metrics = testMetrics(),
+  ) => {
+    const bus = await BullmqEventBus.connect(
+      { redisUrl: REDIS_URL, prefix },
+      routing(routes),
+      logger,
+      metrics,
+      options,
+    );
     buses.push(bus);
     return bus;
   };
@@ -70,7 +89,9 @@ describe.skipIf(!enabled)('BullmqEventBus against the real Redis', () => {
     await waitFor('dead letter', () => lines.some((line) => line.level === 50), 5000);
     expect(attempts).toBe(3);
     expect(lines.filter((line) => line.level === 50)).toMatchObject([{ eventId: 'evt-dead-letter', module: 'broken' }]);
-    expect(await metricValue(metrics, 'events_dead_lettered_total', { module: 'broken', event: 'thing.happened' })).toBe(1);
+    expect(
+      await metricValue(metrics, 'events_dead_lettered_total', { module: 'broken', event: 'thing.happened' }),
+    ).toBe(1);
     expect((await counts('broken')).failed).toBe(1);
   });
 
@@ -81,12 +102,20 @@ describe.skipIf(!enabled)('BullmqEventBus against the real Redis', () => {
     await bus.consume('traced', async () => logger.info('consumer ran'));
     await bus.publish({ ...envelope(1), traceparent: formatTraceparent(origin), requestId: origin.requestId });
     await waitFor('consumer log line', () => lines.some((line) => line.msg === 'consumer ran'), 5000);
-    expect(lines.find((line) => line.msg === 'consumer ran')).toMatchObject({ traceId: origin.traceId, requestId: 'req-bullmq' });
+    expect(lines.find((line) => line.msg === 'consumer ran')).toMatchObject({
+      traceId: origin.traceId,
+      requestId: 'req-bullmq',
+    });
   });
 
   it('fails publish and ping within 2 s when Redis is unreachable', async () => {
     const { logger } = captureLogger();
-    const bus = new BullmqEventBus({ redisUrl: 'redis://127.0.0.1:1', prefix }, routing({ 'thing.happened': ['nowhere'] }), logger, testMetrics());
+    const bus = new BullmqEventBus(
+      { redisUrl: 'redis://127.0.0.1:1', prefix },
+      routing({ 'thing.happened': ['nowhere'] }),
+      logger,
+      testMetrics(),
+    );
     buses.push(bus);
     const started = Date.now();
     await expect(bus.publish(envelope(1))).rejects.toThrow();

@@ -49,14 +49,30 @@ export class BullmqEventBus implements EventBus {
   }
 
   /** Creates the bus and refuses a Redis that may evict keys; an unreachable Redis only warns (the outbox waits). */
-  static async connect(connection: BullmqConnection, routing: EventRouting, logger: Logger, metrics: Metrics, options?: BullmqEventBusOptions): Promise<BullmqEventBus> {
+  static async connect(
+    connection: BullmqConnection,
+    routing: EventRouting,
+    logger: Logger,
+    metrics: Metrics,
+    options?: BullmqEventBusOptions,
+  ): Promise<BullmqEventBus> {
     const bus = new BullmqEventBus(connection, routing, logger, metrics, options);
     try {
-      if (bus.producer.status !== 'ready') await withTimeout(new Promise((resolve) => bus.producer.once('ready', resolve)), 3000, 'timeout');
+      if (bus.producer.status !== 'ready')
+        await withTimeout(new Promise((resolve) => bus.producer.once('ready', resolve)), 3000, 'timeout');
     } catch {
-      logger.warn({ redisUrl: connection.redisUrl }, 'Redis unreachable at startup; events wait in the outbox until it is back');
+      logger.warn(
+        { redisUrl: connection.redisUrl },
+        'Redis unreachable at startup; events wait in the outbox until it is back',
+      );
       // Too late to refuse startup, but an evicting Redis must still be reported loudly.
-      bus.producer.once('ready', () => void assertNoEviction(bus.producer, logger).catch((error: unknown) => logger.error({ err: error }, 'unsafe Redis configuration')));
+      bus.producer.once(
+        'ready',
+        () =>
+          void assertNoEviction(bus.producer, logger).catch((error: unknown) =>
+            logger.error({ err: error }, 'unsafe Redis configuration'),
+          ),
+      );
       return bus;
     }
     await assertNoEviction(bus.producer, logger).catch(async (error: unknown) => {
@@ -69,22 +85,29 @@ export class BullmqEventBus implements EventBus {
   async publish(envelope: EventEnvelope): Promise<void> {
     const modules = this.routing.get(envelope.name) ?? [];
     const adds = modules.map((module) => this.queue(module).add(envelope.name, envelope, { jobId: envelope.id }));
-    await withTimeout(Promise.all(adds), this.options.publishTimeoutMs ?? 1500, `publishing ${envelope.name} timed out (Redis unreachable?)`);
+    await withTimeout(
+      Promise.all(adds),
+      this.options.publishTimeoutMs ?? 1500,
+      `publishing ${envelope.name} timed out (Redis unreachable?)`,
+    );
   }
 
   async consume(module: string, handler: EventHandler): Promise<void> {
-    const consumer = new BullmqConsumer({
-      queue: queueName(module),
-      module,
-      prefix: this.connection.prefix,
-      connection: this.workerTemplate,
-      concurrency: this.options.concurrency ?? 10,
-      lockDurationMs: this.options.lockDurationMs ?? 30_000,
-      stalledIntervalMs: this.options.stalledIntervalMs ?? 30_000,
-      logger: this.logger,
-      deadLettered: this.deadLettered,
-      warn: (source, error) => this.warn(source, error),
-    }, handler);
+    const consumer = new BullmqConsumer(
+      {
+        queue: queueName(module),
+        module,
+        prefix: this.connection.prefix,
+        connection: this.workerTemplate,
+        concurrency: this.options.concurrency ?? 10,
+        lockDurationMs: this.options.lockDurationMs ?? 30_000,
+        stalledIntervalMs: this.options.stalledIntervalMs ?? 30_000,
+        logger: this.logger,
+        deadLettered: this.deadLettered,
+        warn: (source, error) => this.warn(source, error),
+      },
+      handler,
+    );
     this.consumers.push(consumer);
     // A Worker created while Redis is down starts broken (the consumer then replaces it); waiting is quieter.
     if (this.producer.status === 'ready') consumer.start();

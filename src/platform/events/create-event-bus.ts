@@ -9,7 +9,12 @@ import { MemoryEventBus } from './memory-event-bus.js';
  * The bus selected by EVENT_BUS. Rejects (with a one-line message) when Redis may evict keys;
  * an unreachable Redis does not stop startup, since the outbox holds events until it is back.
  */
-export async function createEventBus(config: Config, routing: EventRouting, logger: Logger, metrics: Metrics): Promise<EventBus> {
+export async function createEventBus(
+  config: Config,
+  routing: EventRouting,
+  logger: Logger,
+  metrics: Metrics,
+): Promise<EventBus> {
   if (config.eventBus === 'memory') return new MemoryEventBus(routing, logger, metrics);
   return BullmqEventBus.connect({ redisUrl: config.redisUrl, prefix: config.bullmqPrefix }, routing, logger, metrics);
 }

@@ -41,8 +41,13 @@ export interface ConsumerFailure {
 
 /** Publish rejected because at least one consuming module's handler failed (in-process delivery). */
 export class EventDeliveryError extends Error {
-  constructor(readonly envelope: Pick<EventEnvelope, 'id' | 'name'>, readonly failures: ConsumerFailure[]) {
-    const reasons = failures.map(({ module, error }) => `${module}: ${error instanceof Error ? error.message : String(error)}`);
+  constructor(
+    readonly envelope: Pick<EventEnvelope, 'id' | 'name'>,
+    readonly failures: ConsumerFailure[],
+  ) {
+    const reasons = failures.map(
+      ({ module, error }) => `${module}: ${error instanceof Error ? error.message : String(error)}`,
+    );
     super(`event ${envelope.name} ${envelope.id} failed in ${reasons.join('; ')}`, { cause: failures[0]?.error });
     this.name = 'EventDeliveryError';
   }

@@ -10,7 +10,11 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
 export type EventPayload<E extends EventDefinition> = z.output<E['schema']>;
 
 /** Declares an event once, in the publisher's contract; payloads are validated on publish and on consume. */
-export const defineEvent = <S extends z.ZodType>(name: string, version: number, schema: S): EventDefinition<S> => ({ name, version, schema });
+export const defineEvent = <S extends z.ZodType>(name: string, version: number, schema: S): EventDefinition<S> => ({
+  name,
+  version,
+  schema,
+});
 
 /** What travels on the bus: the payload plus identity, provenance and trace context. */
 export interface EventEnvelope<T = unknown> {

@@ -12,10 +12,11 @@ import { consumeOnce, consumeOnceSql, inboxMigration } from './inbox.js';
 
 const effectsMigration = {
   name: '0001_effects',
-  up: (knex: Knex) => knex.schema.createTable('effects', (table) => {
-    table.increments('id');
-    table.string('event_id').notNullable();
-  }),
+  up: (knex: Knex) =>
+    knex.schema.createTable('effects', (table) => {
+      table.increments('id');
+      table.string('event_id').notNullable();
+    }),
   down: (knex: Knex) => knex.schema.dropTable('effects'),
 };
 
@@ -65,9 +66,11 @@ function inboxSuite(dialect: string, open: () => Promise<{ db: ModuleDb; cleanup
     it('records nothing when the effect fails, so a redelivery applies it', async () => {
       const event = envelope(3);
       const before = await countEffects(db);
-      await expect(consume(db, event, () => {
-        throw new Error('effect failed');
-      })).rejects.toThrow('effect failed');
+      await expect(
+        consume(db, event, () => {
+          throw new Error('effect failed');
+        }),
+      ).rejects.toThrow('effect failed');
       expect(await countEffects(db)).toBe(before);
       expect(await consume(db, event)).toBe(true);
       expect(await countEffects(db)).toBe(before + 1);
@@ -78,11 +81,27 @@ function inboxSuite(dialect: string, open: () => Promise<{ db: ModuleDb; cleanup
 inboxSuite('SQLite', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'inbox-'));
   const db = await openModuleDb('consumer', { dataDir: dir });
-  return { db, cleanup: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    db,
+    cleanup: async () => {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 });
 
-inboxSuite('PostgreSQL', async () => {
-  const database = await createTestDatabase('inbox');
-  const db = await openModuleDb('consumer', { databaseUrl: database.url, dataDir: '' });
-  return { db, cleanup: async () => { await db.close(); await database.drop(); } };
-}, await requirePostgres());
+inboxSuite(
+  'PostgreSQL',
+  async () => {
+    const database = await createTestDatabase('inbox');
+    const db = await openModuleDb('consumer', { databaseUrl: database.url, dataDir: '' });
+    return {
+      db,
+      cleanup: async () => {
+        await db.close();
+        await database.drop();
+      },
+    };
+  },
+  await requirePostgres(),
+);

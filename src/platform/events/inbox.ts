@@ -29,11 +29,19 @@ class DuplicateDelivery extends Error {}
  * concurrent deliveries (the second insert waits for the first transaction, then fails), with no
  * check-then-insert race. Resolves true when the effect ran, false for a duplicate delivery.
  */
-export async function consumeOnce(knex: Knex, envelope: EventEnvelope, effect: (trx: Knex.Transaction) => Promise<void>): Promise<boolean> {
+export async function consumeOnce(
+  knex: Knex,
+  envelope: EventEnvelope,
+  effect: (trx: Knex.Transaction) => Promise<void>,
+): Promise<boolean> {
   try {
     await knex.transaction(async (trx) => {
       try {
-        await trx(INBOX_TABLE).insert({ event_id: envelope.id, event_name: envelope.name, processed_at: new Date().toISOString() });
+        await trx(INBOX_TABLE).insert({
+          event_id: envelope.id,
+          event_name: envelope.name,
+          processed_at: new Date().toISOString(),
+        });
       } catch (error) {
         // Only the inbox insert means "seen before"; a unique violation inside the effect is a real error.
         throw isUniqueViolation(error) ? new DuplicateDelivery() : error;
@@ -54,10 +62,15 @@ const RECORD_IN_INBOX = `INSERT INTO ${INBOX_TABLE} (event_id, event_name, proce
  * {@link consumeOnce} for effects written as fixed SQL (a consumer on a hot path): the same
  * guarantee, one transaction for the inbox row and the effect, through prepared statements.
  */
-export async function consumeOnceSql(sql: SqlRunner, envelope: EventEnvelope, effect: (tx: SqlSession) => Promise<void>): Promise<boolean> {
+export async function consumeOnceSql(
+  sql: SqlRunner,
+  envelope: EventEnvelope,
+  effect: (tx: SqlSession) => Promise<void>,
+): Promise<boolean> {
   return sql.transaction(async (tx) => {
     // No row inserted: the event's effect has already committed (or is committing: we waited for it).
-    if ((await tx.query(RECORD_IN_INBOX, [envelope.id, envelope.name, new Date().toISOString()])).changes === 0) return false;
+    if ((await tx.query(RECORD_IN_INBOX, [envelope.id, envelope.name, new Date().toISOString()])).changes === 0)
+      return false;
     await effect(tx);
     return true;
   });

@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runWithContext, contextFrom, formatTraceparent } from '../context.js';
-import { captureLogger, envelope, routing, sleep, testMetrics, waitFor } from '../../../test/support/events-fixtures.js';
+import {
+  captureLogger,
+  envelope,
+  routing,
+  sleep,
+  testMetrics,
+  waitFor,
+} from '../../../test/support/events-fixtures.js';
 import type { EventEnvelope } from './event.js';
 import { EventDeliveryError } from './event-bus.js';
 import { MemoryEventBus } from './memory-event-bus.js';
@@ -26,7 +33,11 @@ describe('MemoryEventBus', () => {
   });
 
   it('rejects publish naming the failed consumer, after still running the other consumers', async () => {
-    bus = new MemoryEventBus(routing({ 'thing.happened': ['broken', 'steady', 'also-steady'] }), captureLogger().logger, testMetrics());
+    bus = new MemoryEventBus(
+      routing({ 'thing.happened': ['broken', 'steady', 'also-steady'] }),
+      captureLogger().logger,
+      testMetrics(),
+    );
     const effects: string[] = [];
     await bus.consume('broken', async () => {
       throw new Error('consumer down');
@@ -36,7 +47,10 @@ describe('MemoryEventBus', () => {
       await sleep(30); // still attempted although "broken" failed first
       effects.push('also-steady');
     });
-    const error = await bus.publish(envelope(1)).then(() => undefined, (reason: unknown) => reason);
+    const error = await bus.publish(envelope(1)).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
     expect(error).toBeInstanceOf(EventDeliveryError);
     expect((error as EventDeliveryError).modules).toEqual(['broken']);
     expect((error as Error).message).toContain('consumer down');
@@ -70,7 +84,9 @@ describe('MemoryEventBus', () => {
   });
 
   it('runs each consuming module’s deliveries concurrently, up to its concurrency limit', async () => {
-    bus = new MemoryEventBus(routing({ 'thing.happened': ['limited'] }), captureLogger().logger, testMetrics(), { concurrency: 3 });
+    bus = new MemoryEventBus(routing({ 'thing.happened': ['limited'] }), captureLogger().logger, testMetrics(), {
+      concurrency: 3,
+    });
     let active = 0;
     let peak = 0;
     const seen: number[] = [];
@@ -102,7 +118,11 @@ describe('MemoryEventBus', () => {
   });
 
   it('gives each consumer its own copy of the envelope', async () => {
-    bus = new MemoryEventBus(routing({ 'thing.happened': ['mutator', 'reader'] }), captureLogger().logger, testMetrics());
+    bus = new MemoryEventBus(
+      routing({ 'thing.happened': ['mutator', 'reader'] }),
+      captureLogger().logger,
+      testMetrics(),
+    );
     let read: number | undefined;
     await bus.consume('mutator', async (event) => void ((event.payload as { n: number }).n = 99));
     await bus.consume('reader', async (event) => {
@@ -120,20 +140,32 @@ describe('MemoryEventBus', () => {
     bus = new MemoryEventBus(routing({ 'thing.happened': ['traced'] }), logger, testMetrics());
     const origin = contextFrom({ requestId: 'req-42' });
     await bus.consume('traced', async () => logger.info('consumer ran'));
-    const traced: EventEnvelope = { ...envelope(1), traceparent: formatTraceparent(origin), requestId: origin.requestId };
+    const traced: EventEnvelope = {
+      ...envelope(1),
+      traceparent: formatTraceparent(origin),
+      requestId: origin.requestId,
+    };
     await runWithContext(contextFrom({}), () => bus!.publish(traced));
-    expect(lines.find((line) => line.msg === 'consumer ran')).toMatchObject({ traceId: origin.traceId, requestId: 'req-42' });
+    expect(lines.find((line) => line.msg === 'consumer ran')).toMatchObject({
+      traceId: origin.traceId,
+      requestId: 'req-42',
+    });
   });
 
   it('close() waits for running handlers, refuses deliveries not started yet, and then refuses publish and ping', async () => {
-    bus = new MemoryEventBus(routing({ 'thing.happened': ['slow'] }), captureLogger().logger, testMetrics(), { concurrency: 1 });
+    bus = new MemoryEventBus(routing({ 'thing.happened': ['slow'] }), captureLogger().logger, testMetrics(), {
+      concurrency: 1,
+    });
     const finished: number[] = [];
     await bus.consume('slow', async (event) => {
       await sleep(100);
       finished.push(n(event));
     });
     const first = bus.publish(envelope(1));
-    const second = bus.publish(envelope(2)).then(() => undefined, (error: unknown) => error); // queued behind the first (concurrency 1)
+    const second = bus.publish(envelope(2)).then(
+      () => undefined,
+      (error: unknown) => error,
+    ); // queued behind the first (concurrency 1)
     await sleep(20);
     await bus.close();
     expect(finished).toEqual([1]);

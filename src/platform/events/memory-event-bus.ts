@@ -1,7 +1,13 @@
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import type { EventEnvelope } from './event.js';
-import { EventDeliveryError, type ConsumerFailure, type EventBus, type EventHandler, type EventRouting } from './event-bus.js';
+import {
+  EventDeliveryError,
+  type ConsumerFailure,
+  type EventBus,
+  type EventHandler,
+  type EventRouting,
+} from './event-bus.js';
 import { runInEventContext } from './event-context.js';
 
 export interface MemoryEventBusOptions {
@@ -55,9 +61,13 @@ export class MemoryEventBus implements EventBus {
     if (this.closed) throw new Error('MemoryEventBus is closed');
     const modules = this.routing.get(envelope.name) ?? [];
     // A JSON copy per consumer: same semantics as a serializing bus, and no consumer sees another's mutations.
-    const outcomes = await Promise.allSettled(modules.map((module) => this.deliver(module, JSON.parse(JSON.stringify(envelope)) as EventEnvelope)));
+    const outcomes = await Promise.allSettled(
+      modules.map((module) => this.deliver(module, JSON.parse(JSON.stringify(envelope)) as EventEnvelope)),
+    );
     const failures: ConsumerFailure[] = [];
-    outcomes.forEach((outcome, i) => outcome.status === 'rejected' && failures.push({ module: modules[i], error: outcome.reason }));
+    outcomes.forEach(
+      (outcome, i) => outcome.status === 'rejected' && failures.push({ module: modules[i], error: outcome.reason }),
+    );
     if (failures.length > 0) throw new EventDeliveryError(envelope, failures);
   }
 
@@ -79,7 +89,8 @@ export class MemoryEventBus implements EventBus {
   async close(): Promise<void> {
     this.closed = true;
     for (const consumer of this.consumers.values()) {
-      for (const delivery of consumer.queue.splice(0)) delivery.reject(new Error('MemoryEventBus closed before delivery'));
+      for (const delivery of consumer.queue.splice(0))
+        delivery.reject(new Error('MemoryEventBus closed before delivery'));
     }
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
@@ -125,7 +136,10 @@ export class MemoryEventBus implements EventBus {
       resolve();
     } catch (error) {
       runInEventContext(envelope, () =>
-        this.logger.warn({ err: error, module: consumer.module, event: envelope.name, eventId: envelope.id }, 'event delivery failed; the outbox will retry it'),
+        this.logger.warn(
+          { err: error, module: consumer.module, event: envelope.name, eventId: envelope.id },
+          'event delivery failed; the outbox will retry it',
+        ),
       );
       reject(error);
     }

@@ -1,6 +1,13 @@
 import { expect, describe, it } from 'vitest';
 import { openModuleDb } from '../db/module-db.js';
-import { captureLogger, RecordingBus, sleep, testMetrics, thingHappened, waitFor } from '../../../test/support/events-fixtures.js';
+import {
+  captureLogger,
+  RecordingBus,
+  sleep,
+  testMetrics,
+  thingHappened,
+  waitFor,
+} from '../../../test/support/events-fixtures.js';
 import { createTestDatabase, requirePostgres } from '../../../test/support/services.js';
 import { Outbox, OutboxRelay, outboxMigration } from './outbox.js';
 
@@ -22,7 +29,9 @@ describe.skipIf(!postgres)('two relays over one PostgreSQL outbox', () => {
       }
       const bus = new RecordingBus(1); // a slow-ish bus, so the relays' batches overlap in time
       const options = { module: MODULE, bus, logger: captureLogger().logger, pollIntervalMs: 50, batchSize: 20 };
-      const relays = [first, second].map((db) => new OutboxRelay({ ...options, db, outbox: new Outbox(MODULE), metrics: testMetrics() }));
+      const relays = [first, second].map(
+        (db) => new OutboxRelay({ ...options, db, outbox: new Outbox(MODULE), metrics: testMetrics() }),
+      );
       relays.forEach((relay) => relay.start());
       await waitFor('500 published', () => bus.envelopes.length >= 500, 20_000);
       await sleep(200);

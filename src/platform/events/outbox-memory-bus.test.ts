@@ -6,7 +6,15 @@ import type { Knex } from 'knex';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openModuleDb, type ModuleDb } from '../db/module-db.js';
 import { effectsMigration, recordEffectTaking } from '../../../test/support/events-crash-effect.js';
-import { captureLogger, metricValue, routing, sleep, testMetrics, thingHappened, waitFor } from '../../../test/support/events-fixtures.js';
+import {
+  captureLogger,
+  metricValue,
+  routing,
+  sleep,
+  testMetrics,
+  thingHappened,
+  waitFor,
+} from '../../../test/support/events-fixtures.js';
 import { OUTBOX_CHILD } from '../../../test/support/events-outbox-child.js';
 import type { EventEnvelope } from './event.js';
 import { consumeOnce, inboxMigration } from './inbox.js';
@@ -40,7 +48,8 @@ describe('OutboxRelay with the MemoryEventBus on SQLite (monolith mode)', () => 
     };
     const publisher = await open(PUBLISHER, [outboxMigration]);
     const consumerDbs = new Map<string, ModuleDb>();
-    for (const consumer of consumers) consumerDbs.set(consumer, await open(consumer, [inboxMigration, effectsMigration]));
+    for (const consumer of consumers)
+      consumerDbs.set(consumer, await open(consumer, [inboxMigration, effectsMigration]));
     return { dataDir, publisher, consumerDbs };
   };
 
@@ -49,7 +58,16 @@ describe('OutboxRelay with the MemoryEventBus on SQLite (monolith mode)', () => 
     const metrics = testMetrics();
     const bus = new MemoryEventBus(routing({ [thingHappened.name]: consumers }), logger, metrics);
     const outbox = new Outbox(PUBLISHER);
-    const relay = new OutboxRelay({ module: PUBLISHER, db: publisher, bus, outbox, logger, metrics, pollIntervalMs: 100, ...relayOptions });
+    const relay = new OutboxRelay({
+      module: PUBLISHER,
+      db: publisher,
+      bus,
+      outbox,
+      logger,
+      metrics,
+      pollIntervalMs: 100,
+      ...relayOptions,
+    });
     cleanups.push(async () => {
       await relay.stop();
       await bus.close();
@@ -74,7 +92,11 @@ describe('OutboxRelay with the MemoryEventBus on SQLite (monolith mode)', () => 
       });
     });
     await bus.consume('steady', async (event) => {
-      const applied = await consumeOnce(consumerDbs.get('steady')!.knex, event, async (trx) => void (await trx('effects').insert({ event_id: event.id })));
+      const applied = await consumeOnce(
+        consumerDbs.get('steady')!.knex,
+        event,
+        async (trx) => void (await trx('effects').insert({ event_id: event.id })),
+      );
       if (!applied) steadyDuplicates++;
     });
     relay.start();
@@ -91,13 +113,20 @@ describe('OutboxRelay with the MemoryEventBus on SQLite (monolith mode)', () => 
     const rows = await publisher.knex('outbox').select('attempts', 'dispatched_at', 'dead_lettered_at', 'last_error');
     expect(rows.filter((row) => row.dispatched_at !== null)).toHaveLength(10);
     expect(rows.map((row) => Number(row.attempts)).sort()).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
-    expect(rows.filter((row) => row.last_error !== null).every((row) => String(row.last_error).includes('transient failure'))).toBe(true);
+    expect(
+      rows
+        .filter((row) => row.last_error !== null)
+        .every((row) => String(row.last_error).includes('transient failure')),
+    ).toBe(true);
   });
 
   it('dead-letters a poison event after N attempts while 20 events published after it are all delivered (no head-of-line blocking)', async () => {
     const { publisher, consumerDbs } = await setup(['picky']);
     const maxAttempts = 4;
-    const { bus, relay, commit, lines, metrics } = startPipeline(publisher, ['picky'], { maxAttempts, retryBaseMs: 100 });
+    const { bus, relay, commit, lines, metrics } = startPipeline(publisher, ['picky'], {
+      maxAttempts,
+      retryBaseMs: 100,
+    });
     const db = consumerDbs.get('picky')!;
     let poisonAttempts = 0;
     await bus.consume('picky', async (event) => {
@@ -123,8 +152,12 @@ describe('OutboxRelay with the MemoryEventBus on SQLite (monolith mode)', () => 
     await sleep(300); // room for a (wrong) further attempt
     expect(poisonAttempts).toBe(maxAttempts);
     expect(await effectsIn(db.knex)).toEqual({ total: 20, distinct: 20 });
-    expect(lines.filter((line) => line.level === 50)).toMatchObject([{ module: PUBLISHER, consumers: ['picky'], event: thingHappened.name, attempt: maxAttempts }]);
-    expect(await metricValue(metrics, 'events_dead_lettered_total', { module: 'picky', event: thingHappened.name })).toBe(1);
+    expect(lines.filter((line) => line.level === 50)).toMatchObject([
+      { module: PUBLISHER, consumers: ['picky'], event: thingHappened.name, attempt: maxAttempts },
+    ]);
+    expect(
+      await metricValue(metrics, 'events_dead_lettered_total', { module: 'picky', event: thingHappened.name }),
+    ).toBe(1);
     const poison = await publisher.knex('outbox').where('envelope', 'like', '%"n":-1%').first();
     expect(poison).toMatchObject({ dispatched_at: null, claimed_by: null });
     expect(Number(poison.attempts)).toBe(maxAttempts);
@@ -142,30 +175,46 @@ describe('OutboxRelay with the MemoryEventBus on SQLite (monolith mode)', () => 
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     cleanups.push(async () => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')));
     await waitFor('the child to commit its events', () => output.includes('committed'), 20_000, 10);
-    await waitFor(`${minEffects} effects in the child`, async () => (await effectsIn(consumerDb.knex)).total >= minEffects, 20_000, 5);
+    await waitFor(
+      `${minEffects} effects in the child`,
+      async () => (await effectsIn(consumerDb.knex)).total >= minEffects,
+      20_000,
+      5,
+    );
     return { child, exited, output: () => output };
   };
 
   const outboxState = async (publisher: ModuleDb) => {
-    const rows: Array<{ id: string; dispatched_at: string | null; claimed_by: string | null }> = await publisher.knex('outbox').select('id', 'dispatched_at', 'claimed_by');
+    const rows: Array<{ id: string; dispatched_at: string | null; claimed_by: string | null }> = await publisher
+      .knex('outbox')
+      .select('id', 'dispatched_at', 'claimed_by');
     return {
       total: rows.length,
-      dispatched: rows.filter((row) => row.dispatched_at !== null).map((row) => row.id).sort(),
+      dispatched: rows
+        .filter((row) => row.dispatched_at !== null)
+        .map((row) => row.id)
+        .sort(),
       claimed: rows.filter((row) => row.dispatched_at === null && row.claimed_by !== null).length,
     };
   };
 
-  const effectIds = async (db: ModuleDb) => [...new Set((await db.knex('effects').select('event_id')).map((row: { event_id: string }) => row.event_id))].sort();
+  const effectIds = async (db: ModuleDb) =>
+    [...new Set((await db.knex('effects').select('event_id')).map((row: { event_id: string }) => row.event_id))].sort();
 
   /** The "restarted process": a relay, memory bus and consumer over the same files; resolves once all is delivered. */
   const restartAndDrain = async (publisher: ModuleDb, consumerDb: ModuleDb) => {
     const { bus, relay } = startPipeline(publisher, [OUTBOX_CHILD.consumer]);
     let duplicatesDropped = 0;
     const effect = recordEffectTaking(0);
-    await bus.consume(OUTBOX_CHILD.consumer, async (event) => void ((await effect(consumerDb.knex, event)) || duplicatesDropped++));
+    await bus.consume(
+      OUTBOX_CHILD.consumer,
+      async (event) => void ((await effect(consumerDb.knex, event)) || duplicatesDropped++),
+    );
     relay.start();
     await waitFor('the backlog to drain after the restart', async () => (await relay.backlog()) === 0, 15_000, 50);
     await sleep(200); // room for a (wrong) extra delivery
@@ -193,7 +242,9 @@ describe('OutboxRelay with the MemoryEventBus on SQLite (monolith mode)', () => 
     const after = await outboxState(publisher);
     expect(after.dispatched).toHaveLength(50);
     expect(await effectIds(consumerDb)).toEqual(after.dispatched);
-    console.info(`outbox kill test: ${atKill.dispatched.length} dispatched before the kill, ${duplicatesDropped} redelivery(ies) dropped by the inbox`);
+    console.info(
+      `outbox kill test: ${atKill.dispatched.length} dispatched before the kill, ${duplicatesDropped} redelivery(ies) dropped by the inbox`,
+    );
   }, 60_000);
 
   it('graceful stop mid-way (relay.stop(), bus.close()): nothing accepted is dropped, and after restart exactly 50 effects', async () => {

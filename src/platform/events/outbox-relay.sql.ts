@@ -18,9 +18,11 @@ export const relaySql = (dialect: Dialect) => ({
     ORDER BY seq LIMIT ?${dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''}
   ) RETURNING seq, name, envelope, attempts`,
   /** Params: dispatched at, token. */
-  dispatchClaimed: 'UPDATE outbox SET dispatched_at = ?, claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ? AND dispatched_at IS NULL',
+  dispatchClaimed:
+    'UPDATE outbox SET dispatched_at = ?, claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ? AND dispatched_at IS NULL',
   /** Even if another relay has meanwhile claimed the row (lapsed lease), the event was delivered. Params: dispatched at, seq. */
-  dispatchOne: 'UPDATE outbox SET dispatched_at = ?, claimed_by = NULL, claimed_until = NULL WHERE seq = ? AND dispatched_at IS NULL',
+  dispatchOne:
+    'UPDATE outbox SET dispatched_at = ?, claimed_by = NULL, claimed_until = NULL WHERE seq = ? AND dispatched_at IS NULL',
   /** Params: claimed until, token. */
   renew: 'UPDATE outbox SET claimed_until = ? WHERE claimed_by = ? AND dispatched_at IS NULL',
   /** Params: token. */

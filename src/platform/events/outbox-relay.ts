@@ -176,10 +176,16 @@ export class OutboxRelay {
       this.failures += 1;
       delay = Math.min(250 * 2 ** this.failures, this.options.maxBackoffMs ?? 30_000);
       this.backoffUntil = Date.now() + delay;
-      this.options.logger.warn({ err: error, module: this.options.module, retryInMs: delay }, 'outbox relay could not publish; will retry');
+      this.options.logger.warn(
+        { err: error, module: this.options.module, retryInMs: delay },
+        'outbox relay could not publish; will retry',
+      );
     }
     // The backlog query is for the gauge and for retries falling due: under load, once per poll is enough.
-    const observe = this.failures > 0 || this.retriesPending || Date.now() - this.lastObserved >= (this.options.pollIntervalMs ?? 1000);
+    const observe =
+      this.failures > 0 ||
+      this.retriesPending ||
+      Date.now() - this.lastObserved >= (this.options.pollIntervalMs ?? 1000);
     const nextDue = observe ? await this.observeBacklog() : undefined;
     if (this.stopped) return;
     // Come back when the earliest retry is due rather than at the next poll.
@@ -195,7 +201,11 @@ export class OutboxRelay {
    */
   private async observeBacklog(): Promise<number | undefined> {
     try {
-      const [row] = (await this.options.db.sql.query<{ count: number | string; next_due: number | string | null }>(this.statements.observe)).rows;
+      const [row] = (
+        await this.options.db.sql.query<{ count: number | string; next_due: number | string | null }>(
+          this.statements.observe,
+        )
+      ).rows;
       this.backlogGauge.set({ module: this.options.module }, Number(row.count));
       this.lastObserved = Date.now();
       this.retriesPending = row.next_due !== null && Number(row.next_due) > this.lastObserved;
@@ -210,7 +220,13 @@ export class OutboxRelay {
     const { sql } = this.options.db;
     const token = randomUUID();
     const now = Date.now();
-    const claimed = await sql.query<OutboxRow>(this.statements.claim, [token, now + this.leaseMs, now, now, this.batchSize]);
+    const claimed = await sql.query<OutboxRow>(this.statements.claim, [
+      token,
+      now + this.leaseMs,
+      now,
+      now,
+      this.batchSize,
+    ]);
     // RETURNING has no defined order; publish in commit order. PostgreSQL returns bigint seq as a string.
     const rows = claimed.rows.map((row) => ({ ...row, seq: Number(row.seq) })).sort((a, b) => a.seq - b.seq);
     if (rows.length === 0) return 0;
@@ -218,10 +234,16 @@ export class OutboxRelay {
     const renewal = this.renewLease(token);
     let settled = false;
     try {
-      const outcomes = await Promise.allSettled(rows.map(async (row) => {
-        const envelope = JSON.parse(row.envelope) as EventEnvelope;
-        await withTimeout(this.options.bus.publish(envelope), this.options.publishTimeoutMs ?? 120_000, `publishing ${row.name} ${envelope.id} timed out`);
-      }));
+      const outcomes = await Promise.allSettled(
+        rows.map(async (row) => {
+          const envelope = JSON.parse(row.envelope) as EventEnvelope;
+          await withTimeout(
+            this.options.bus.publish(envelope),
+            this.options.publishTimeoutMs ?? 120_000,
+            `publishing ${row.name} ${envelope.id} timed out`,
+          );
+        }),
+      );
       const done = rows.filter((_, i) => outcomes[i].status === 'fulfilled').map((row) => row.seq);
       const failed = rows.flatMap((row, i) => {
         const outcome = outcomes[i];
@@ -274,17 +296,34 @@ export class OutboxRelay {
         const attempts = Number(failure.row.attempts) + 1;
         const dead = attempts >= this.maxAttempts;
         const retryInMs = this.retryDelay(attempts);
-        const params = [attempts, errorText(failure.error), dead ? now : now + retryInMs, dead ? new Date(now).toISOString() : null, failure.row.seq, token];
+        const params = [
+          attempts,
+          errorText(failure.error),
+          dead ? now : now + retryInMs,
+          dead ? new Date(now).toISOString() : null,
+          failure.row.seq,
+          token,
+        ];
         if ((await tx.query(this.statements.fail, params)).changes === 0) continue;
         if (dead) deadLetters.push({ ...failure, attempts });
-        else this.logFailure(failure.row, 'warn', { err: failure.error, attempt: attempts, retryInMs }, 'outbox event not accepted by every consumer; will retry');
+        else
+          this.logFailure(
+            failure.row,
+            'warn',
+            { err: failure.error, attempt: attempts, retryInMs },
+            'outbox event not accepted by every consumer; will retry',
+          );
       }
     });
     for (const failure of deadLetters) {
       const modules = failure.error instanceof EventDeliveryError ? failure.error.modules : [this.options.module];
       for (const module of modules) this.deadLettered.inc({ module, event: failure.row.name });
-      this.logFailure(failure.row, 'error', { err: failure.error, attempt: failure.attempts, consumers: modules },
-        'event dead-lettered: publishing failed on its last attempt (kept in the outbox with dead_lettered_at)');
+      this.logFailure(
+        failure.row,
+        'error',
+        { err: failure.error, attempt: failure.attempts, consumers: modules },
+        'event dead-lettered: publishing failed on its last attempt (kept in the outbox with dead_lettered_at)',
+      );
     }
   }
 
@@ -296,23 +335,38 @@ export class OutboxRelay {
       // an unreadable envelope is logged without its trace context
     }
     runInEventContext(envelope, () =>
-      this.options.logger[level]({ ...fields, module: this.options.module, event: row.name, eventId: envelope.id, seq: row.seq }, message),
+      this.options.logger[level](
+        { ...fields, module: this.options.module, event: row.name, eventId: envelope.id, seq: row.seq },
+        message,
+      ),
     );
   }
 
   // Equal jitter: between half and all of base·2^(n-1), capped.
   private retryDelay(attempts: number): number {
-    const cap = Math.min((this.options.retryBaseMs ?? 200) * 2 ** (attempts - 1), this.options.maxRetryDelayMs ?? 60_000);
+    const cap = Math.min(
+      (this.options.retryBaseMs ?? 200) * 2 ** (attempts - 1),
+      this.options.maxRetryDelayMs ?? 60_000,
+    );
     return Math.round(cap / 2 + Math.random() * (cap / 2));
   }
 
   /** Keeps the batch's lease alive while it is in flight (handlers may outlast a lease). */
   private renewLease(token: string): { stop(): Promise<void> } {
     let inFlight: Promise<unknown> = Promise.resolve();
-    const interval = setInterval(() => {
-      inFlight = this.options.db.sql.query(this.statements.renew, [Date.now() + this.leaseMs, token])
-        .catch((error: unknown) => this.options.logger.warn({ err: error, module: this.options.module }, 'could not renew the outbox lease; another relay may publish the batch again'));
-    }, Math.max(1, Math.floor(this.leaseMs / 3)));
+    const interval = setInterval(
+      () => {
+        inFlight = this.options.db.sql
+          .query(this.statements.renew, [Date.now() + this.leaseMs, token])
+          .catch((error: unknown) =>
+            this.options.logger.warn(
+              { err: error, module: this.options.module },
+              'could not renew the outbox lease; another relay may publish the batch again',
+            ),
+          );
+      },
+      Math.max(1, Math.floor(this.leaseMs / 3)),
+    );
     return {
       async stop() {
         clearInterval(interval); // idempotent: called once the publishes settle, and again in finally

@@ -4,13 +4,25 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contextFrom, runWithContext } from '../context.js';
 import { openModuleDb, type DbSettings, type ModuleDb } from '../db/module-db.js';
-import { captureLogger, metricValue, RecordingBus, sleep, testMetrics, thingHappened, waitFor } from '../../../test/support/events-fixtures.js';
+import {
+  captureLogger,
+  metricValue,
+  RecordingBus,
+  sleep,
+  testMetrics,
+  thingHappened,
+  waitFor,
+} from '../../../test/support/events-fixtures.js';
 import { createTestDatabase, requirePostgres } from '../../../test/support/services.js';
 import { Outbox, OutboxRelay, outboxMigration } from './outbox.js';
 
 const MODULE = 'orders';
 
-function outboxSuite(dialect: string, settings: () => Promise<DbSettings & { cleanup(): Promise<void> }>, enabled = true) {
+function outboxSuite(
+  dialect: string,
+  settings: () => Promise<DbSettings & { cleanup(): Promise<void> }>,
+  enabled = true,
+) {
   describe.skipIf(!enabled)(`Outbox and OutboxRelay on ${dialect}`, () => {
     let dbSettings: DbSettings & { cleanup(): Promise<void> };
     const open: ModuleDb[] = [];
@@ -23,7 +35,16 @@ function outboxSuite(dialect: string, settings: () => Promise<DbSettings & { cle
     };
     const relayFor = (db: ModuleDb, bus: RecordingBus, outbox = new Outbox(MODULE), extra = {}) => {
       const metrics = testMetrics();
-      const relay = new OutboxRelay({ module: MODULE, db, bus, outbox, logger: captureLogger().logger, metrics, pollIntervalMs: 60_000, ...extra });
+      const relay = new OutboxRelay({
+        module: MODULE,
+        db,
+        bus,
+        outbox,
+        logger: captureLogger().logger,
+        metrics,
+        pollIntervalMs: 60_000,
+        ...extra,
+      });
       relays.push(relay);
       return { relay, metrics };
     };
@@ -31,7 +52,11 @@ function outboxSuite(dialect: string, settings: () => Promise<DbSettings & { cle
     beforeAll(async () => void (dbSettings = await settings()));
     afterEach(async () => {
       await Promise.all(relays.splice(0).map((relay) => relay.stop()));
-      for (const db of open.splice(0)) await db.knex('outbox').delete().then(() => db.close());
+      for (const db of open.splice(0))
+        await db
+          .knex('outbox')
+          .delete()
+          .then(() => db.close());
     });
     afterAll(async () => dbSettings?.cleanup());
 
@@ -42,19 +67,28 @@ function outboxSuite(dialect: string, settings: () => Promise<DbSettings & { cle
       const { relay, metrics } = relayFor(db, bus, outbox);
       relay.start();
       const origin = contextFrom({ requestId: 'req-7' });
-      await runWithContext(origin, () => db.knex.transaction(async (trx) => {
-        await outbox.add(trx, thingHappened, { n: 1 });
-        await sleep(50);
-        expect(bus.envelopes).toHaveLength(0);
-      }));
+      await runWithContext(origin, () =>
+        db.knex.transaction(async (trx) => {
+          await outbox.add(trx, thingHappened, { n: 1 });
+          await sleep(50);
+          expect(bus.envelopes).toHaveLength(0);
+        }),
+      );
       await waitFor('publish after commit', () => bus.envelopes.length === 1, 3000);
-      expect(bus.envelopes[0]).toMatchObject({ name: 'thing.happened', source: MODULE, payload: { n: 1 }, requestId: 'req-7' });
+      expect(bus.envelopes[0]).toMatchObject({
+        name: 'thing.happened',
+        source: MODULE,
+        payload: { n: 1 },
+        requestId: 'req-7',
+      });
       expect(bus.envelopes[0].traceparent).toContain(origin.traceId);
 
-      await db.knex.transaction(async (trx) => {
-        await outbox.add(trx, thingHappened, { n: 2 });
-        throw new Error('rolled back');
-      }).catch(() => undefined);
+      await db.knex
+        .transaction(async (trx) => {
+          await outbox.add(trx, thingHappened, { n: 2 });
+          throw new Error('rolled back');
+        })
+        .catch(() => undefined);
       await sleep(100);
       expect(bus.envelopes).toHaveLength(1);
       expect(await relay.backlog()).toBe(0);
@@ -111,7 +145,11 @@ function outboxSuite(dialect: string, settings: () => Promise<DbSettings & { cle
       const { relay, metrics } = relayFor(db, refusing, outbox, { maxAttempts: 3, retryBaseMs: 20 });
       relay.start();
       await outbox.add(db.knex, thingHappened, { n: 1 });
-      await waitFor('dead letter', async () => Number((await db.knex('outbox').whereNotNull('dead_lettered_at').count({ c: '*' }))[0].c) === 1, 3000);
+      await waitFor(
+        'dead letter',
+        async () => Number((await db.knex('outbox').whereNotNull('dead_lettered_at').count({ c: '*' }))[0].c) === 1,
+        3000,
+      );
       await sleep(150);
       expect(refusals).toBe(3);
       const row = await db.knex('outbox').first();
@@ -120,7 +158,9 @@ function outboxSuite(dialect: string, settings: () => Promise<DbSettings & { cle
       expect(row.dispatched_at).toBeNull();
       expect(await relay.backlog()).toBe(0);
       // Not a consuming module's failure (no EventDeliveryError): counted under the publishing module.
-      expect(await metricValue(metrics, 'events_dead_lettered_total', { module: MODULE, event: 'thing.happened' })).toBe(1);
+      expect(
+        await metricValue(metrics, 'events_dead_lettered_total', { module: MODULE, event: 'thing.happened' }),
+      ).toBe(1);
     });
 
     it('counts a publish that outlives publishTimeoutMs (a hung handler) as a failed attempt, and publishes the row again', async () => {
@@ -166,7 +206,11 @@ function outboxSuite(dialect: string, settings: () => Promise<DbSettings & { cle
       const bus = new RecordingBus(200);
       const { relay } = relayFor(db, bus);
       relay.start();
-      await waitFor('the claim', async () => (await db.knex('outbox').whereNotNull('claimed_by').count({ c: '*' }))[0].c == 1, 3000);
+      await waitFor(
+        'the claim',
+        async () => (await db.knex('outbox').whereNotNull('claimed_by').count({ c: '*' }))[0].c == 1,
+        3000,
+      );
       await db.knex('outbox').update({ claimed_by: 'another-relay' }); // as if its lease had lapsed and been taken
       await waitFor('the publish', () => bus.published.size === 1, 3000);
       await waitFor('marked dispatched', async () => (await db.knex('outbox').first()).dispatched_at !== null, 3000);
@@ -194,7 +238,11 @@ outboxSuite('SQLite', async () => {
 
 const postgres = await requirePostgres();
 
-outboxSuite('PostgreSQL', async () => {
-  const database = await createTestDatabase('outbox');
-  return { databaseUrl: database.url, dataDir: '', cleanup: () => database.drop() };
-}, postgres);
+outboxSuite(
+  'PostgreSQL',
+  async () => {
+    const database = await createTestDatabase('outbox');
+    return { databaseUrl: database.url, dataDir: '', cleanup: () => database.drop() };
+  },
+  postgres,
+);

@@ -79,7 +79,11 @@ export class Outbox {
    * Validates `payload` against the event's schema, builds its envelope (new id, trace context of
    * the current request) and inserts it through `trx`. Pass the transaction of the state change.
    */
-  async add<E extends EventDefinition>(trx: Knex.Transaction | Knex, event: E, payload: z.input<E['schema']>): Promise<EventEnvelope<z.output<E['schema']>>> {
+  async add<E extends EventDefinition>(
+    trx: Knex.Transaction | Knex,
+    event: E,
+    payload: z.input<E['schema']>,
+  ): Promise<EventEnvelope<z.output<E['schema']>>> {
     const { envelope, row } = this.prepare(event, payload);
     await trx(OUTBOX_TABLE).insert(row);
     this.afterCommit(trx);
@@ -91,7 +95,10 @@ export class Outbox {
    * and the `outbox` row to insert in the transaction of the state change. Call
    * {@link Outbox.committed} once that transaction has committed.
    */
-  prepare<E extends EventDefinition>(event: E, payload: z.input<E['schema']>): { envelope: EventEnvelope<z.output<E['schema']>>; row: OutboxRow } {
+  prepare<E extends EventDefinition>(
+    event: E,
+    payload: z.input<E['schema']>,
+  ): { envelope: EventEnvelope<z.output<E['schema']>>; row: OutboxRow } {
     const context = currentContext();
     const envelope: EventEnvelope<z.output<E['schema']>> = {
       id: randomUUID(),
@@ -102,7 +109,15 @@ export class Outbox {
       payload: event.schema.parse(payload) as z.output<E['schema']>,
       ...(context ? { traceparent: formatTraceparent(context), requestId: context.requestId } : {}),
     };
-    return { envelope, row: { id: envelope.id, name: envelope.name, envelope: JSON.stringify(envelope), created_at: envelope.occurredAt } };
+    return {
+      envelope,
+      row: {
+        id: envelope.id,
+        name: envelope.name,
+        envelope: JSON.stringify(envelope),
+        created_at: envelope.occurredAt,
+      },
+    };
   }
 
   /** Wakes the relay after a commit that inserted rows built by {@link Outbox.prepare}. */
@@ -122,7 +137,10 @@ export class Outbox {
     let root = trx;
     while (root.parentTransaction) root = root.parentTransaction;
     // Rollback rejects executionPromise: then nothing was written and nobody needs waking.
-    root.executionPromise.then(() => this.notify(), () => undefined);
+    root.executionPromise.then(
+      () => this.notify(),
+      () => undefined,
+    );
   }
 
   private notify(): void {
@@ -132,4 +150,5 @@ export class Outbox {
 
 type Transaction = Knex.Transaction & { parentTransaction?: Transaction };
 
-const isTransaction = (trx: Knex.Transaction | Knex): trx is Transaction => Boolean((trx as Knex.Transaction).isTransaction);
+const isTransaction = (trx: Knex.Transaction | Knex): trx is Transaction =>
+  Boolean((trx as Knex.Transaction).isTransaction);

@@ -15,13 +15,18 @@ export async function assertNoEviction(redis: RedisConfigReader, logger: Logger)
   try {
     reply = await redis.config('GET', 'maxmemory-policy');
   } catch (error) {
-    logger.warn({ err: error }, 'could not read Redis maxmemory-policy (CONFIG not permitted?); make sure it is "noeviction"');
+    logger.warn(
+      { err: error },
+      'could not read Redis maxmemory-policy (CONFIG not permitted?); make sure it is "noeviction"',
+    );
     return;
   }
   const policy = Array.isArray(reply) ? String(reply[1]) : undefined;
   if (policy === undefined) {
     logger.warn('Redis did not report maxmemory-policy; make sure it is "noeviction"');
   } else if (policy !== 'noeviction') {
-    throw new Error(`Redis maxmemory-policy is "${policy}" but the BullMQ event bus needs "noeviction" (evicted keys are lost events): run CONFIG SET maxmemory-policy noeviction`);
+    throw new Error(
+      `Redis maxmemory-policy is "${policy}" but the BullMQ event bus needs "noeviction" (evicted keys are lost events): run CONFIG SET maxmemory-policy noeviction`,
+    );
   }
 }

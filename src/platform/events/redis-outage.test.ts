@@ -4,7 +4,15 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { openModuleDb } from '../db/module-db.js';
 import { effectsMigration, recordSlowEffect } from '../../../test/support/events-crash-effect.js';
-import { captureLogger, envelope, routing, sleep, testMetrics, thingHappened, waitFor } from '../../../test/support/events-fixtures.js';
+import {
+  captureLogger,
+  envelope,
+  routing,
+  sleep,
+  testMetrics,
+  thingHappened,
+  waitFor,
+} from '../../../test/support/events-fixtures.js';
 import { REDIS_URL, requireRedis, uniqueRedisPrefix } from '../../../test/support/services.js';
 import { TcpProxy } from '../../../test/support/events-tcp-proxy.js';
 import { BullmqEventBus } from './bullmq-event-bus.js';
@@ -13,78 +21,120 @@ import { Outbox, OutboxRelay, outboxMigration } from './outbox.js';
 
 const enabled = await requireRedis();
 
-it.skipIf(!enabled)('keeps events in the outbox while Redis is unreachable and delivers each once after it returns', async () => {
-  const redis = new URL(REDIS_URL);
-  const proxy = await TcpProxy.start({ host: redis.hostname, port: Number(redis.port || 6379) });
-  const { prefix, cleanup } = uniqueRedisPrefix('events-outage-test');
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'events-outage-'));
-  const publisherDb = await openModuleDb('orders', { dataDir });
-  const consumerDb = await openModuleDb('notifications', { dataDir });
-  const { logger } = captureLogger();
-  const metrics = testMetrics();
-  const bus = await BullmqEventBus.connect({ redisUrl: `redis://127.0.0.1:${proxy.port}`, prefix }, routing({ 'thing.happened': ['notifications'] }), logger, metrics, {
-    publishTimeoutMs: 1000, lockDurationMs: 2000, stalledIntervalMs: 1000,
-  });
-  const outbox = new Outbox('orders');
-  const relay = new OutboxRelay({ module: 'orders', db: publisherDb, bus, outbox, logger, metrics, pollIntervalMs: 100, maxBackoffMs: 500 });
-  const effects = async () => {
-    const [row] = await consumerDb.knex('effects').select(consumerDb.knex.raw('count(*) as total, count(distinct event_id) as distinct_ids'));
-    return { total: Number(row.total), distinct: Number(row.distinct_ids) };
-  };
-  const checkout = (n: number) => publisherDb.knex.transaction((trx) => outbox.add(trx, thingHappened, { n }));
-  try {
-    await publisherDb.migrate([outboxMigration]);
-    await consumerDb.migrate([inboxMigration, effectsMigration]);
-    await bus.consume('notifications', async (event) => void (await recordSlowEffect(consumerDb.knex, event)));
-    relay.start();
+it.skipIf(!enabled)(
+  'keeps events in the outbox while Redis is unreachable and delivers each once after it returns',
+  async () => {
+    const redis = new URL(REDIS_URL);
+    const proxy = await TcpProxy.start({ host: redis.hostname, port: Number(redis.port || 6379) });
+    const { prefix, cleanup } = uniqueRedisPrefix('events-outage-test');
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'events-outage-'));
+    const publisherDb = await openModuleDb('orders', { dataDir });
+    const consumerDb = await openModuleDb('notifications', { dataDir });
+    const { logger } = captureLogger();
+    const metrics = testMetrics();
+    const bus = await BullmqEventBus.connect(
+      { redisUrl: `redis://127.0.0.1:${proxy.port}`, prefix },
+      routing({ 'thing.happened': ['notifications'] }),
+      logger,
+      metrics,
+      {
+        publishTimeoutMs: 1000,
+        lockDurationMs: 2000,
+        stalledIntervalMs: 1000,
+      },
+    );
+    const outbox = new Outbox('orders');
+    const relay = new OutboxRelay({
+      module: 'orders',
+      db: publisherDb,
+      bus,
+      outbox,
+      logger,
+      metrics,
+      pollIntervalMs: 100,
+      maxBackoffMs: 500,
+    });
+    const effects = async () => {
+      const [row] = await consumerDb
+        .knex('effects')
+        .select(consumerDb.knex.raw('count(*) as total, count(distinct event_id) as distinct_ids'));
+      return { total: Number(row.total), distinct: Number(row.distinct_ids) };
+    };
+    const checkout = (n: number) => publisherDb.knex.transaction((trx) => outbox.add(trx, thingHappened, { n }));
+    try {
+      await publisherDb.migrate([outboxMigration]);
+      await consumerDb.migrate([inboxMigration, effectsMigration]);
+      await bus.consume('notifications', async (event) => void (await recordSlowEffect(consumerDb.knex, event)));
+      relay.start();
 
-    for (let n = 0; n < 10; n++) await checkout(n);
-    await waitFor('delivery while Redis is reachable', async () => (await effects()).total === 10, 10_000);
+      for (let n = 0; n < 10; n++) await checkout(n);
+      await waitFor('delivery while Redis is reachable', async () => (await effects()).total === 10, 10_000);
 
+      proxy.cut();
+      for (let n = 10; n < 40; n++) await checkout(n); // the state changes still commit
+      await sleep(1500);
+      const backlogDuringOutage = await relay.backlog();
+      expect(backlogDuringOutage).toBe(30); // every event of the outage waits in the outbox
+      expect((await effects()).total).toBe(10);
+
+      proxy.restore();
+      await waitFor('backlog drained', async () => (await relay.backlog()) === 0, 15_000, 100);
+      await waitFor('all 40 effects', async () => (await effects()).total >= 40, 15_000, 100);
+      await sleep(300);
+      expect(await effects()).toEqual({ total: 40, distinct: 40 });
+    } finally {
+      await relay.stop();
+      await bus.close();
+      await proxy.close();
+      await publisherDb.close();
+      await consumerDb.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      await cleanup();
+    }
+  },
+  45_000,
+);
+
+it.skipIf(!enabled)(
+  'recovers by itself when Redis was unreachable from the start',
+  async () => {
+    const redis = new URL(REDIS_URL);
+    const proxy = await TcpProxy.start({ host: redis.hostname, port: Number(redis.port || 6379) });
     proxy.cut();
-    for (let n = 10; n < 40; n++) await checkout(n); // the state changes still commit
-    await sleep(1500);
-    const backlogDuringOutage = await relay.backlog();
-    expect(backlogDuringOutage).toBe(30); // every event of the outage waits in the outbox
-    expect((await effects()).total).toBe(10);
-
-    proxy.restore();
-    await waitFor('backlog drained', async () => (await relay.backlog()) === 0, 15_000, 100);
-    await waitFor('all 40 effects', async () => (await effects()).total >= 40, 15_000, 100);
-    await sleep(300);
-    expect(await effects()).toEqual({ total: 40, distinct: 40 });
-  } finally {
-    await relay.stop();
-    await bus.close();
-    await proxy.close();
-    await publisherDb.close();
-    await consumerDb.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    await cleanup();
-  }
-}, 45_000);
-
-it.skipIf(!enabled)('recovers by itself when Redis was unreachable from the start', async () => {
-  const redis = new URL(REDIS_URL);
-  const proxy = await TcpProxy.start({ host: redis.hostname, port: Number(redis.port || 6379) });
-  proxy.cut();
-  const { prefix, cleanup } = uniqueRedisPrefix('events-late-redis-test');
-  const bus = new BullmqEventBus({ redisUrl: `redis://127.0.0.1:${proxy.port}`, prefix }, routing({ 'thing.happened': ['late'] }), captureLogger().logger, testMetrics(), { publishTimeoutMs: 500 });
-  try {
-    const delivered = new Map<string, number>();
-    await bus.consume('late', async (event) => void delivered.set(event.id, (delivered.get(event.id) ?? 0) + 1));
-    const event = envelope(1);
-    await expect(bus.publish(event)).rejects.toThrow();
-    await sleep(1500);
-    proxy.restore();
-    // What the outbox relay does: publish again until it works.
-    await waitFor('a publish to succeed', () => bus.publish(event).then(() => true, () => false), 10_000, 200);
-    await waitFor('delivery', () => delivered.size === 1, 10_000);
-    await sleep(200);
-    expect([...delivered.values()]).toEqual([1]);
-  } finally {
-    await bus.close();
-    await proxy.close();
-    await cleanup();
-  }
-}, 30_000);
+    const { prefix, cleanup } = uniqueRedisPrefix('events-late-redis-test');
+    const bus = new BullmqEventBus(
+      { redisUrl: `redis://127.0.0.1:${proxy.port}`, prefix },
+      routing({ 'thing.happened': ['late'] }),
+      captureLogger().logger,
+      testMetrics(),
+      { publishTimeoutMs: 500 },
+    );
+    try {
+      const delivered = new Map<string, number>();
+      await bus.consume('late', async (event) => void delivered.set(event.id, (delivered.get(event.id) ?? 0) + 1));
+      const event = envelope(1);
+      await expect(bus.publish(event)).rejects.toThrow();
+      await sleep(1500);
+      proxy.restore();
+      // What the outbox relay does: publish again until it works.
+      await waitFor(
+        'a publish to succeed',
+        () =>
+          bus.publish(event).then(
+            () => true,
+            () => false,
+          ),
+        10_000,
+        200,
+      );
+      await waitFor('delivery', () => delivered.size === 1, 10_000);
+      await sleep(200);
+      expect([...delivered.values()]).toEqual([1]);
+    } finally {
+      await bus.close();
+      await proxy.close();
+      await cleanup();
+    }
+  },
+  30_000,
+);

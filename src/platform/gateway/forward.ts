@@ -4,7 +4,14 @@ import { AppError } from '../errors.js';
 
 /** Request headers the owning module needs; hop-by-hop and length headers are recomputed. */
 const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'accept'];
-const FORWARDED_RESPONSE_HEADERS = ['content-type', 'location', 'retry-after', 'idempotent-replayed', 'www-authenticate', 'cache-control'];
+const FORWARDED_RESPONSE_HEADERS = [
+  'content-type',
+  'location',
+  'retry-after',
+  'idempotent-replayed',
+  'www-authenticate',
+  'cache-control',
+];
 const TIMEOUT_MS = 10_000;
 
 function outgoingHeaders(req: Request): Record<string, string> {
@@ -21,7 +28,10 @@ function outgoingHeaders(req: Request): Record<string, string> {
   return headers;
 }
 
-export function forwardTo(baseUrls: string[], breaker: { fire<T>(call: () => Promise<T>): Promise<T> }): RequestHandler {
+export function forwardTo(
+  baseUrls: string[],
+  breaker: { fire<T>(call: () => Promise<T>): Promise<T> },
+): RequestHandler {
   let next = 0;
   return async (req, res) => {
     const target = new URL(req.originalUrl, baseUrls[next++ % baseUrls.length]);
@@ -38,7 +48,9 @@ export function forwardTo(baseUrls: string[], breaker: { fire<T>(call: () => Pro
       )
       .catch((error: unknown) => {
         if (error instanceof AppError) throw error;
-        throw new AppError('service_unavailable', `The service behind ${req.path} is unavailable`, { headers: { 'Retry-After': '5' } });
+        throw new AppError('service_unavailable', `The service behind ${req.path} is unavailable`, {
+          headers: { 'Retry-After': '5' },
+        });
       });
     for (const name of FORWARDED_RESPONSE_HEADERS) {
       const value = response.headers.get(name);

@@ -29,7 +29,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('etag', false);
   if (options.behindProxy) app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(requestContext(options.logger, options.metrics.httpDuration));
-  app.use('/docs', helmet({ contentSecurityPolicy: false }), swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/v1/openapi.json' } }));
+  app.use(
+    '/docs',
+    helmet({ contentSecurityPolicy: false }),
+    swaggerUi.serve,
+    swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/v1/openapi.json' } }),
+  );
   app.use(helmet());
   app.use(healthRouter(options.healthChecks, options.isShuttingDown));
   app.get('/metrics', async (_req, res) => {

@@ -52,6 +52,7 @@ export async function authenticate(
     if (error instanceof AppError && error.code === 'service_unavailable') throw error;
     throw unauthorized('The access token is invalid or expired');
   });
-  if (access === 'admin' && principal.role !== 'admin') throw new AppError('forbidden', 'This operation requires the admin role');
+  if (access === 'admin' && principal.role !== 'admin')
+    throw new AppError('forbidden', 'This operation requires the admin role');
   return principal;
 }

@@ -9,7 +9,12 @@ export interface HealthCheck {
 const CHECK_TIMEOUT_MS = 2000;
 
 const withTimeout = (promise: Promise<void>): Promise<void> =>
-  Promise.race([promise, new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref())]);
+  Promise.race([
+    promise,
+    new Promise<void>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref(),
+    ),
+  ]);
 
 export function healthRouter(checks: HealthCheck[], isShuttingDown: () => boolean): Router {
   const router = Router();

@@ -21,7 +21,8 @@ export function jwksVerifier(keys: JWTVerifyGetKey): AccessTokenVerifier {
         requiredClaims: ['sub', 'exp', 'role'],
       });
       const role = payload.role;
-      if (typeof payload.sub !== 'string' || (role !== 'customer' && role !== 'admin')) throw new Error('malformed claims');
+      if (typeof payload.sub !== 'string' || (role !== 'customer' && role !== 'admin'))
+        throw new Error('malformed claims');
       return { userId: payload.sub, role: role as Role };
     },
   };

@@ -37,7 +37,15 @@ export function mountRoutes(router: Router, routes: AnyRoute[], options: MountOp
       const query = route.query ? validate(route.query, req.query, 'query') : undefined;
       if (route.headers) validate(route.headers, req.headers, 'headers');
       const body = readBody(route, req);
-      const result = await route.handler({ params, query, body, principal, header: (name) => req.header(name), ip: req.ip ?? '', container: options.container });
+      const result = await route.handler({
+        params,
+        query,
+        body,
+        principal,
+        header: (name) => req.header(name),
+        ip: req.ip ?? '',
+        container: options.container,
+      });
       if (result.headers) res.set(result.headers);
       if (result.body === undefined) res.status(result.status).end();
       else res.status(result.status).json(result.body);

@@ -11,7 +11,10 @@ const problemSchema = {
     detail: { type: 'string' },
     code: { type: 'string' },
     traceId: { type: 'string' },
-    errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+    errors: {
+      type: 'array',
+      items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+    },
   },
 };
 
@@ -27,7 +30,12 @@ function parametersOf(route: AnyRoute) {
     if (!schema) return;
     const json = jsonSchema(schema, 'input') as { properties?: Record<string, object>; required?: string[] };
     for (const [name, property] of Object.entries(json.properties ?? {})) {
-      parameters.push({ name, in: location, required: location === 'path' || (json.required ?? []).includes(name), schema: property });
+      parameters.push({
+        name,
+        in: location,
+        required: location === 'path' || (json.required ?? []).includes(name),
+        schema: property,
+      });
     }
   };
   add(route.params, 'path');
@@ -43,9 +51,13 @@ function operationOf(route: AnyRoute) {
       ? { description: route.summary, content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }
       : { description: route.summary };
   }
-  const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+  const problem = (description: string) => ({
+    description,
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  });
   // The failures every route of this shape can produce; route-specific ones (404, 409, ...) fall under default.
-  if (route.params || route.query || route.body || route.headers) responses['400'] ??= problem('validation_failed or malformed_json');
+  if (route.params || route.query || route.body || route.headers)
+    responses['400'] ??= problem('validation_failed or malformed_json');
   if (route.access !== 'public') responses['401'] ??= problem('unauthorized: missing, invalid or expired access token');
   if (route.access === 'admin') responses['403'] ??= problem('forbidden: the admin role is required');
   responses.default = problem('Problem (RFC 9457) with a machine `code`; see the error table of the API guide');
@@ -55,7 +67,11 @@ function operationOf(route: AnyRoute) {
     operationId: `${route.method}${toOpenApiPath(route.path).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     ...(route.access === 'public' ? {} : { security: [{ bearerAuth: [] }] }),
     parameters: parametersOf(route),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    ...(route.body
+      ? {
+          requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } },
+        }
+      : {}),
     responses,
   };
 }
@@ -69,7 +85,11 @@ export function buildOpenApiDocument(routes: AnyRoute[]) {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Modular Shop API', version: '1.0.0', description: 'E-commerce backend: users, catalog, orders, payments, notifications.' },
+    info: {
+      title: 'Modular Shop API',
+      version: '1.0.0',
+      description: 'E-commerce backend: users, catalog, orders, payments, notifications.',
+    },
     servers: [{ url: '/' }],
     paths,
     components: {

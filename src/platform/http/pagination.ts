@@ -7,7 +7,8 @@ export const pageQuery = z.object({
   cursor: z.string().min(1).max(512).optional(),
 });
 
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export interface Page<T> {
   items: T[];
@@ -38,7 +39,12 @@ export function decodeCursor(value: string | undefined): Cursor | undefined {
 /**
  * Turns `limit + 1` fetched rows into a page: the extra row only tells that another page exists.
  */
-export function toPage<Row, Item>(rows: Row[], limit: number, cursorOf: (row: Row) => Cursor, toItem: (row: Row) => Item): Page<Item> {
+export function toPage<Row, Item>(
+  rows: Row[],
+  limit: number,
+  cursorOf: (row: Row) => Cursor,
+  toItem: (row: Row) => Item,
+): Page<Item> {
   const items = rows.slice(0, limit);
   const nextCursor = rows.length > limit ? encodeCursor(cursorOf(items[items.length - 1])) : null;
   return { items: items.map(toItem), nextCursor };

@@ -22,16 +22,27 @@ export function problemBody(error: AppError): Record<string, unknown> {
 
 export function sendProblem(res: Response, error: AppError): void {
   for (const [name, value] of Object.entries(error.options.headers ?? {})) res.setHeader(name, value);
-  res.status(error.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problemBody(error)));
+  res
+    .status(error.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problemBody(error)));
 }
 
 /** Errors raised by express' body parser carry a `type`; map each to its API code. */
-function fromBodyParser(error: { type?: string; status?: number; limit?: number; errno?: unknown }): AppError | undefined {
+function fromBodyParser(error: {
+  type?: string;
+  status?: number;
+  limit?: number;
+  errno?: unknown;
+}): AppError | undefined {
   switch (error.type) {
     case 'entity.parse.failed':
       return new AppError('malformed_json', 'The request body is not valid JSON');
     case 'entity.too.large':
-      return new AppError('payload_too_large', `The request body exceeds the ${Math.round((error.limit ?? 0) / 1000)} kB limit`);
+      return new AppError(
+        'payload_too_large',
+        `The request body exceeds the ${Math.round((error.limit ?? 0) / 1000)} kB limit`,
+      );
     case 'encoding.unsupported':
     case 'charset.unsupported':
     case 'request.size.invalid':
@@ -49,10 +60,10 @@ function fromBodyParser(error: { type?: string; status?: number; limit?: number;
 /** The one place where any error becomes an RFC 9457 response. Unknown errors are bugs: logged, 500. */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const known =
-      error instanceof AppError ? error : fromBodyParser(error as { type?: string });
+    const known = error instanceof AppError ? error : fromBodyParser(error as { type?: string });
     if (known) {
-      if (known.status >= 500) logger.warn({ code: known.code, detail: known.detail, path: req.path }, 'request failed');
+      if (known.status >= 500)
+        logger.warn({ code: known.code, detail: known.detail, path: req.path }, 'request failed');
       return sendProblem(res, known);
     }
     logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');

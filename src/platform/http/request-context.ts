@@ -25,7 +25,10 @@ export function requestContext(logger: Logger, duration: Histogram<'method' | 'r
       // The access log line is info: below the configured level, skip building it (and its context).
       if (!logger.isLevelEnabled('info')) return;
       runWithContext(context, () =>
-        logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, 'request'),
+        logger.info(
+          { method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 },
+          'request',
+        ),
       );
     });
     runWithContext(context, next);

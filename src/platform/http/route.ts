@@ -2,7 +2,6 @@ import type { DependencyContainer } from 'tsyringe';
 import type { z } from 'zod';
 import type { Access, Principal } from './auth.js';
 
-
 type Schema = z.ZodType;
 type Infer<S> = S extends Schema ? z.output<S> : undefined;
 
@@ -29,7 +28,11 @@ export interface RouteResponse {
  * A route declared once: validation, auth, the OpenAPI document and the gateway's routing table
  * are all derived from this object, so they cannot drift apart.
  */
-export interface RouteDefinition<P extends Schema | undefined = Schema | undefined, Q extends Schema | undefined = Schema | undefined, B extends Schema | undefined = Schema | undefined> {
+export interface RouteDefinition<
+  P extends Schema | undefined = Schema | undefined,
+  Q extends Schema | undefined = Schema | undefined,
+  B extends Schema | undefined = Schema | undefined,
+> {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
   /** Express-style path, e.g. `/api/v1/products/:id`. */
   path: string;
@@ -48,6 +51,10 @@ export interface RouteDefinition<P extends Schema | undefined = Schema | undefin
 
 export type AnyRoute = RouteDefinition<Schema | undefined, Schema | undefined, Schema | undefined>;
 
-export const defineRoute = <P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
+export const defineRoute = <
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+>(
   route: RouteDefinition<P, Q, B>,
 ): AnyRoute => route as unknown as AnyRoute;

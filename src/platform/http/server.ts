@@ -17,7 +17,11 @@ export async function listen(app: Express, port: number): Promise<{ server: Serv
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
     const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    socket.end(tooLarge ? problemLine(431, 'Request Header Fields Too Large', 'validation_failed') : problemLine(400, 'Bad Request', 'validation_failed'));
+    socket.end(
+      tooLarge
+        ? problemLine(431, 'Request Header Fields Too Large', 'validation_failed')
+        : problemLine(400, 'Bad Request', 'validation_failed'),
+    );
   });
   return { server, port: (server.address() as AddressInfo).port };
 }

@@ -15,7 +15,15 @@ const STATE_VALUE = { closed: 0, halfOpen: 1, open: 2 } as const;
 
 function breakerGauge(registry: Registry): Gauge<'dependency'> {
   const existing = registry.getSingleMetric('circuit_breaker_state');
-  return (existing as Gauge<'dependency'>) ?? new Gauge({ name: 'circuit_breaker_state', help: 'Circuit breaker state per dependency (0 closed, 1 half-open, 2 open)', labelNames: ['dependency'], registers: [registry] });
+  return (
+    (existing as Gauge<'dependency'>) ??
+    new Gauge({
+      name: 'circuit_breaker_state',
+      help: 'Circuit breaker state per dependency (0 closed, 1 half-open, 2 open)',
+      labelNames: ['dependency'],
+      registers: [registry],
+    })
+  );
 }
 
 /**
@@ -47,7 +55,9 @@ export function createBreaker(options: BreakerOptions) {
         return (await breaker.fire(call)) as T;
       } catch (error) {
         if ((error as { code?: string }).code === 'EOPENBREAKER') {
-          throw new AppError('service_unavailable', `${options.name} is unavailable (circuit open)`, { headers: { 'Retry-After': '5' } });
+          throw new AppError('service_unavailable', `${options.name} is unavailable (circuit open)`, {
+            headers: { 'Retry-After': '5' },
+          });
         }
         throw error;
       }

@@ -21,7 +21,11 @@ class TransportError extends Error {}
 
 async function toError(response: Response, contract: Contract): Promise<Error> {
   const problem = (await response.json().catch(() => ({}))) as { code?: unknown; detail?: string; errors?: [] };
-  if (response.status < 500 && isErrorCode(problem.code) && (contract.errors.includes(problem.code) || problem.code === 'validation_failed')) {
+  if (
+    response.status < 500 &&
+    isErrorCode(problem.code) &&
+    (contract.errors.includes(problem.code) || problem.code === 'validation_failed')
+  ) {
     return new AppError(problem.code, problem.detail ?? problem.code, { errors: problem.errors });
   }
   return new TransportError(`${contract.module} answered ${response.status} ${String(problem.code ?? '')}`.trim());
@@ -33,7 +37,11 @@ async function toError(response: Response, contract: Contract): Promise<Error> {
  * timeout, idempotent operations are retried with backoff, and a breaker fails fast while the
  * module is down. Typed errors come back as the same AppError.
  */
-export function createContractClient<M extends OperationManifest>(contract: Contract<M>, baseUrls: string[], deps: ClientDeps): ApiOf<M> {
+export function createContractClient<M extends OperationManifest>(
+  contract: Contract<M>,
+  baseUrls: string[],
+  deps: ClientDeps,
+): ApiOf<M> {
   const timeoutMs = deps.timeoutMs ?? 3000;
   const breaker = createBreaker({
     name: contract.module,

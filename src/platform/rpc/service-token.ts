@@ -16,7 +16,12 @@ export function createServiceTokens(secret: string): ServiceTokens {
   return {
     async current() {
       if (!cached || Date.now() >= cached.renewAt) {
-        const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setIssuedAt().setExpirationTime(`${LIFETIME_S}s`).sign(key);
+        const token = await new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setIssuer(ISSUER)
+          .setIssuedAt()
+          .setExpirationTime(`${LIFETIME_S}s`)
+          .sign(key);
         cached = { token, renewAt: Date.now() + (LIFETIME_S / 2) * 1000 };
       }
       return cached.token;

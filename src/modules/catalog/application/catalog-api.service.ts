@@ -28,17 +28,28 @@ export class CatalogApiService implements CatalogApi {
   async reserve(input: Input<'reserve'>) {
     const { orderId, lines } = validate(operations.reserve.input, input, 'body');
     const now = new Date();
-    const outcome = await this.inventory.reserve(orderId, normalizeLines(lines), now.toISOString(), holdExpiry(now, this.settings.reservationTtlMs));
+    const outcome = await this.inventory.reserve(
+      orderId,
+      normalizeLines(lines),
+      now.toISOString(),
+      holdExpiry(now, this.settings.reservationTtlMs),
+    );
     if ('status' in outcome) return { orderId, status: outcome.status };
-    if (outcome.rejected === 'unknown_product') throw new AppError('unknown_product', `Product ${outcome.productId} does not exist`, { extra: { productId: outcome.productId } });
-    throw new AppError('out_of_stock', `Not enough stock of product ${outcome.productId}`, { extra: { productId: outcome.productId } });
+    if (outcome.rejected === 'unknown_product')
+      throw new AppError('unknown_product', `Product ${outcome.productId} does not exist`, {
+        extra: { productId: outcome.productId },
+      });
+    throw new AppError('out_of_stock', `Not enough stock of product ${outcome.productId}`, {
+      extra: { productId: outcome.productId },
+    });
   }
 
   async commitReservation(input: Input<'commitReservation'>) {
     const { orderId } = validate(operations.commitReservation.input, input, 'body');
     const status = await this.inventory.commit(orderId, new Date().toISOString());
     if (status === undefined) throw new AppError('not_found', `No reservation for order ${orderId}`);
-    if (status === 'released') throw new AppError('invalid_state', `The reservation of order ${orderId} was released (expired or cancelled)`);
+    if (status === 'released')
+      throw new AppError('invalid_state', `The reservation of order ${orderId} was released (expired or cancelled)`);
     return { orderId, status };
   }
 

@@ -10,9 +10,16 @@ export class CreateProductHandler {
 
   async execute(input: NewProduct): Promise<Product> {
     const now = new Date().toISOString();
-    const product: Product = { id: randomUUID(), ...input, description: input.description ?? null, createdAt: now, updatedAt: now };
+    const product: Product = {
+      id: randomUUID(),
+      ...input,
+      description: input.description ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
     // The unique constraint decides, so two concurrent creates of one sku cannot both succeed.
-    if (!(await this.products.insert(product))) throw new AppError('sku_taken', `A product with sku ${input.sku} already exists`);
+    if (!(await this.products.insert(product)))
+      throw new AppError('sku_taken', `A product with sku ${input.sku} already exists`);
     return product;
   }
 }

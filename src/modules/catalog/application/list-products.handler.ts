@@ -16,6 +16,11 @@ export class ListProductsHandler {
 
   async execute({ limit, cursor, q }: ListProductsQuery): Promise<Page<Product>> {
     const rows = await this.products.list({ take: limit + 1, after: decodeCursor(cursor), q: q || undefined });
-    return toPage(rows, limit, (product) => ({ key: product.createdAt, id: product.id }), (product) => product);
+    return toPage(
+      rows,
+      limit,
+      (product) => ({ key: product.createdAt, id: product.id }),
+      (product) => product,
+    );
   }
 }

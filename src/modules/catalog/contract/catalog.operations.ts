@@ -18,7 +18,11 @@ const reservationState = z.object({ orderId: z.string(), status: z.enum(['held',
 
 export const catalogOperations = {
   /** Snapshots of the products that exist among `ids` (unknown ids are simply absent). */
-  getProducts: { input: z.object({ ids: z.array(z.string().min(1)).min(1).max(100) }), output: z.object({ products: z.array(productSnapshot) }), idempotent: true },
+  getProducts: {
+    input: z.object({ ids: z.array(z.string().min(1)).min(1).max(100) }),
+    output: z.object({ products: z.array(productSnapshot) }),
+    idempotent: true,
+  },
   /**
    * Holds stock for every line of an order, all or nothing, in one transaction with conditional
    * updates (never negative, never oversold). Lines naming the same product are added up.
@@ -29,7 +33,11 @@ export const catalogOperations = {
    * `out_of_stock`, holding nothing; the detail names the product. A hold not
    * committed within RESERVATION_TTL is released by the catalog's sweeper.
    */
-  reserve: { input: byOrder.extend({ lines: z.array(reservationLine).min(1).max(50) }), output: reservationState, idempotent: true },
+  reserve: {
+    input: byOrder.extend({ lines: z.array(reservationLine).min(1).max(50) }),
+    output: reservationState,
+    idempotent: true,
+  },
   /**
    * Makes a held reservation permanent (the sale happened). Idempotent (`committed` again);
    * `invalid_state` when it was released (expired or compensated): the caller must then undo the sale;
@@ -44,4 +52,3 @@ export const catalogOperations = {
    */
   releaseReservation: { input: byOrder, output: reservationState, idempotent: true },
 };
-

@@ -3,7 +3,13 @@ import { holdExpiry, normalizeLines, sweepIntervalMs } from './reservation.js';
 
 describe('normalizeLines', () => {
   it('merges duplicate products and sorts by product id', () => {
-    expect(normalizeLines([{ productId: 'b', quantity: 1 }, { productId: 'a', quantity: 2 }, { productId: 'b', quantity: 3 }])).toEqual([
+    expect(
+      normalizeLines([
+        { productId: 'b', quantity: 1 },
+        { productId: 'a', quantity: 2 },
+        { productId: 'b', quantity: 3 },
+      ]),
+    ).toEqual([
       { productId: 'a', quantity: 2 },
       { productId: 'b', quantity: 4 },
     ]);

@@ -18,7 +18,8 @@ export function normalizeLines(lines: readonly ReservationLine[]): ReservationLi
 }
 
 /** The one order in which stock rows are locked (code-unit order, independent of any database collation). */
-export const byProductId = (a: ReservationLine, b: ReservationLine): number => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0);
+export const byProductId = (a: ReservationLine, b: ReservationLine): number =>
+  a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0;
 
 /** When a hold taken at `now` lapses if nobody commits it. */
 export const holdExpiry = (now: Date, ttlMs: number): string => new Date(now.getTime() + ttlMs).toISOString();

@@ -5,7 +5,14 @@ import { GetProductHandler } from '../application/get-product.handler.js';
 import { ListProductsHandler } from '../application/list-products.handler.js';
 import { RestockProductHandler } from '../application/restock-product.handler.js';
 import { UpdateProductHandler } from '../application/update-product.handler.js';
-import { createProductBody, listProductsQuery, productParams, productView, restockBody, updateProductBody } from './products.schemas.js';
+import {
+  createProductBody,
+  listProductsQuery,
+  productParams,
+  productView,
+  restockBody,
+  updateProductBody,
+} from './products.schemas.js';
 
 const tags = ['catalog'];
 

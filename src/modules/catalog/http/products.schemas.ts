@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { pageQuery } from '../../../platform/http/pagination.js';
 import { PRODUCT_LIMITS as L } from '../domain/product.js';
 
-const sku = z.string().regex(L.skuPattern, 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+const sku = z
+  .string()
+  .regex(L.skuPattern, 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
 const name = z.string().trim().min(1, 'must not be empty').max(L.nameMaxLength);
 const description = z.string().max(L.descriptionMaxLength).nullable();
 const priceCents = z.number().int().min(0).max(L.maxPriceCents);
@@ -28,11 +30,21 @@ export const listProductsQuery = pageQuery.extend({
   q: z.string().trim().max(100).optional().describe('case-insensitive part of the name or the sku'),
 });
 
-export const createProductBody = z.object({ sku, name, description: description.optional(), priceCents, currency, stock });
+export const createProductBody = z.object({
+  sku,
+  name,
+  description: description.optional(),
+  priceCents,
+  currency,
+  stock,
+});
 
 // Strict: a PATCH carrying `stock` or `sku` is a mistake worth reporting, not a field to drop silently.
 export const updateProductBody = z
   .strictObject({ name: name.optional(), description: description.optional(), priceCents: priceCents.optional() })
-  .refine((body) => Object.values(body).some((value) => value !== undefined), 'send at least one of name, description, priceCents');
+  .refine(
+    (body) => Object.values(body).some((value) => value !== undefined),
+    'send at least one of name, description, priceCents',
+  );
 
 export const restockBody = z.object({ quantity: z.number().int().min(1).max(L.maxStock) });

@@ -35,10 +35,22 @@ export class InventorySqlRepository implements Inventory {
   async snapshots(ids: readonly string[]): Promise<ProductSnapshot[]> {
     const unique = [...new Set(ids)];
     const { rows } = await this.sql.query<SnapshotRow>(SQL.snapshots(unique.length), unique);
-    return rows.map((row) => ({ id: row.id, sku: row.sku, name: row.name, priceCents: row.price_cents, currency: row.currency, stock: row.stock }));
+    return rows.map((row) => ({
+      id: row.id,
+      sku: row.sku,
+      name: row.name,
+      priceCents: row.price_cents,
+      currency: row.currency,
+      stock: row.stock,
+    }));
   }
 
-  async reserve(orderId: string, lines: readonly ReservationLine[], now: string, expiresAt: string): Promise<ReserveOutcome> {
+  async reserve(
+    orderId: string,
+    lines: readonly ReservationLine[],
+    now: string,
+    expiresAt: string,
+  ): Promise<ReserveOutcome> {
     try {
       return await this.sql.transaction(async (tx) => {
         const inserted = await tx.query(SQL.insertHold, [orderId, expiresAt, now, now]);
@@ -47,7 +59,10 @@ export class InventorySqlRepository implements Inventory {
           const taken = await tx.query(SQL.take, [quantity, productId, quantity]);
           if (taken.changes === 0) throw new Rejected(await this.whyRejected(tx, lines, productId));
         }
-        await tx.query(SQL.insertLines(lines.length), lines.flatMap((line) => [orderId, line.productId, line.quantity]));
+        await tx.query(
+          SQL.insertLines(lines.length),
+          lines.flatMap((line) => [orderId, line.productId, line.quantity]),
+        );
         return { status: 'held' as const };
       });
     } catch (error) {
@@ -98,11 +113,17 @@ export class InventorySqlRepository implements Inventory {
   }
 
   /** An unknown product outranks a short one: the cart itself is wrong, not just early. */
-  private async whyRejected(tx: SqlSession, lines: readonly ReservationLine[], shortId: string): Promise<ReserveOutcome> {
+  private async whyRejected(
+    tx: SqlSession,
+    lines: readonly ReservationLine[],
+    shortId: string,
+  ): Promise<ReserveOutcome> {
     const ids = lines.map((line) => line.productId);
     const { rows } = await tx.query<{ id: string }>(SQL.existing(ids.length), ids);
     const found = new Set(rows.map((row) => row.id));
     const unknown = ids.find((id) => !found.has(id));
-    return unknown ? { rejected: 'unknown_product', productId: unknown } : { rejected: 'out_of_stock', productId: shortId };
+    return unknown
+      ? { rejected: 'unknown_product', productId: unknown }
+      : { rejected: 'out_of_stock', productId: shortId };
   }
 }

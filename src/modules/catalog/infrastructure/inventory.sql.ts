@@ -7,12 +7,18 @@ const memo = <T>(build: (count: number) => T) => {
 };
 
 export const SQL = {
-  snapshots: memo((count) => `SELECT id, sku, name, price_cents, currency, stock FROM products WHERE id IN (${placeholders(count, '?')})`),
+  snapshots: memo(
+    (count) =>
+      `SELECT id, sku, name, price_cents, currency, stock FROM products WHERE id IN (${placeholders(count, '?')})`,
+  ),
   existing: memo((count) => `SELECT id FROM products WHERE id IN (${placeholders(count, '?')})`),
   // The primary key decides which of two concurrent reserves for one order takes the stock.
   insertHold: `INSERT INTO reservations (order_id, status, expires_at, created_at, updated_at) VALUES (?, 'held', ?, ?, ?) ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
   insertReleased: `INSERT INTO reservations (order_id, status, expires_at, created_at, updated_at) VALUES (?, 'released', ?, ?, ?) ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
-  insertLines: memo((count) => `INSERT INTO reservation_lines (order_id, product_id, quantity) VALUES ${placeholders(count, '(?, ?, ?)')}`),
+  insertLines: memo(
+    (count) =>
+      `INSERT INTO reservation_lines (order_id, product_id, quantity) VALUES ${placeholders(count, '(?, ?, ?)')}`,
+  ),
   // Zero rows changed = not enough stock: the only way stock is ever taken.
   // bigint: an absurd quantity is simply more than there is, not a PostgreSQL integer overflow.
   take: `UPDATE products SET stock = stock - CAST(? AS bigint) WHERE id = ? AND stock >= CAST(? AS bigint)`,

@@ -12,7 +12,17 @@ export interface ProductRow {
   updated_at: string;
 }
 
-export const PRODUCT_COLUMNS = ['id', 'sku', 'name', 'description', 'price_cents', 'currency', 'stock', 'created_at', 'updated_at'];
+export const PRODUCT_COLUMNS = [
+  'id',
+  'sku',
+  'name',
+  'description',
+  'price_cents',
+  'currency',
+  'stock',
+  'created_at',
+  'updated_at',
+];
 
 export const toProduct = (row: ProductRow): Product => ({
   id: row.id,

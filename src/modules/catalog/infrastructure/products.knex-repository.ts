@@ -11,14 +11,25 @@ export class ProductsKnexRepository implements ProductsRepository {
   constructor(@inject(CATALOG_KNEX) private readonly knex: Knex) {}
 
   async list({ take, after, q }: ProductListQuery): Promise<Product[]> {
-    const query = this.knex('products').select(PRODUCT_COLUMNS).orderBy([{ column: 'created_at' }, { column: 'id' }]).limit(take);
+    const query = this.knex('products')
+      .select(PRODUCT_COLUMNS)
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])
+      .limit(take);
     if (after) {
-      query.where((where) => where.where('created_at', '>', after.key).orWhere((tie) => tie.where('created_at', after.key).andWhere('id', '>', after.id)));
+      query.where((where) =>
+        where
+          .where('created_at', '>', after.key)
+          .orWhere((tie) => tie.where('created_at', after.key).andWhere('id', '>', after.id)),
+      );
     }
     if (q) {
       const pattern = containsPattern(q);
       // lower() on both sides: SQLite's LIKE and PostgreSQL's differ in case sensitivity.
-      query.where((where) => where.whereRaw("lower(name) like ? escape '\\'", [pattern]).orWhereRaw("lower(sku) like ? escape '\\'", [pattern]));
+      query.where((where) =>
+        where
+          .whereRaw("lower(name) like ? escape '\\'", [pattern])
+          .orWhereRaw("lower(sku) like ? escape '\\'", [pattern]),
+      );
     }
     return ((await query) as ProductRow[]).map(toProduct);
   }
@@ -43,11 +54,19 @@ export class ProductsKnexRepository implements ProductsRepository {
     if (changes.name !== undefined) values.name = changes.name;
     if (changes.description !== undefined) values.description = changes.description;
     if (changes.priceCents !== undefined) values.price_cents = changes.priceCents;
-    const [row] = (await this.knex('products').where('id', id).update(values).returning(PRODUCT_COLUMNS)) as ProductRow[];
+    const [row] = (await this.knex('products')
+      .where('id', id)
+      .update(values)
+      .returning(PRODUCT_COLUMNS)) as ProductRow[];
     return row && toProduct(row);
   }
 
-  async restock(id: string, quantity: number, maxStock: number, updatedAt: string): Promise<Product | 'not_found' | 'over_limit'> {
+  async restock(
+    id: string,
+    quantity: number,
+    maxStock: number,
+    updatedAt: string,
+  ): Promise<Product | 'not_found' | 'over_limit'> {
     const [row] = (await this.knex('products')
       .where('id', id)
       .andWhere('stock', '<=', maxStock - quantity)

@@ -27,8 +27,15 @@ export class DeliverNotification {
       const delay = retryDelayMs(attempts);
       const now = Date.now();
       const nextAttemptAt = delay === undefined ? null : new Date(now + delay).toISOString();
-      await this.notifications.markFailed(notification.id, attempts, errorText(error), nextAttemptAt, new Date(now).toISOString());
-      if (nextAttemptAt) this.logger.warn({ ...fields, err: error, nextAttemptAt }, 'notification delivery failed; will retry');
+      await this.notifications.markFailed(
+        notification.id,
+        attempts,
+        errorText(error),
+        nextAttemptAt,
+        new Date(now).toISOString(),
+      );
+      if (nextAttemptAt)
+        this.logger.warn({ ...fields, err: error, nextAttemptAt }, 'notification delivery failed; will retry');
       else this.logger.error({ ...fields, err: error }, 'notification delivery failed on its last attempt; giving up');
       return 'failed';
     }

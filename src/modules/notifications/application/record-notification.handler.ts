@@ -26,10 +26,16 @@ export class RecordNotification {
       this.logger.debug({ eventId: event.id, event: event.name }, 'event already handled; no second notification');
       return false;
     }
-    this.logger.info({ notificationId: notification.id, eventId: event.id, template: draft.template }, 'notification recorded');
+    this.logger.info(
+      { notificationId: notification.id, eventId: event.id, template: draft.template },
+      'notification recorded',
+    );
     // The event's effect is committed: a failed send is the retry task's job, not a reason to redeliver the event.
     await this.deliver.execute(notification).catch((error: unknown) => {
-      this.logger.error({ err: error, notificationId: notification.id }, 'could not record the delivery outcome; the retry task will pick it up');
+      this.logger.error(
+        { err: error, notificationId: notification.id },
+        'could not record the delivery outcome; the retry task will pick it up',
+      );
     });
     return true;
   }

@@ -28,7 +28,11 @@ export class RetryDeliveries {
     let attempted = 0;
     for (;;) {
       const now = Date.now();
-      const due = await this.notifications.claimDue(new Date(now).toISOString(), new Date(now + DELIVERY_LEASE_MS).toISOString(), BATCH);
+      const due = await this.notifications.claimDue(
+        new Date(now).toISOString(),
+        new Date(now + DELIVERY_LEASE_MS).toISOString(),
+        BATCH,
+      );
       for (const notification of due) await this.deliver.execute(notification);
       attempted += due.length;
       if (due.length < BATCH) return attempted;
@@ -37,9 +41,14 @@ export class RetryDeliveries {
 
   /** Runs a pass every second until stopped; stop() waits for the pass in progress. */
   start(intervalMs = INTERVAL_MS): BackgroundTask {
-    return runPeriodically('notification-retries', intervalMs, async () => {
-      const attempted = await this.runOnce();
-      if (attempted > 0) this.logger.info({ attempted }, 'retried notification deliveries');
-    }, this.logger);
+    return runPeriodically(
+      'notification-retries',
+      intervalMs,
+      async () => {
+        const attempted = await this.runOnce();
+        if (attempted > 0) this.logger.info({ attempted }, 'retried notification deliveries');
+      },
+      this.logger,
+    );
   }
 }

@@ -32,7 +32,13 @@ describe('templates', () => {
   });
 
   it('payment_failed names the amount and the reason', () => {
-    const message = renderPaymentFailed({ name: 'Ada', orderId: 'ord-3', currency: 'USD', totalCents: 999, reason: 'card declined' });
+    const message = renderPaymentFailed({
+      name: 'Ada',
+      orderId: 'ord-3',
+      currency: 'USD',
+      totalCents: 999,
+      reason: 'card declined',
+    });
     expect(message.subject).toBe('Payment for your order ord-3 failed');
     expect(message.body).toContain('$9.99');
     expect(message.body).toContain('(card declined)');

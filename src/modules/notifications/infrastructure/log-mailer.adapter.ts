@@ -9,6 +9,9 @@ export class LogMailer implements Mailer {
   constructor(private readonly logger: Logger) {}
 
   async send(message: MailMessage): Promise<void> {
-    this.logger.info({ to: message.to, subject: message.subject, body: message.text }, 'e-mail delivered to the log (SMTP_URL is not set)');
+    this.logger.info(
+      { to: message.to, subject: message.subject, body: message.text },
+      'e-mail delivered to the log (SMTP_URL is not set)',
+    );
   }
 }

@@ -11,7 +11,19 @@ import type { DeliveryStatus, Notification, NotificationDraft, Template } from '
 import { NOTIFICATIONS_KNEX, NOTIFICATIONS_SQL } from './notifications-db.tokens.js';
 
 const TABLE = 'notifications';
-const COLUMNS = ['id', 'event_id', 'user_id', 'template', 'recipient', 'subject', 'body', 'order_id', 'status', 'attempts', 'created_at'];
+const COLUMNS = [
+  'id',
+  'event_id',
+  'user_id',
+  'template',
+  'recipient',
+  'subject',
+  'body',
+  'order_id',
+  'status',
+  'attempts',
+  'created_at',
+];
 
 /** The statements run for every event (record, then the delivery outcome), as fixed SQL. */
 const SQL = {
@@ -76,7 +88,21 @@ export class NotificationsSqlRepository implements NotificationsRepository {
     };
     // Lease for the immediate send that follows the commit; if the process dies first, the retry task sends it.
     const leaseUntil = new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString();
-    const params = [row.id, row.event_id, row.user_id, row.template, row.recipient, row.subject, row.body, row.order_id, row.status, row.attempts, row.created_at, row.created_at, leaseUntil];
+    const params = [
+      row.id,
+      row.event_id,
+      row.user_id,
+      row.template,
+      row.recipient,
+      row.subject,
+      row.body,
+      row.order_id,
+      row.status,
+      row.attempts,
+      row.created_at,
+      row.created_at,
+      leaseUntil,
+    ];
     let inserted = false;
     await consumeOnceSql(this.sql, event, async (tx) => {
       inserted = (await tx.query(SQL.insert, params)).changes === 1;
@@ -88,9 +114,18 @@ export class NotificationsSqlRepository implements NotificationsRepository {
     const after = decodeCursor(cursor);
     const query = this.knex(TABLE).select(COLUMNS).where('user_id', userId);
     if (after) {
-      query.andWhere((older) => older.where('created_at', '<', after.key).orWhere((same) => same.where('created_at', after.key).andWhere('id', '<', after.id)));
+      query.andWhere((older) =>
+        older
+          .where('created_at', '<', after.key)
+          .orWhere((same) => same.where('created_at', after.key).andWhere('id', '<', after.id)),
+      );
     }
-    const rows = (await query.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit + 1)) as Row[];
+    const rows = (await query
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit + 1)) as Row[];
     return toPage(rows, limit, (row) => ({ key: row.created_at, id: row.id }), toNotification);
   }
 
@@ -103,7 +138,9 @@ export class NotificationsSqlRepository implements NotificationsRepository {
     const claimed: Notification[] = [];
     for (const row of due) {
       // Compare-and-set on the lease: of several workers that read the same row, exactly one wins it.
-      const won = await this.knex(TABLE).where({ id: row.id, next_attempt_at: row.next_attempt_at }).update({ next_attempt_at: leaseUntil });
+      const won = await this.knex(TABLE)
+        .where({ id: row.id, next_attempt_at: row.next_attempt_at })
+        .update({ next_attempt_at: leaseUntil });
       if (won === 1) claimed.push(toNotification(row));
     }
     return claimed;
@@ -113,7 +150,13 @@ export class NotificationsSqlRepository implements NotificationsRepository {
     await this.sql.query(SQL.sent, [attempts, at, at, id]);
   }
 
-  async markFailed(id: string, attempts: number, error: string, nextAttemptAt: string | null, at: string): Promise<void> {
+  async markFailed(
+    id: string,
+    attempts: number,
+    error: string,
+    nextAttemptAt: string | null,
+    at: string,
+  ): Promise<void> {
     await this.sql.query(SQL.failed, [attempts, error, nextAttemptAt, at, id]);
   }
 }

@@ -11,7 +11,10 @@ export class SmtpMailer implements Mailer {
 
   constructor(url: string, from: string) {
     // Bounded waits: a hung server fails the attempt (and it is retried) well within the delivery lease.
-    this.transport = createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }, { from });
+    this.transport = createTransport(
+      { url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 },
+      { from },
+    );
   }
 
   async send(message: MailMessage): Promise<void> {

@@ -24,11 +24,19 @@ export class CancelOrderHandler {
   async execute(orderId: string, viewer: Viewer): Promise<Order> {
     const order = await this.orders.findById(orderId);
     if (!order || !isVisibleTo(order, viewer)) throw new AppError('not_found', `No order ${orderId}`);
-    const invalid = () => new AppError('invalid_state', `Only a confirmed order can be cancelled; this one is ${publicStatus(order.status)}`);
+    const invalid = () =>
+      new AppError(
+        'invalid_state',
+        `Only a confirmed order can be cancelled; this one is ${publicStatus(order.status)}`,
+      );
     if (order.status !== 'confirmed') throw invalid();
     const owner = randomUUID();
     const updatedAt = new Date().toISOString();
-    const claimed = await this.orders.transition(order.id, 'confirmed', null, { status: 'cancelling', updatedAt, lease: { owner, until: Date.now() + this.settings.recoveryAfterMs } });
+    const claimed = await this.orders.transition(order.id, 'confirmed', null, {
+      status: 'cancelling',
+      updatedAt,
+      lease: { owner, until: Date.now() + this.settings.recoveryAfterMs },
+    });
     if (!claimed) throw invalid();
     return this.saga.finishCancel({ ...order, status: 'cancelling', updatedAt }, owner);
   }

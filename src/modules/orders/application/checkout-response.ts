@@ -7,13 +7,18 @@ import type { StoredResponse } from './ports/idempotency-store.port.js';
 const FAILURE_DETAIL: Record<string, string> = {
   payment_declined: 'The payment was declined; nothing was charged and no stock is held',
   reservation_expired: 'The stock reservation expired before the payment completed; the charge was refunded',
-  checkout_interrupted: 'The checkout was interrupted before the payment completed; nothing was charged and no stock is held',
+  checkout_interrupted:
+    'The checkout was interrupted before the payment completed; nothing was charged and no stock is held',
   payment_unavailable: 'The payment could not be completed in time; nothing was charged and no stock is held',
 };
 
 /** The problem response of an error, exactly as the platform renders it. */
 export function problemResponse(error: AppError): StoredResponse {
-  return { status: error.status, headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...error.options.headers }, body: problemBody(error) };
+  return {
+    status: error.status,
+    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...error.options.headers },
+    body: problemBody(error),
+  };
 }
 
 /**

@@ -39,18 +39,48 @@ class FakeOrders implements OrdersRepository {
 }
 
 const unavailable = () => new AppError('service_unavailable', 'down');
-const payment = (status: PaymentView['status']): PaymentView => ({ id: 'pay-1', orderId: 'o-1', userId: 'u-1', amountCents: 500, currency: 'USD', status, createdAt: '' });
+const payment = (status: PaymentView['status']): PaymentView => ({
+  id: 'pay-1',
+  orderId: 'o-1',
+  userId: 'u-1',
+  amountCents: 500,
+  currency: 'USD',
+  status,
+  createdAt: '',
+});
 
-function setup(behaviour: { commit?: () => Promise<unknown>; release?: () => Promise<unknown>; refund?: () => Promise<unknown> } = {}) {
+function setup(
+  behaviour: {
+    commit?: () => Promise<unknown>;
+    release?: () => Promise<unknown>;
+    refund?: () => Promise<unknown>;
+  } = {},
+) {
   const calls: string[] = [];
   const record = (name: string, fn?: () => Promise<unknown>) => async () => {
     calls.push(name);
     return fn ? fn() : { orderId: 'o-1', status: 'held' };
   };
-  const catalog = { commitReservation: record('commit', behaviour.commit), releaseReservation: record('release', behaviour.release) } as unknown as CatalogApi;
+  const catalog = {
+    commitReservation: record('commit', behaviour.commit),
+    releaseReservation: record('release', behaviour.release),
+  } as unknown as CatalogApi;
   const payments = { refund: record('refund', behaviour.refund) } as unknown as PaymentsApi;
   const orders = new FakeOrders();
-  const order: Order = { id: 'o-1', userId: 'u-1', status: 'pending', lines: [{ productId: 'p', sku: 's', name: 'n', unitPriceCents: 500, quantity: 1, lineTotalCents: 500 }], totalCents: 500, currency: 'USD', paymentId: null, paymentToken: 'tok_x', failureCode: null, attempts: 0, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+  const order: Order = {
+    id: 'o-1',
+    userId: 'u-1',
+    status: 'pending',
+    lines: [{ productId: 'p', sku: 's', name: 'n', unitPriceCents: 500, quantity: 1, lineTotalCents: 500 }],
+    totalCents: 500,
+    currency: 'USD',
+    paymentId: null,
+    paymentToken: 'tok_x',
+    failureCode: null,
+    attempts: 0,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  };
   orders.rows.set(order.id, { order, lease: { owner: 'me', until: Date.now() + 1000 } });
   const saga = new CheckoutSaga(catalog, payments, orders, pino({ level: 'silent' }));
   return { saga, orders, order, calls };
@@ -60,19 +90,33 @@ describe('checkout saga: settling a known charge outcome', () => {
   it('captured: commits the stock, then confirms with order.confirmed', async () => {
     const { saga, orders, order, calls } = setup();
     const settled = await saga.settle(order, 'me', payment('captured'), 'checkout_interrupted');
-    expect([settled.status, settled.paymentId, settled.paymentToken, calls]).toEqual(['confirmed', 'pay-1', null, ['commit']]);
+    expect([settled.status, settled.paymentId, settled.paymentToken, calls]).toEqual([
+      'confirmed',
+      'pay-1',
+      null,
+      ['commit'],
+    ]);
     expect(orders.events).toEqual([{ orderId: 'o-1', name: 'order.confirmed' }]);
   });
 
   it('captured but the reservation is gone: refunds and fails the order (reservation_expired)', async () => {
-    const { saga, orders, order, calls } = setup({ commit: async () => Promise.reject(new AppError('invalid_state', 'released')) });
+    const { saga, orders, order, calls } = setup({
+      commit: async () => Promise.reject(new AppError('invalid_state', 'released')),
+    });
     const settled = await saga.settle(order, 'me', payment('captured'), 'checkout_interrupted');
-    expect([settled.status, settled.failureCode, calls]).toEqual(['payment_failed', 'reservation_expired', ['commit', 'refund']]);
+    expect([settled.status, settled.failureCode, calls]).toEqual([
+      'payment_failed',
+      'reservation_expired',
+      ['commit', 'refund'],
+    ]);
     expect(orders.events.map((e) => e.name)).toEqual(['order.payment-failed']);
   });
 
   it('declined, or never charged: releases the stock and fails with the right reason', async () => {
-    for (const [charge, reason] of [[payment('declined'), 'payment_declined'], [null, 'checkout_interrupted']] as const) {
+    for (const [charge, reason] of [
+      [payment('declined'), 'payment_declined'],
+      [null, 'checkout_interrupted'],
+    ] as const) {
       const { saga, order, calls } = setup();
       const settled = await saga.settle(order, 'me', charge, 'checkout_interrupted');
       expect([settled.status, settled.failureCode, calls]).toEqual(['payment_failed', reason, ['release']]);
@@ -82,7 +126,13 @@ describe('checkout saga: settling a known charge outcome', () => {
   it('an unknown outcome at any step defers the order (same status, lease handed back) and records no event', async () => {
     const cases = [
       { behaviour: { commit: async () => Promise.reject(unavailable()) }, charge: payment('captured') },
-      { behaviour: { commit: async () => Promise.reject(new AppError('invalid_state', 'x')), refund: async () => Promise.reject(new Error('boom')) }, charge: payment('captured') },
+      {
+        behaviour: {
+          commit: async () => Promise.reject(new AppError('invalid_state', 'x')),
+          refund: async () => Promise.reject(new Error('boom')),
+        },
+        charge: payment('captured'),
+      },
       { behaviour: { release: async () => Promise.reject(unavailable()) }, charge: null },
     ];
     for (const { behaviour, charge } of cases) {
@@ -107,6 +157,10 @@ describe('checkout saga: settling a known charge outcome', () => {
     const cancelling = { ...order, status: 'cancelling' as const, paymentId: 'pay-1' };
     orders.rows.set(order.id, { order: cancelling, lease: { owner: 'me', until: 0 } });
     const done = await saga.finishCancel(cancelling, 'me');
-    expect([done.status, calls, orders.events.map((e) => e.name)]).toEqual(['cancelled', ['refund', 'release'], ['order.cancelled']]);
+    expect([done.status, calls, orders.events.map((e) => e.name)]).toEqual([
+      'cancelled',
+      ['refund', 'release'],
+      ['order.cancelled'],
+    ]);
   });
 });

@@ -6,7 +6,12 @@ import { checkoutResponse, problemResponse } from './checkout-response.js';
 import type { IdempotencyTicket } from './idempotency-ticket.js';
 import type { PlaceOrderCommand } from './place-order.command.js';
 import { PlaceOrderHandler, type CheckoutOutcome } from './place-order.handler.js';
-import { IDEMPOTENCY_STORE, type IdempotencyRecord, type IdempotencyStore, type StoredResponse } from './ports/idempotency-store.port.js';
+import {
+  IDEMPOTENCY_STORE,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type StoredResponse,
+} from './ports/idempotency-store.port.js';
 import { ORDERS_REPOSITORY, type OrdersRepository } from './ports/orders-repository.port.js';
 import { SAGA_SETTINGS, type SagaSettings } from './ports/saga-settings.port.js';
 
@@ -18,9 +23,14 @@ export interface CheckoutReply {
 
 /** Same items (as sent, in order) and same token: the request the key stands for. */
 const requestHashOf = (command: PlaceOrderCommand): string =>
-  createHash('sha256').update(JSON.stringify([command.items.map((line) => [line.productId, line.quantity]), command.paymentToken])).digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify([command.items.map((line) => [line.productId, line.quantity]), command.paymentToken]))
+    .digest('hex');
 
-const inUse = () => new AppError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry later', { headers: { 'Retry-After': '1' } });
+const inUse = () =>
+  new AppError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry later', {
+    headers: { 'Retry-After': '1' },
+  });
 
 /**
  * Checkout under an Idempotency-Key (draft-ietf-httpapi-idempotency-key-header), scoped to the user.
@@ -45,7 +55,14 @@ export class IdempotentCheckoutHandler {
     // A few rounds at most: a round only repeats after an expired or abandoned record was removed.
     for (let round = 0; round < 3; round++) {
       const now = Date.now();
-      const claim = { userId: command.userId, key, requestHash, orderId: randomUUID(), createdAt: now, expiresAt: now + this.settings.idempotencyTtlMs };
+      const claim = {
+        userId: command.userId,
+        key,
+        requestHash,
+        orderId: randomUUID(),
+        createdAt: now,
+        expiresAt: now + this.settings.idempotencyTtlMs,
+      };
       const ticket: IdempotencyTicket = { claim, claimed: false };
       const reply = await this.attempt({ ...command, orderId: claim.orderId }, ticket);
       if (reply) return reply;
@@ -86,7 +103,10 @@ export class IdempotentCheckoutHandler {
       return undefined;
     }
     if (existing.requestHash !== ticket.claim.requestHash) {
-      throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body; use a new key');
+      throw new AppError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was already used with a different request body; use a new key',
+      );
     }
     if (existing.state === 'completed') return { response: existing.response!, replayed: true };
     if (Date.now() - existing.createdAt < this.settings.recoveryAfterMs) throw inUse();

@@ -17,7 +17,8 @@ import type { LiveCheckouts } from './live-checkouts.js';
  * `payment_failed`, or unfinished and continued in the background), a refusal (4xx) given before
  * or at the reservation, or — for a keyed checkout — the key already taken by another request.
  */
-export type CheckoutOutcome = { kind: 'placed'; order: Order } | { kind: 'refused'; error: AppError } | { kind: 'key_taken' };
+export type CheckoutOutcome =
+  { kind: 'placed'; order: Order } | { kind: 'refused'; error: AppError } | { kind: 'key_taken' };
 
 /**
  * The checkout saga, live: price from the catalog → record the order (and claim its idempotency key)
@@ -50,7 +51,8 @@ export class PlaceOrderHandler {
 
   private async run(order: Order, ticket: IdempotencyTicket | undefined): Promise<CheckoutOutcome> {
     const owner = randomUUID();
-    if (!(await this.orders.insert(order, { owner, until: Date.now() + this.settings.recoveryAfterMs }, ticket?.claim))) return { kind: 'key_taken' };
+    if (!(await this.orders.insert(order, { owner, until: Date.now() + this.settings.recoveryAfterMs }, ticket?.claim)))
+      return { kind: 'key_taken' };
     if (ticket) ticket.claimed = true;
     try {
       await this.saga.reserve(order, owner);
@@ -84,7 +86,9 @@ export class PlaceOrderHandler {
       return (await this.catalog.getProducts({ ids })).products;
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw new AppError('service_unavailable', 'The catalog cannot be reached; nothing was ordered, try again', { headers: { 'Retry-After': '1' } });
+      throw new AppError('service_unavailable', 'The catalog cannot be reached; nothing was ordered, try again', {
+        headers: { 'Retry-After': '1' },
+      });
     }
   }
 }

@@ -49,7 +49,10 @@ export class RecoverCheckoutsHandler {
     if (!order) return false;
     try {
       const after = await this.drive(order, owner);
-      this.logger.info({ orderId: order.id, from: order.status, to: after.status, attempts: after.attempts }, 'checkout recovery drove an order');
+      this.logger.info(
+        { orderId: order.id, from: order.status, to: after.status, attempts: after.attempts },
+        'checkout recovery drove an order',
+      );
     } catch (error) {
       // Its lease runs out and a later pass tries again.
       this.logger.error({ orderId: order.id, err: error }, 'checkout recovery failed');
@@ -59,9 +62,17 @@ export class RecoverCheckoutsHandler {
 
   private async drive(order: Order, owner: string): Promise<Order> {
     if (order.status === 'cancelling') return this.saga.finishCancel(order, owner);
-    const mayCharge = order.status === 'payment_pending' && order.paymentToken !== null && Date.now() < chargeDeadline(order.createdAt, this.settings.reservationTtlMs);
+    const mayCharge =
+      order.status === 'payment_pending' &&
+      order.paymentToken !== null &&
+      Date.now() < chargeDeadline(order.createdAt, this.settings.reservationTtlMs);
     const payment = mayCharge ? await this.saga.charge(order) : await this.saga.findCharge(order);
     if (payment === undefined) return this.saga.defer(order, owner);
-    return this.saga.settle(order, owner, payment, order.status === 'pending' ? 'checkout_interrupted' : 'payment_unavailable');
+    return this.saga.settle(
+      order,
+      owner,
+      payment,
+      order.status === 'pending' ? 'checkout_interrupted' : 'payment_unavailable',
+    );
   }
 }

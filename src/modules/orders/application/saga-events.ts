@@ -2,17 +2,30 @@ import { ORDER_CANCELLED, ORDER_CONFIRMED, ORDER_PAYMENT_FAILED } from '../contr
 import type { Order } from '../domain/order.js';
 import type { OutboxEvent } from './ports/orders-repository.port.js';
 
-const summary = (order: Order) => ({ orderId: order.id, userId: order.userId, totalCents: order.totalCents, currency: order.currency });
+const summary = (order: Order) => ({
+  orderId: order.id,
+  userId: order.userId,
+  totalCents: order.totalCents,
+  currency: order.currency,
+});
 
 export const orderConfirmed = (order: Order, paymentId: string): OutboxEvent => ({
   event: ORDER_CONFIRMED,
   payload: {
     ...summary(order),
     paymentId,
-    items: order.lines.map(({ productId, name, quantity, unitPriceCents }) => ({ productId, name, quantity, unitPriceCents })),
+    items: order.lines.map(({ productId, name, quantity, unitPriceCents }) => ({
+      productId,
+      name,
+      quantity,
+      unitPriceCents,
+    })),
   },
 });
 
-export const orderPaymentFailed = (order: Order, reason: string): OutboxEvent => ({ event: ORDER_PAYMENT_FAILED, payload: { ...summary(order), reason } });
+export const orderPaymentFailed = (order: Order, reason: string): OutboxEvent => ({
+  event: ORDER_PAYMENT_FAILED,
+  payload: { ...summary(order), reason },
+});
 
 export const orderCancelled = (order: Order): OutboxEvent => ({ event: ORDER_CANCELLED, payload: summary(order) });

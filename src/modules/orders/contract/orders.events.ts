@@ -8,10 +8,16 @@ const order = {
   currency: z.string(),
 };
 
-const lines = z.array(z.object({ productId: z.string(), name: z.string(), quantity: z.number().int(), unitPriceCents: z.number().int() }));
+const lines = z.array(
+  z.object({ productId: z.string(), name: z.string(), quantity: z.number().int(), unitPriceCents: z.number().int() }),
+);
 
 /** The order is paid and its stock committed; published only once nothing can roll it back. */
-export const ORDER_CONFIRMED = defineEvent('order.confirmed', 1, z.object({ ...order, items: lines, paymentId: z.string() }));
+export const ORDER_CONFIRMED = defineEvent(
+  'order.confirmed',
+  1,
+  z.object({ ...order, items: lines, paymentId: z.string() }),
+);
 /** A confirmed order was cancelled: payment refunded, stock returned. */
 export const ORDER_CANCELLED = defineEvent('order.cancelled', 1, z.object(order));
 /** The charge was declined (or never succeeded) after the order was accepted; nothing is held. */

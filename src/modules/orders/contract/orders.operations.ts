@@ -27,4 +27,3 @@ export const ordersOperations = {
   /** The order with this id (any owner); fails with `not_found`. */
   getOrder: { input: z.object({ id: z.string().min(1) }), output: orderView, idempotent: true },
 };
-

@@ -2,7 +2,8 @@
  * Saga states of an order. Clients see four of them (see `publicStatus`): the others are steps of a
  * checkout or cancellation in progress, or a rejected checkout that never became an order.
  */
-export type OrderStatus = 'pending' | 'payment_pending' | 'confirmed' | 'payment_failed' | 'cancelling' | 'cancelled' | 'rejected';
+export type OrderStatus =
+  'pending' | 'payment_pending' | 'confirmed' | 'payment_failed' | 'cancelling' | 'cancelled' | 'rejected';
 
 export type PublicOrderStatus = 'confirmed' | 'payment_pending' | 'payment_failed' | 'cancelled';
 

@@ -39,20 +39,33 @@ export function priceCart(cart: readonly CartLine[], products: readonly ProductP
   const byId = new Map(products.map((product) => [product.id, product]));
   const unknown = cart.filter((line) => !byId.has(line.productId)).map((line) => line.productId);
   if (unknown.length > 0) {
-    throw new AppError('unknown_product', `Unknown product${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, { extra: { productId: unknown[0] } });
+    throw new AppError('unknown_product', `Unknown product${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
+      extra: { productId: unknown[0] },
+    });
   }
   const lines = cart.map(({ productId, quantity }) => {
     const product = byId.get(productId)!;
-    return { productId, sku: product.sku, name: product.name, unitPriceCents: product.priceCents, quantity, lineTotalCents: product.priceCents * quantity };
+    return {
+      productId,
+      sku: product.sku,
+      name: product.name,
+      unitPriceCents: product.priceCents,
+      quantity,
+      lineTotalCents: product.priceCents * quantity,
+    };
   });
   const currency = byId.get(cart[0].productId)!.currency;
   const foreign = cart.filter((line) => byId.get(line.productId)!.currency !== currency);
   if (foreign.length > 0) {
     throw new AppError('validation_failed', `All items of an order must be priced in one currency (${currency})`, {
-      errors: foreign.map((line) => ({ path: 'items', message: `${line.productId} is priced in ${byId.get(line.productId)!.currency}, not ${currency}` })),
+      errors: foreign.map((line) => ({
+        path: 'items',
+        message: `${line.productId} is priced in ${byId.get(line.productId)!.currency}, not ${currency}`,
+      })),
     });
   }
   const short = cart.filter((line) => byId.get(line.productId)!.stock < line.quantity).map((line) => line.productId);
-  if (short.length > 0) throw new AppError('out_of_stock', `Not enough stock for: ${short.join(', ')}`, { extra: { productId: short[0] } });
+  if (short.length > 0)
+    throw new AppError('out_of_stock', `Not enough stock for: ${short.join(', ')}`, { extra: { productId: short[0] } });
   return { lines, totalCents: lines.reduce((sum, line) => sum + line.lineTotalCents, 0), currency };
 }

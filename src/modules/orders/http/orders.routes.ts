@@ -11,7 +11,10 @@ import { orderView } from '../contract/orders.operations.js';
 import { idempotencyKeyOf } from './idempotency-key.js';
 import { checkoutHeaders, orderIdParams, placeOrderBody } from './orders.schemas.js';
 
-const viewerOf = (request: RouteRequest<unknown, unknown, unknown>): Viewer => ({ userId: request.principal!.userId, admin: request.principal!.role === 'admin' });
+const viewerOf = (request: RouteRequest<unknown, unknown, unknown>): Viewer => ({
+  userId: request.principal!.userId,
+  admin: request.principal!.role === 'admin',
+});
 
 export const ordersRoutes: AnyRoute[] = [
   defineRoute({
@@ -46,7 +49,9 @@ export const ordersRoutes: AnyRoute[] = [
     query: pageQuery,
     responses: { 200: pageOf(orderView) },
     async handler(request) {
-      const page = await request.container.resolve(ListOrdersHandler).execute(request.principal!.userId, request.query.limit, request.query.cursor);
+      const page = await request.container
+        .resolve(ListOrdersHandler)
+        .execute(request.principal!.userId, request.query.limit, request.query.cursor);
       return { status: 200, body: page };
     },
   }),
@@ -59,7 +64,10 @@ export const ordersRoutes: AnyRoute[] = [
     params: orderIdParams,
     responses: { 200: orderView },
     async handler(request) {
-      return { status: 200, body: await request.container.resolve(GetOrderHandler).execute(request.params.id, viewerOf(request)) };
+      return {
+        status: 200,
+        body: await request.container.resolve(GetOrderHandler).execute(request.params.id, viewerOf(request)),
+      };
     },
   }),
   defineRoute({

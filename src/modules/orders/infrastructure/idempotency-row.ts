@@ -1,4 +1,8 @@
-import type { IdempotencyClaim, IdempotencyRecord, StoredResponse } from '../application/ports/idempotency-store.port.js';
+import type {
+  IdempotencyClaim,
+  IdempotencyRecord,
+  StoredResponse,
+} from '../application/ports/idempotency-store.port.js';
 
 export const IDEMPOTENCY_TABLE = 'idempotency_keys';
 
@@ -15,9 +19,20 @@ export interface IdempotencyRow {
   expires_at: number | string;
 }
 
-export const claimParams = (claim: IdempotencyClaim) => [claim.userId, claim.key, claim.requestHash, claim.orderId, claim.createdAt, claim.expiresAt];
+export const claimParams = (claim: IdempotencyClaim) => [
+  claim.userId,
+  claim.key,
+  claim.requestHash,
+  claim.orderId,
+  claim.createdAt,
+  claim.expiresAt,
+];
 
-export const responseParams = (response: StoredResponse) => [response.status, JSON.stringify(response.headers), response.body === undefined ? null : JSON.stringify(response.body)];
+export const responseParams = (response: StoredResponse) => [
+  response.status,
+  JSON.stringify(response.headers),
+  response.body === undefined ? null : JSON.stringify(response.body),
+];
 
 // PostgreSQL returns bigint columns as strings.
 export const fromIdempotencyRow = (row: IdempotencyRow): IdempotencyRecord => ({
@@ -28,7 +43,11 @@ export const fromIdempotencyRow = (row: IdempotencyRow): IdempotencyRecord => ({
   state: row.state === 'completed' ? 'completed' : 'in_flight',
   response:
     row.state === 'completed'
-      ? { status: Number(row.response_status), headers: JSON.parse(row.response_headers ?? '{}'), body: row.response_body === null ? undefined : JSON.parse(row.response_body) }
+      ? {
+          status: Number(row.response_status),
+          headers: JSON.parse(row.response_headers ?? '{}'),
+          body: row.response_body === null ? undefined : JSON.parse(row.response_body),
+        }
       : undefined,
   createdAt: Number(row.created_at),
   expiresAt: Number(row.expires_at),

@@ -1,8 +1,19 @@
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import type { SqlRunner } from '../../../platform/db/sql-runner.js';
-import type { IdempotencyClaim, IdempotencyRecord, IdempotencyStore, StoredResponse } from '../application/ports/idempotency-store.port.js';
-import { claimParams, fromIdempotencyRow, IDEMPOTENCY_TABLE, responseParams, type IdempotencyRow } from './idempotency-row.js';
+import type {
+  IdempotencyClaim,
+  IdempotencyRecord,
+  IdempotencyStore,
+  StoredResponse,
+} from '../application/ports/idempotency-store.port.js';
+import {
+  claimParams,
+  fromIdempotencyRow,
+  IDEMPOTENCY_TABLE,
+  responseParams,
+  type IdempotencyRow,
+} from './idempotency-row.js';
 import { ORDERS_KNEX, ORDERS_SQL } from './orders-db.tokens.js';
 import { SQL } from './orders.sql.js';
 
@@ -21,7 +32,10 @@ export class IdempotencySqlStore implements IdempotencyStore {
 
   async insertCompleted(claim: IdempotencyClaim, response: StoredResponse): Promise<boolean> {
     // ON CONFLICT DO NOTHING: no row inserted means the key was already taken.
-    return (await this.sql.query(SQL.insertCompletedIdempotency, [...claimParams(claim), ...responseParams(response)])).changes === 1;
+    return (
+      (await this.sql.query(SQL.insertCompletedIdempotency, [...claimParams(claim), ...responseParams(response)]))
+        .changes === 1
+    );
   }
 
   async complete(userId: string, key: string, response: StoredResponse): Promise<void> {

@@ -53,7 +53,14 @@ export const fromRow = (row: OrderRow): Order => ({
   updatedAt: row.updated_at,
 });
 
-const COLUMNS = { status: 'status', paymentId: 'payment_id', paymentToken: 'payment_token', failureCode: 'failure_code', attempts: 'attempts', updatedAt: 'updated_at' } as const;
+const COLUMNS = {
+  status: 'status',
+  paymentId: 'payment_id',
+  paymentToken: 'payment_token',
+  failureCode: 'failure_code',
+  attempts: 'attempts',
+  updatedAt: 'updated_at',
+} as const;
 
 export function changeToRow(change: OrderChange): Partial<OrderRow> {
   const row: Record<string, unknown> = {};

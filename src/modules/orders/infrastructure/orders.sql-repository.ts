@@ -4,7 +4,13 @@ import type { SqlRunner } from '../../../platform/db/sql-runner.js';
 import { insertOutboxRow, OUTBOX, type Outbox } from '../../../platform/events/outbox.js';
 import type { Cursor } from '../../../platform/http/pagination.js';
 import type { IdempotencyClaim } from '../application/ports/idempotency-store.port.js';
-import type { DueOrder, IdempotencyCompletion, OrderChange, OrdersRepository, OutboxEvent } from '../application/ports/orders-repository.port.js';
+import type {
+  DueOrder,
+  IdempotencyCompletion,
+  OrderChange,
+  OrdersRepository,
+  OutboxEvent,
+} from '../application/ports/orders-repository.port.js';
 import type { Order, OrderStatus, SagaLease } from '../domain/order.js';
 import { UNFINISHED_STATUSES } from '../domain/order-status.js';
 import { claimParams, responseParams } from './idempotency-row.js';
@@ -36,7 +42,14 @@ export class OrdersSqlRepository implements OrdersRepository {
     });
   }
 
-  async transition(id: string, from: OrderStatus, owner: string | null, change: OrderChange, event?: OutboxEvent, completion?: IdempotencyCompletion): Promise<boolean> {
+  async transition(
+    id: string,
+    from: OrderStatus,
+    owner: string | null,
+    change: OrderChange,
+    event?: OutboxEvent,
+    completion?: IdempotencyCompletion,
+  ): Promise<boolean> {
     const set = changeToRow(change);
     const statement = SQL.transition(Object.keys(set), owner !== null);
     const params = [...Object.values(set), id, from, ...(owner === null ? [] : [owner])];
@@ -45,7 +58,12 @@ export class OrdersSqlRepository implements OrdersRepository {
     const applied = await this.sql.transaction(async (tx) => {
       if ((await tx.query(statement, params)).changes !== 1) return false;
       if (outboxRow) await insertOutboxRow(tx, outboxRow);
-      if (completion) await tx.query(SQL.completeIdempotency, [...responseParams(completion.response), completion.userId, completion.key]);
+      if (completion)
+        await tx.query(SQL.completeIdempotency, [
+          ...responseParams(completion.response),
+          completion.userId,
+          completion.key,
+        ]);
       return true;
     });
     if (applied && outboxRow) this.outbox.committed();
@@ -60,9 +78,18 @@ export class OrdersSqlRepository implements OrdersRepository {
   async listByUser(userId: string, limit: number, after: Cursor | undefined): Promise<Order[]> {
     const query = this.knex<OrderRow>(ORDERS_TABLE).where({ user_id: userId }).andWhereNot({ status: 'rejected' });
     if (after) {
-      query.andWhere((older) => older.where('created_at', '<', after.key).orWhere((tie) => tie.where('created_at', after.key).andWhere('id', '<', after.id)));
+      query.andWhere((older) =>
+        older
+          .where('created_at', '<', after.key)
+          .orWhere((tie) => tie.where('created_at', after.key).andWhere('id', '<', after.id)),
+      );
     }
-    const rows = await query.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit);
+    const rows = await query
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
     return rows.map(fromRow);
   }
 

@@ -1,6 +1,21 @@
 import { ORDERS_TABLE, type OrderRow } from './order-row.js';
 
-const ORDER_COLUMNS: Array<keyof OrderRow> = ['id', 'user_id', 'status', 'items', 'total_cents', 'currency', 'payment_id', 'payment_token', 'failure_code', 'attempts', 'lease_owner', 'lease_until', 'created_at', 'updated_at'];
+const ORDER_COLUMNS: Array<keyof OrderRow> = [
+  'id',
+  'user_id',
+  'status',
+  'items',
+  'total_cents',
+  'currency',
+  'payment_id',
+  'payment_token',
+  'failure_code',
+  'attempts',
+  'lease_owner',
+  'lease_until',
+  'created_at',
+  'updated_at',
+];
 
 const placeholders = (count: number) => Array(count).fill('?').join(', ');
 

@@ -30,12 +30,15 @@ export class RefundPaymentHandler {
     if (!payment) throw new AppError('not_found', `There is no payment ${paymentId}`);
     const decision = refundDecision(payment.status);
     if (decision === 'already_refunded') return payment;
-    if (decision === 'not_refundable') throw new AppError('invalid_state', `Payment ${paymentId} was declined; there is nothing to refund`);
+    if (decision === 'not_refundable')
+      throw new AppError('invalid_state', `Payment ${paymentId} was declined; there is nothing to refund`);
 
     const { providerReference, amountCents, currency } = payment;
     await this.provider.refund({ providerReference, amountCents, currency, reference: `refund:${payment.id}` });
     const at = new Date().toISOString();
-    const won = await this.payments.markRefunded(payment.id, at, [{ event: PAYMENT_REFUNDED, payload: toEventPayload(payment) }]);
+    const won = await this.payments.markRefunded(payment.id, at, [
+      { event: PAYMENT_REFUNDED, payload: toEventPayload(payment) },
+    ]);
     if (won) return { ...payment, status: 'refunded', updatedAt: at };
     // Another process refunded it between our read and our update: report its result.
     return (await this.payments.findById(payment.id)) ?? payment;

@@ -43,4 +43,3 @@ export const paymentsOperations = {
   /** The payment, or `not_found`. */
   getPayment: { input: z.object({ id: z.string().min(1) }), output: paymentView, idempotent: true },
 };
-

@@ -37,4 +37,5 @@ export interface Viewer {
 }
 
 /** Only the payer and admins may see a payment; to anyone else it does not exist. */
-export const canView = (payment: Pick<Payment, 'userId'>, viewer: Viewer): boolean => viewer.isAdmin || payment.userId === viewer.userId;
+export const canView = (payment: Pick<Payment, 'userId'>, viewer: Viewer): boolean =>
+  viewer.isAdmin || payment.userId === viewer.userId;

@@ -19,7 +19,19 @@ interface PaymentRow {
   updated_at: string;
 }
 
-const COLUMNS: Array<keyof PaymentRow> = ['id', 'idempotency_key', 'order_id', 'user_id', 'amount_cents', 'currency', 'status', 'provider_reference', 'decline_reason', 'created_at', 'updated_at'];
+const COLUMNS: Array<keyof PaymentRow> = [
+  'id',
+  'idempotency_key',
+  'order_id',
+  'user_id',
+  'amount_cents',
+  'currency',
+  'status',
+  'provider_reference',
+  'decline_reason',
+  'created_at',
+  'updated_at',
+];
 
 /** Fixed statements (`?` placeholders, both dialects): the charge is on the checkout hot path. */
 const SQL = {
@@ -32,8 +44,17 @@ const SQL = {
 };
 
 const toParams = (payment: Payment): unknown[] => [
-  payment.id, payment.idempotencyKey, payment.orderId, payment.userId, payment.amountCents, payment.currency,
-  payment.status, payment.providerReference, payment.declineReason, payment.createdAt, payment.updatedAt,
+  payment.id,
+  payment.idempotencyKey,
+  payment.orderId,
+  payment.userId,
+  payment.amountCents,
+  payment.currency,
+  payment.status,
+  payment.providerReference,
+  payment.declineReason,
+  payment.createdAt,
+  payment.updatedAt,
 ];
 
 const toPayment = (row: PaymentRow): Payment => ({

@@ -2,13 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedCardProvider } from './simulated-card.provider.js';
 
 const provider = new SimulatedCardProvider();
-const capture = (token: string, reference = 'key-1') => provider.authorizeAndCapture({ amountCents: 1999, currency: 'USD', token, reference });
+const capture = (token: string, reference = 'key-1') =>
+  provider.authorizeAndCapture({ amountCents: 1999, currency: 'USD', token, reference });
 
 describe('SimulatedCardProvider', () => {
   it('approves any tok_ token but tok_chargeDeclined', async () => {
     await expect(capture('tok_visa')).resolves.toMatchObject({ approved: true });
     await expect(capture('tok_4242_ok')).resolves.toMatchObject({ approved: true });
-    await expect(capture('tok_chargeDeclined')).resolves.toMatchObject({ approved: false, declineReason: 'card_declined' });
+    await expect(capture('tok_chargeDeclined')).resolves.toMatchObject({
+      approved: false,
+      declineReason: 'card_declined',
+    });
   });
 
   it('declines malformed tokens as invalid instead of failing', async () => {
@@ -18,10 +22,19 @@ describe('SimulatedCardProvider', () => {
   });
 
   it('returns the same provider reference for the same idempotency reference', async () => {
-    const [first, again, other] = await Promise.all([capture('tok_visa', 'k'), capture('tok_visa', 'k'), capture('tok_visa', 'k2')]);
+    const [first, again, other] = await Promise.all([
+      capture('tok_visa', 'k'),
+      capture('tok_visa', 'k'),
+      capture('tok_visa', 'k2'),
+    ]);
     expect(again.providerReference).toBe(first.providerReference);
     expect(other.providerReference).not.toBe(first.providerReference);
-    const refund = await provider.refund({ providerReference: first.providerReference, amountCents: 1999, currency: 'USD', reference: 'refund:k' });
+    const refund = await provider.refund({
+      providerReference: first.providerReference,
+      amountCents: 1999,
+      currency: 'USD',
+      reference: 'refund:k',
+    });
     expect(refund.providerReference).toMatch(/^sim_re_/);
   });
 });

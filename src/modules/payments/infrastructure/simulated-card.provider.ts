@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
-import type { CaptureRequest, CaptureResult, PaymentProvider, RefundRequest, RefundResult } from '../application/ports/payment-provider.port.js';
+import type {
+  CaptureRequest,
+  CaptureResult,
+  PaymentProvider,
+  RefundRequest,
+  RefundResult,
+} from '../application/ports/payment-provider.port.js';
 
 /** The test card that is always refused (as in Stripe's test mode). */
 export const DECLINED_TOKEN = 'tok_chargeDeclined';
 const VALID_TOKEN = /^tok_[A-Za-z0-9_]+$/;
 
 // Derived from the reference, so repeating a call yields the same provider id: idempotent like a real provider.
-const providerId = (prefix: string, reference: string) => `${prefix}_${createHash('sha256').update(reference).digest('base64url').slice(0, 24)}`;
+const providerId = (prefix: string, reference: string) =>
+  `${prefix}_${createHash('sha256').update(reference).digest('base64url').slice(0, 24)}`;
 
 /**
  * A card provider without a network: `tok_chargeDeclined` is declined, any other `tok_…` token is

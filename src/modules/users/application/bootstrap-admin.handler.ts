@@ -22,14 +22,23 @@ export class BootstrapAdmin {
   async execute(credentials: { email: string; password: string }): Promise<BootstrapOutcome> {
     const email = normaliseEmail(credentials.email);
     const existing = await this.users.findByEmail(email);
-    if (existing?.role === 'admin' && (await this.hasher.verify(credentials.password, existing.passwordHash))) return 'unchanged';
+    if (existing?.role === 'admin' && (await this.hasher.verify(credentials.password, existing.passwordHash)))
+      return 'unchanged';
     const passwordHash = await this.hasher.hash(credentials.password);
     if (existing) return this.promote(existing.id, passwordHash);
     try {
-      await this.users.add({ id: randomUUID(), email, name: 'Administrator', role: 'admin', passwordHash, createdAt: new Date().toISOString() });
+      await this.users.add({
+        id: randomUUID(),
+        email,
+        name: 'Administrator',
+        role: 'admin',
+        passwordHash,
+        createdAt: new Date().toISOString(),
+      });
       return 'created';
     } catch (error) {
-      const raced = error instanceof AppError && error.code === 'email_taken' ? await this.users.findByEmail(email) : undefined;
+      const raced =
+        error instanceof AppError && error.code === 'email_taken' ? await this.users.findByEmail(email) : undefined;
       if (!raced) throw error;
       return this.promote(raced.id, passwordHash);
     }

@@ -39,15 +39,23 @@ export class LogIn {
     const window = await this.attempts.record(email, command.ip, now, windowCutoff(now));
     const retryAfter = retryAfterSeconds(window, now);
     if (retryAfter !== undefined) {
-      throw new AppError('rate_limited', `Too many failed logins for this account; try again in ${retryAfter} seconds`, {
-        headers: { 'Retry-After': String(retryAfter) },
-      });
+      throw new AppError(
+        'rate_limited',
+        `Too many failed logins for this account; try again in ${retryAfter} seconds`,
+        {
+          headers: { 'Retry-After': String(retryAfter) },
+        },
+      );
     }
     const user = await this.users.findByEmail(email);
     // Always hash, even for an unknown email: same answer, same time.
     const valid = await this.hasher.verify(command.password, user?.passwordHash);
     if (!user || !valid) throw new AppError('invalid_credentials', 'The email or password is wrong');
     await this.attempts.clear(email, command.ip);
-    return { accessToken: await this.tokens.issue({ userId: user.id, role: user.role }), tokenType: 'Bearer', expiresIn: this.tokens.expiresIn };
+    return {
+      accessToken: await this.tokens.issue({ userId: user.id, role: user.role }),
+      tokenType: 'Bearer',
+      expiresIn: this.tokens.expiresIn,
+    };
   }
 }

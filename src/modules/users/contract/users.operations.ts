@@ -15,4 +15,3 @@ export const usersOperations = {
   /** The user with this id; fails with `not_found` when there is none. */
   getUser: { input: z.object({ id: z.string().min(1) }), output: userView, idempotent: true },
 };
-

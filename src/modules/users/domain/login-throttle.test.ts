@@ -6,7 +6,8 @@ const at = (ms: number) => new Date(start.getTime() + ms);
 
 describe('login throttle policy', () => {
   it('lets the first 5 attempts of a window through', () => {
-    for (let count = 1; count <= 5; count++) expect(retryAfterSeconds({ count, windowStart: start.toISOString() }, at(1000))).toBeUndefined();
+    for (let count = 1; count <= 5; count++)
+      expect(retryAfterSeconds({ count, windowStart: start.toISOString() }, at(1000))).toBeUndefined();
   });
 
   it('refuses the 6th attempt until the 15-minute window ends, counting down Retry-After', () => {
@@ -16,7 +17,9 @@ describe('login throttle policy', () => {
   });
 
   it('never asks to wait less than one second', () => {
-    expect(retryAfterSeconds({ count: 6, windowStart: start.toISOString() }, at(LOGIN_THROTTLE.windowMs + 5000))).toBe(1);
+    expect(retryAfterSeconds({ count: 6, windowStart: start.toISOString() }, at(LOGIN_THROTTLE.windowMs + 5000))).toBe(
+      1,
+    );
   });
 
   it('ends a window exactly 15 minutes after it started', () => {

@@ -19,7 +19,10 @@ export const usersRoutes: AnyRoute[] = [
     access: 'public',
     body: registerBody,
     responses: { 201: userView },
-    handler: async ({ body, container }) => ({ status: 201, body: await container.resolve(RegisterUser).execute(body) }),
+    handler: async ({ body, container }) => ({
+      status: 201,
+      body: await container.resolve(RegisterUser).execute(body),
+    }),
   }),
   defineRoute({
     method: 'post',

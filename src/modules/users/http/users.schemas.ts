@@ -8,7 +8,12 @@ export const registerBody = z.object({
   email,
   password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH),
   // Control characters (NUL above all, which PostgreSQL text refuses) have no place in a display name.
-  name: z.string().trim().min(1).max(NAME_MAX_LENGTH).regex(/^[^\p{Cc}\p{Cs}]*$/u, 'must not contain control characters'),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(NAME_MAX_LENGTH)
+    .regex(/^[^\p{Cc}\p{Cs}]*$/u, 'must not contain control characters'),
 });
 
 // No minimum beyond "not empty": the policy applies when a password is chosen, not when it is typed.
@@ -24,5 +29,14 @@ export const accessTokenGrant = z.object({
 });
 
 export const jsonWebKeySet = z.object({
-  keys: z.array(z.object({ kty: z.string(), crv: z.string(), x: z.string(), kid: z.string(), alg: z.string(), use: z.literal('sig') })),
+  keys: z.array(
+    z.object({
+      kty: z.string(),
+      crv: z.string(),
+      x: z.string(),
+      kid: z.string(),
+      alg: z.string(),
+      use: z.literal('sig'),
+    }),
+  ),
 });

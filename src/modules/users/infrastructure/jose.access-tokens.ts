@@ -1,8 +1,21 @@
-import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey } from 'jose';
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+  type CryptoKey,
+} from 'jose';
 import { inject, injectable } from 'tsyringe';
 import { AppError } from '../../../platform/errors.js';
 import type { AccessTokenVerifier } from '../../../platform/http/auth.js';
-import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, jwksVerifier } from '../../../platform/http/jwt.js';
+import {
+  ACCESS_TOKEN_ALGORITHM,
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_ISSUER,
+  jwksVerifier,
+} from '../../../platform/http/jwt.js';
 import type { AccessTokens, PublicJwk } from '../application/ports/access-tokens.port.js';
 import type { Role } from '../domain/user.js';
 import { SigningKeysKnexRepository, type StoredSigningKey } from './signing-keys.knex-repository.js';
@@ -17,11 +30,27 @@ interface LoadedKeys {
 }
 
 async function generateSigningKey(): Promise<StoredSigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair(ACCESS_TOKEN_ALGORITHM, { crv: 'Ed25519', extractable: true });
+  const { privateKey, publicKey } = await generateKeyPair(ACCESS_TOKEN_ALGORITHM, {
+    crv: 'Ed25519',
+    extractable: true,
+  });
   const exported = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(exported);
-  const publicJwk: PublicJwk = { kty: exported.kty!, crv: exported.crv!, x: exported.x!, kid, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' };
-  return { kid, algorithm: ACCESS_TOKEN_ALGORITHM, privateJwk: (await exportJWK(privateKey)) as Record<string, string>, publicJwk, createdAt: new Date().toISOString() };
+  const publicJwk: PublicJwk = {
+    kty: exported.kty!,
+    crv: exported.crv!,
+    x: exported.x!,
+    kid,
+    alg: ACCESS_TOKEN_ALGORITHM,
+    use: 'sig',
+  };
+  return {
+    kid,
+    algorithm: ACCESS_TOKEN_ALGORITHM,
+    privateJwk: (await exportJWK(privateKey)) as Record<string, string>,
+    publicJwk,
+    createdAt: new Date().toISOString(),
+  };
 }
 
 const notLoaded = () => new AppError('service_unavailable', 'Access-token keys are not loaded yet');

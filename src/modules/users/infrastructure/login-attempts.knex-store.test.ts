@@ -43,7 +43,9 @@ function storeSuite(dialect: string, open: () => Promise<{ db: ModuleDb; cleanup
 
     it('counts 20 concurrent attempts exactly', async () => {
       const windows = await Promise.all(Array.from({ length: 20 }, () => record('b@example.com', t0)));
-      expect(windows.map((window) => window.count).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(windows.map((window) => window.count).sort((x, y) => x - y)).toEqual(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
     });
 
     it('keeps addresses apart, clears one pair, and purges ended windows', async () => {

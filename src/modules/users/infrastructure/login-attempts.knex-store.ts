@@ -23,13 +23,21 @@ export class LoginAttemptsKnexStore implements LoginAttempts {
   constructor(@inject(USERS_KNEX) private readonly knex: Knex) {}
 
   async record(email: string, ip: string, now: Date, windowCutoff: string): Promise<AttemptWindow> {
-    const result: Row[] | { rows: Row[] } = await this.knex.raw(RECORD_ATTEMPT, [email, column(ip), now.toISOString(), windowCutoff, windowCutoff]);
+    const result: Row[] | { rows: Row[] } = await this.knex.raw(RECORD_ATTEMPT, [
+      email,
+      column(ip),
+      now.toISOString(),
+      windowCutoff,
+      windowCutoff,
+    ]);
     const [row] = Array.isArray(result) ? result : result.rows;
     return { count: Number(row.failures), windowStart: row.window_start };
   }
 
   async clear(email: string, ip: string): Promise<void> {
-    await this.knex('login_failures').where({ email, ip: column(ip) }).delete();
+    await this.knex('login_failures')
+      .where({ email, ip: column(ip) })
+      .delete();
   }
 
   async purge(windowCutoff: string): Promise<number> {

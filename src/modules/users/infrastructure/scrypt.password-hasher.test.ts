@@ -12,7 +12,10 @@ describe('ScryptPasswordHasher', () => {
     expect(Buffer.from(salt, 'base64url')).toHaveLength(16);
     expect(Buffer.from(key, 'base64url')).toHaveLength(32);
     expect(stored).not.toContain('correct horse');
-    const [right, wrong] = await Promise.all([hasher.verify('correct horse battery', stored), hasher.verify('correct horse batterY', stored)]);
+    const [right, wrong] = await Promise.all([
+      hasher.verify('correct horse battery', stored),
+      hasher.verify('correct horse batterY', stored),
+    ]);
     expect([right, wrong]).toEqual([true, false]);
   });
 
@@ -23,7 +26,11 @@ describe('ScryptPasswordHasher', () => {
 
   it('rejects unknown accounts and unreadable hashes after doing the same work', async () => {
     const started = Date.now();
-    const results = await Promise.all([hasher.verify('anything', undefined), hasher.verify('anything', 'plain-text'), hasher.verify('x', 'scrypt$1099511627776$8$1$AAAA$AAAA')]);
+    const results = await Promise.all([
+      hasher.verify('anything', undefined),
+      hasher.verify('anything', 'plain-text'),
+      hasher.verify('x', 'scrypt$1099511627776$8$1$AAAA$AAAA'),
+    ]);
     expect(results).toEqual([false, false, false]);
     // Three real scrypt runs (~0.5 s each on 2 cores); a shortcut would take a few milliseconds.
     expect(Date.now() - started).toBeGreaterThan(100);

@@ -21,18 +21,29 @@ interface ParsedHash {
 
 // The async scrypt runs on libuv's thread pool; the sync one would block the event loop for ~0.5 s.
 const derive = (password: string, salt: Buffer, length: number, options: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) => scrypt(password, salt, length, options, (error, key) => (error ? reject(error) : resolve(key))));
+  new Promise<Buffer>((resolve, reject) =>
+    scrypt(password, salt, length, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
 
 /** `scrypt$N$r$p$salt$hash` (base64url), so parameters can be raised later without breaking old hashes. */
 const format = (parsed: ParsedHash) =>
-  ['scrypt', parsed.N, parsed.r, parsed.p, parsed.salt.toString('base64url'), parsed.key.toString('base64url')].join('$');
+  ['scrypt', parsed.N, parsed.r, parsed.p, parsed.salt.toString('base64url'), parsed.key.toString('base64url')].join(
+    '$',
+  );
 
 function parse(stored: string): ParsedHash | undefined {
   const [scheme, N, r, p, salt, key, ...rest] = stored.split('$');
   const numbers = [Number(N), Number(r), Number(p)];
-  if (scheme !== 'scrypt' || rest.length > 0 || !numbers.every((n) => Number.isSafeInteger(n) && n > 0)) return undefined;
+  if (scheme !== 'scrypt' || rest.length > 0 || !numbers.every((n) => Number.isSafeInteger(n) && n > 0))
+    return undefined;
   if (numbers[0] > MAX_N || (numbers[0] & (numbers[0] - 1)) !== 0 || numbers[1] * numbers[2] > 64) return undefined;
-  const parsed = { N: numbers[0], r: numbers[1], p: numbers[2], salt: Buffer.from(salt, 'base64url'), key: Buffer.from(key, 'base64url') };
+  const parsed = {
+    N: numbers[0],
+    r: numbers[1],
+    p: numbers[2],
+    salt: Buffer.from(salt, 'base64url'),
+    key: Buffer.from(key, 'base64url'),
+  };
   return parsed.salt.length > 0 && parsed.key.length >= 16 ? parsed : undefined;
 }
 
@@ -53,7 +64,12 @@ export class ScryptPasswordHasher implements PasswordHasher {
   async verify(password: string, stored: string | undefined): Promise<boolean> {
     const parsed = (stored !== undefined && parse(stored)) || undefined;
     const target = parsed ?? this.dummy;
-    const key = await derive(normalise(password), target.salt, target.key.length, { N: target.N, r: target.r, p: target.p, maxmem: MAX_MEMORY });
+    const key = await derive(normalise(password), target.salt, target.key.length, {
+      N: target.N,
+      r: target.r,
+      p: target.p,
+      maxmem: MAX_MEMORY,
+    });
     return timingSafeEqual(key, target.key) && parsed !== undefined;
   }
 }

@@ -64,7 +64,12 @@ export class UsersKnexRepository implements UsersRepository {
           password_hash: user.passwordHash,
           created_at: user.createdAt,
         });
-        await this.outbox.add(trx, USER_REGISTERED, { userId: user.id, email: user.email, name: user.name, registeredAt: user.createdAt });
+        await this.outbox.add(trx, USER_REGISTERED, {
+          userId: user.id,
+          email: user.email,
+          name: user.name,
+          registeredAt: user.createdAt,
+        });
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError('email_taken', 'An account with this email already exists');

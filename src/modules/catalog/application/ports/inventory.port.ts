@@ -1,7 +1,8 @@
 import type { ProductSnapshot } from '../../contract/catalog.api.js';
 import type { ReservationLine, ReservationStatus } from '../../domain/reservation.js';
 
-export type ReserveOutcome = { status: ReservationStatus } | { rejected: 'out_of_stock' | 'unknown_product'; productId: string };
+export type ReserveOutcome =
+  { status: ReservationStatus } | { rejected: 'out_of_stock' | 'unknown_product'; productId: string };
 
 /**
  * Stock and reservations, each operation one atomic transaction. Stock only ever moves through

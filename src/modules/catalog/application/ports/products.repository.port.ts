@@ -19,7 +19,12 @@ export interface ProductsRepository {
   /** Applies changes; undefined when no such product. */
   update(id: string, changes: ProductChanges, updatedAt: string): Promise<Product | undefined>;
   /** Adds units unless the result would exceed `maxStock`; 'not_found' / 'over_limit' otherwise. */
-  restock(id: string, quantity: number, maxStock: number, updatedAt: string): Promise<Product | 'not_found' | 'over_limit'>;
+  restock(
+    id: string,
+    quantity: number,
+    maxStock: number,
+    updatedAt: string,
+  ): Promise<Product | 'not_found' | 'over_limit'>;
   isEmpty(): Promise<boolean>;
   /** Inserts products whose sku is not taken yet (used to seed the demo catalog). */
   insertMissing(products: Product[]): Promise<void>;

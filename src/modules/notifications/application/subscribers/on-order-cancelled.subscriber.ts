@@ -12,6 +12,8 @@ export const onOrderCancelled: EventSubscription<typeof ORDER_CANCELLED> = {
     const recipient = await container.resolve(FindRecipient).ofUser(userId);
     if (!recipient) return;
     const message = renderOrderCancelled({ ...envelope.payload, name: recipient.name });
-    await container.resolve(RecordNotification).execute(envelope, { userId, template: 'order_cancelled', recipient: recipient.email, orderId, ...message });
+    await container
+      .resolve(RecordNotification)
+      .execute(envelope, { userId, template: 'order_cancelled', recipient: recipient.email, orderId, ...message });
   },
 };

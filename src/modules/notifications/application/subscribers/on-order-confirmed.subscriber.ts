@@ -12,6 +12,8 @@ export const onOrderConfirmed: EventSubscription<typeof ORDER_CONFIRMED> = {
     const recipient = await container.resolve(FindRecipient).ofUser(userId);
     if (!recipient) return;
     const message = renderOrderConfirmed({ ...envelope.payload, name: recipient.name });
-    await container.resolve(RecordNotification).execute(envelope, { userId, template: 'order_confirmed', recipient: recipient.email, orderId, ...message });
+    await container
+      .resolve(RecordNotification)
+      .execute(envelope, { userId, template: 'order_confirmed', recipient: recipient.email, orderId, ...message });
   },
 };

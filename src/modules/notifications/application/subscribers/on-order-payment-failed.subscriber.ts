@@ -12,6 +12,8 @@ export const onOrderPaymentFailed: EventSubscription<typeof ORDER_PAYMENT_FAILED
     const recipient = await container.resolve(FindRecipient).ofUser(userId);
     if (!recipient) return;
     const message = renderPaymentFailed({ ...envelope.payload, name: recipient.name });
-    await container.resolve(RecordNotification).execute(envelope, { userId, template: 'payment_failed', recipient: recipient.email, orderId, ...message });
+    await container
+      .resolve(RecordNotification)
+      .execute(envelope, { userId, template: 'payment_failed', recipient: recipient.email, orderId, ...message });
   },
 };

@@ -8,6 +8,8 @@ export const onUserRegistered: EventSubscription<typeof USER_REGISTERED> = {
   event: USER_REGISTERED,
   async handle(envelope, container) {
     const { userId, email, name } = envelope.payload;
-    await container.resolve(RecordNotification).execute(envelope, { userId, template: 'welcome', recipient: email, ...renderWelcome({ name }) });
+    await container
+      .resolve(RecordNotification)
+      .execute(envelope, { userId, template: 'welcome', recipient: email, ...renderWelcome({ name }) });
   },
 };

@@ -11,7 +11,9 @@ export interface OutboxEvent {
 }
 
 /** The columns a transition may change (`updatedAt` changes with the visible state only). */
-export type OrderChange = Partial<Pick<Order, 'status' | 'paymentId' | 'paymentToken' | 'failureCode' | 'attempts' | 'updatedAt'>> & {
+export type OrderChange = Partial<
+  Pick<Order, 'status' | 'paymentId' | 'paymentToken' | 'failureCode' | 'attempts' | 'updatedAt'>
+> & {
   /** The new driver and deadline; owner null: nobody holds it, the recovery may claim it after `until`. */
   lease?: SagaLease | { owner: null; until: number };
 };
@@ -42,7 +44,14 @@ export interface OrdersRepository {
    * by `owner`; records `event` and `completion` atomically with it. Resolves false when someone
    * else got there first (then nothing is written).
    */
-  transition(id: string, from: OrderStatus, owner: string | null, change: OrderChange, event?: OutboxEvent, completion?: IdempotencyCompletion): Promise<boolean>;
+  transition(
+    id: string,
+    from: OrderStatus,
+    owner: string | null,
+    change: OrderChange,
+    event?: OutboxEvent,
+    completion?: IdempotencyCompletion,
+  ): Promise<boolean>;
   findById(id: string): Promise<Order | undefined>;
   /** A user's orders, newest first, rejected checkouts excluded; `limit` rows after `after`. */
   listByUser(userId: string, limit: number, after: Cursor | undefined): Promise<Order[]>;
