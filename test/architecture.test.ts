@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * The architecture rules (DESIGN.md "Rules") are only worth something if they can fail, so the real
- * .dependency-cruiser.cjs is run over a fixture tree that breaks each rule on purpose, and must
+ * .dependency-cruiser.js is run over a fixture tree that breaks each rule on purpose, and must
  * report exactly those breaks; then over the real src/, which must be clean.
  */
 
@@ -16,7 +16,7 @@ const FIXTURE = path.join(ROOT, 'test/fixtures/architecture');
 const CRUISE_TIMEOUT_MS = 60_000;
 
 async function cruiseSrc(baseDir: string): Promise<ICruiseResult> {
-  const options = await extractDepcruiseOptions(path.join(ROOT, '.dependency-cruiser.cjs'));
+  const options = await extractDepcruiseOptions(path.join(ROOT, '.dependency-cruiser.js'));
   const tsConfigFile = path.join(ROOT, 'tsconfig.json');
   const result = await cruise(
     ['src'],
@@ -43,6 +43,7 @@ const EXPECTED = {
   domainKnex: `domain-no-frameworks: ${A}/domain/uses-knex.ts -> npm:knex`,
   knexOutsidePersistence: `knex-only-in-persistence: ${A}/domain/uses-knex.ts -> npm:knex`,
   expressOutsideHttp: `express-only-in-http: ${A}/application/uses-express.ts -> npm:express`,
+  httpBelowEdge: `http-only-at-the-edge: ${A}/application/renders-http.ts -> src/platform/http/create-app.ts`,
   indexOutsideMain: `only-main-imports-module-index: ${A}/http/imports-index.ts -> ${A}/index.ts`,
   cycle: `no-circular: ${A}/domain/cycle-left.ts -> ${A}/domain/cycle-right.ts`,
   orphan: `no-orphans: ${A}/application/forgotten.ts -> ${A}/application/forgotten.ts`,
@@ -92,6 +93,10 @@ describe('architecture rules, fed a fixture that breaks them', () => {
 
   it('reports express outside http/', () => {
     expect(reported).toContain(EXPECTED.expressOutsideHttp);
+  });
+
+  it('reports application/ importing src/platform/http', () => {
+    expect(reported).toContain(EXPECTED.httpBelowEdge);
   });
 
   it("reports a file other than src/main.ts importing a module's index.ts", () => {

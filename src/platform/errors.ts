@@ -47,7 +47,8 @@ export const titleOf = (code: ErrorCode): string =>
 
 /**
  * The one error type that crosses layers and processes: a stable `code` (clients switch on it),
- * a human `detail`, optional field errors and response headers (e.g. Retry-After).
+ * a human `detail`, optional field errors, and how long to wait before retrying (rendered at the
+ * edge as Retry-After), so no layer below http/ ever speaks in headers.
  */
 export class AppError extends Error {
   readonly status: number;
@@ -55,7 +56,7 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly detail: string,
-    readonly options: { errors?: FieldError[]; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
+    readonly options: { errors?: FieldError[]; retryAfterSeconds?: number; extra?: Record<string, unknown> } = {},
   ) {
     super(detail);
     this.name = 'AppError';

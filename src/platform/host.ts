@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { ConfigError, MODULE_NAMES, type Config, type ModuleName } from './config.js';
-import { openModuleDb } from './db/module-db.js';
 import { createEventBus } from './events/create-event-bus.js';
 import type { EventBus } from './events/event-bus.js';
 import { createHttpApp } from './http/app.js';
@@ -12,15 +11,13 @@ import { routerFor } from './http/mount.js';
 import { closeServer, listen } from './http/server.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { eventRouting, wireEvents } from './event-wiring.js';
-import { Outbox, OUTBOX } from './events/outbox.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger } from './logger.js';
+import { hostModule } from './host-module.js';
+import { runPeriodically } from './periodic-task.js';
 import type { BackgroundTask, ModuleContext, ModuleDefinition } from './module.js';
 import { contractRoutes } from './rpc/contract-routes.js';
 import { registerRemoteContracts } from './rpc/remote-contracts.js';
 import { createServiceTokens } from './rpc/service-token.js';
-
-export const CONFIG = Symbol('CONFIG');
-export const LOGGER = Symbol('LOGGER');
 
 /** A running process: the modules it hosts, their HTTP API, events and background work. */
 export interface Host {
@@ -45,28 +42,6 @@ function checkRequirements(config: Config, hosted: ModuleDefinition[]): void {
   }
 }
 
-async function hostModule(
-  definition: ModuleDefinition,
-  config: Config,
-  logger: Logger,
-  root: DependencyContainer,
-): Promise<ModuleContext> {
-  const db = await openModuleDb(definition.name, config);
-  await db.migrate(definition.migrations);
-  const context: ModuleContext = {
-    name: definition.name,
-    config,
-    logger: logger.child({ module: definition.name }),
-    db,
-    container: root.createChildContainer(),
-    expose: (token, factory) => root.register(token, { useFactory: () => factory(context.container) }),
-  };
-  if (definition.publishes.length > 0) context.container.register(OUTBOX, { useValue: new Outbox(definition.name) });
-  definition.register(context);
-  if (definition.contract) context.expose(definition.contract.token, (own) => own.resolve(definition.contract!.token));
-  return context;
-}
-
 /** Builds and starts one process from the configuration and the (static) module definitions. */
 export async function startHost(
   config: Config,
@@ -76,8 +51,6 @@ export async function startHost(
   const hosted = definitions.filter((definition) => config.modules.includes(definition.name));
   checkRequirements(config, hosted);
   const root = rootContainer.createChildContainer();
-  root.register(CONFIG, { useValue: config });
-  root.register(LOGGER, { useValue: logger });
   const metrics = createMetrics();
   const serviceTokens = config.internalTokenSecret ? createServiceTokens(config.internalTokenSecret) : undefined;
   registerRemoteContracts(root, config, definitions, hosted, { logger, metrics, serviceTokens });
@@ -122,7 +95,13 @@ export async function startHost(
   });
 
   const tasks: BackgroundTask[] = [...events.tasks];
-  for (const definition of hosted) tasks.push(...((await definition.start?.(modules.get(definition.name)!)) ?? []));
+  for (const definition of hosted) await definition.start?.(modules.get(definition.name)!);
+  for (const definition of hosted) {
+    const context = modules.get(definition.name)!;
+    for (const task of definition.tasks?.(context) ?? []) {
+      tasks.push(runPeriodically(`${definition.name}:${task.name}`, task.everyMs, () => task.run(), context.logger));
+    }
+  }
   const { server, port } = await listen(app, config.port);
   logger.info(
     { port, modules: config.modules, eventBus: config.eventBus, database: config.databaseUrl ? 'postgres' : 'sqlite' },

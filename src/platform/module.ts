@@ -26,9 +26,20 @@ export interface EventSubscription<E extends EventDefinition = EventDefinition> 
   handle(envelope: EventEnvelope<ReturnType<E['schema']['parse']>>, container: DependencyContainer): Promise<void>;
 }
 
-/** Background work a module runs while hosted (sweepers, outbox relays); stopped on shutdown. */
+/** Background work running while the process is up (tasks, outbox relays); stopped on shutdown. */
 export interface BackgroundTask {
   stop(): Promise<void>;
+}
+
+/**
+ * A chore a module repeats while hosted (sweepers, recovery, retries). The host runs it once at
+ * start, then `everyMs` after each run ends (runs never overlap), logs a failed run, and waits for
+ * the run in progress on shutdown.
+ */
+export interface ModuleTask {
+  name: string;
+  everyMs: number;
+  run(): Promise<unknown>;
 }
 
 /**
@@ -49,8 +60,10 @@ export interface ModuleDefinition {
   subscriptions: EventSubscription[];
   /** DI registrations into the module's container; must register the contract's implementation. */
   register(context: ModuleContext): void;
-  /** Starts background work once every hosted module is registered and migrated. */
-  start?(context: ModuleContext): Promise<BackgroundTask[]>;
+  /** One-off work once every hosted module is registered and migrated, before tasks start and the port opens. */
+  start?(context: ModuleContext): Promise<void>;
+  /** The module's periodic chores; `run` resolves what it needs from `context.container`. */
+  tasks?(context: ModuleContext): ModuleTask[];
   /** Readiness checks beyond the database (which the host checks for every module). */
   healthChecks?(context: ModuleContext): HealthCheck[];
 }

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogApi } from '../../src/modules/catalog/contract/catalog.api.js';
-import { catalogContract } from '../../src/modules/catalog/contract/catalog.contract.js';
-import { CATALOG_API } from '../../src/modules/catalog/contract/catalog.tokens.js';
+import { type CatalogApi, catalogContract, CATALOG_API } from '../../src/modules/catalog/contract/catalog.contract.js';
 import { AppError } from '../../src/platform/errors.js';
 import { createMetrics } from '../../src/platform/http/metrics.js';
 import { createLogger } from '../../src/platform/logger.js';

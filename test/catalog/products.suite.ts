@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeedDemoCatalogHandler } from '../../src/modules/catalog/application/seed-demo-catalog.handler.js';
-import { CATALOG_API } from '../../src/modules/catalog/contract/catalog.tokens.js';
+import { CATALOG_API } from '../../src/modules/catalog/contract/catalog.contract.js';
 import { startTestShop, type ApiResponse, type TestShop } from '../support/shop.js';
 import type { BackendFactory } from '../support/backends.js';
 

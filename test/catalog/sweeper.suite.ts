@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG_API } from '../../src/modules/catalog/contract/catalog.tokens.js';
+import { CATALOG_API } from '../../src/modules/catalog/contract/catalog.contract.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
 import type { BackendFactory } from '../support/backends.js';
 import { orderId, outcome } from './helpers.js';

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogApi } from '../../src/modules/catalog/contract/catalog.api.js';
-import { catalogOperations } from '../../src/modules/catalog/contract/catalog.operations.js';
-import { CATALOG_API } from '../../src/modules/catalog/contract/catalog.tokens.js';
-import { ORDERS_API } from '../../src/modules/orders/contract/orders.tokens.js';
+import {
+  type CatalogApi,
+  catalogOperations,
+  CATALOG_API,
+} from '../../src/modules/catalog/contract/catalog.contract.js';
+import { ORDERS_API } from '../../src/modules/orders/contract/orders.contract.js';
 import { startTestShop, type ApiResponse, type TestShop } from '../support/shop.js';
 import { checkout, countBy, createProduct, delegate, moduleKnex, stockOf } from './orders.fixtures.js';
-import { type BackendFactory } from '../support/backends.js';
+import type { BackendFactory } from '../support/backends.js';
 
 /** The checkout saga through the public API (API.md "Orders"), against one database backend. */
 export function describeCheckout(label: string, backend: BackendFactory): void {

@@ -1,10 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogApi } from '../../src/modules/catalog/contract/catalog.api.js';
-import { catalogOperations } from '../../src/modules/catalog/contract/catalog.operations.js';
-import { CATALOG_API } from '../../src/modules/catalog/contract/catalog.tokens.js';
-import type { PaymentsApi } from '../../src/modules/payments/contract/payments.api.js';
-import { paymentsOperations } from '../../src/modules/payments/contract/payments.operations.js';
-import { PAYMENTS_API } from '../../src/modules/payments/contract/payments.tokens.js';
+import {
+  type CatalogApi,
+  catalogOperations,
+  CATALOG_API,
+} from '../../src/modules/catalog/contract/catalog.contract.js';
+import {
+  type PaymentsApi,
+  paymentsOperations,
+  PAYMENTS_API,
+} from '../../src/modules/payments/contract/payments.contract.js';
 import { AppError } from '../../src/platform/errors.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
 import { checkout, createProduct, delegate, moduleKnex, stockOf, waitFor } from './orders.fixtures.js';

@@ -7,9 +7,11 @@ import {
 import { PAYMENTS_REPOSITORY } from '../../src/modules/payments/application/ports/payments.repository.port.js';
 import { PAYMENT_CAPTURED } from '../../src/modules/payments/contract/payments.events.js';
 import type { Payment } from '../../src/modules/payments/domain/payment.js';
-import type { PaymentsApi } from '../../src/modules/payments/contract/payments.api.js';
-import { paymentsContract } from '../../src/modules/payments/contract/payments.contract.js';
-import { PAYMENTS_API } from '../../src/modules/payments/contract/payments.tokens.js';
+import {
+  type PaymentsApi,
+  paymentsContract,
+  PAYMENTS_API,
+} from '../../src/modules/payments/contract/payments.contract.js';
 import { AppError } from '../../src/platform/errors.js';
 import { createMetrics } from '../../src/platform/http/metrics.js';
 import { createLogger } from '../../src/platform/logger.js';

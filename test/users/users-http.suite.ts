@@ -286,7 +286,7 @@ export function usersHttpSuite(dialect: string, backend: () => Promise<Backend>,
     });
 
     it('serves getUser through the users contract, and not_found for an unknown id', async () => {
-      const { USERS_API } = await import('../../src/modules/users/contract/users.tokens.js');
+      const { USERS_API } = await import('../../src/modules/users/contract/users.contract.js');
       const api = shop.host.container.resolve(USERS_API);
       expect(await api.getUser({ id: alice.id })).toEqual({
         id: alice.id,

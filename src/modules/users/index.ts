@@ -3,7 +3,6 @@ import { defineModule, type ModuleContext } from '../../platform/module.js';
 import { BootstrapAdmin } from './application/bootstrap-admin.handler.js';
 import { GetUser } from './application/get-user.handler.js';
 import { LogIn } from './application/log-in.handler.js';
-import { sweepLoginAttempts } from './application/login-attempts-sweeper.js';
 import { ACCESS_TOKENS } from './application/ports/access-tokens.port.js';
 import { LOGIN_ATTEMPTS } from './application/ports/login-attempts.port.js';
 import { PASSWORD_HASHER } from './application/ports/password-hasher.port.js';
@@ -11,8 +10,8 @@ import { USERS_REPOSITORY } from './application/ports/users.repository.port.js';
 import { RegisterUser } from './application/register-user.handler.js';
 import { UsersApiService } from './application/users-api.service.js';
 import { USER_REGISTERED } from './contract/users.events.js';
-import { usersContract } from './contract/users.contract.js';
-import { USERS_API } from './contract/users.tokens.js';
+import { usersContract, USERS_API } from './contract/users.contract.js';
+import { LOGIN_THROTTLE, windowCutoff } from './domain/login-throttle.js';
 import { usersRoutes } from './http/users.routes.js';
 import { JoseAccessTokens } from './infrastructure/jose.access-tokens.js';
 import { LoginAttemptsKnexStore } from './infrastructure/login-attempts.knex-store.js';
@@ -57,6 +56,16 @@ export default defineModule({
       const outcome = await context.container.resolve(BootstrapAdmin).execute(context.config.admin);
       context.logger.info({ email: context.config.admin.email, outcome }, 'admin account ready');
     }
-    return [sweepLoginAttempts(context.container.resolve(LOGIN_ATTEMPTS), context.logger)];
   },
+  tasks: ({ container, logger }) => [
+    // Without it every mistyped email ever tried would keep a row; harmless when instances sweep at once.
+    {
+      name: 'login-attempts-sweeper',
+      everyMs: LOGIN_THROTTLE.windowMs,
+      async run() {
+        const deleted = await container.resolve(LOGIN_ATTEMPTS).purge(windowCutoff(new Date()));
+        if (deleted > 0) logger.debug({ deleted }, 'purged ended login-throttling windows');
+      },
+    },
+  ],
 });

@@ -28,8 +28,6 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-export const EVENT_BUS = Symbol('EVENT_BUS');
-
 /** Event name → the modules that consume it, derived from every module definition. */
 export type EventRouting = Map<string, string[]>;
 

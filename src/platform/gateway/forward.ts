@@ -49,7 +49,7 @@ export function forwardTo(
       .catch((error: unknown) => {
         if (error instanceof AppError) throw error;
         throw new AppError('service_unavailable', `The service behind ${req.path} is unavailable`, {
-          headers: { 'Retry-After': '5' },
+          retryAfterSeconds: 5,
         });
       });
     for (const name of FORWARDED_RESPONSE_HEADERS) {

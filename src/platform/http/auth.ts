@@ -26,8 +26,7 @@ export interface ServiceTokenVerifier {
 
 const BEARER = /^Bearer ([A-Za-z0-9_\-.=+/]+)$/;
 
-const unauthorized = (detail: string) =>
-  new AppError('unauthorized', detail, { headers: { 'WWW-Authenticate': 'Bearer' } });
+const unauthorized = (detail: string) => new AppError('unauthorized', detail);
 
 /** Resolves who is calling, enforcing the route's access level. */
 export async function authenticate(

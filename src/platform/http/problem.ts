@@ -21,7 +21,8 @@ export function problemBody(error: AppError): Record<string, unknown> {
 }
 
 export function sendProblem(res: Response, error: AppError): void {
-  for (const [name, value] of Object.entries(error.options.headers ?? {})) res.setHeader(name, value);
+  if (error.options.retryAfterSeconds !== undefined)
+    res.setHeader('Retry-After', String(error.options.retryAfterSeconds));
   res
     .status(error.status)
     .type(PROBLEM_CONTENT_TYPE)

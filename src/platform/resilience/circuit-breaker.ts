@@ -56,7 +56,7 @@ export function createBreaker(options: BreakerOptions) {
       } catch (error) {
         if ((error as { code?: string }).code === 'EOPENBREAKER') {
           throw new AppError('service_unavailable', `${options.name} is unavailable (circuit open)`, {
-            headers: { 'Retry-After': '5' },
+            retryAfterSeconds: 5,
           });
         }
         throw error;

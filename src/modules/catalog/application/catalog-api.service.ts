@@ -1,38 +1,38 @@
 import { inject, injectable } from 'tsyringe';
 import { AppError } from '../../../platform/errors.js';
-import { validate } from '../../../platform/http/validation.js';
-import type { CatalogApi } from '../contract/catalog.api.js';
-import { catalogOperations as operations } from '../contract/catalog.operations.js';
+import type { Config } from '../../../platform/config.js';
+import { CONFIG } from '../../../platform/tokens.js';
+import type { CatalogApi } from '../contract/catalog.contract.js';
 import { holdExpiry, normalizeLines } from '../domain/reservation.js';
-import { CATALOG_SETTINGS, type CatalogSettings } from '../catalog.tokens.js';
 import { INVENTORY, type Inventory } from './ports/inventory.port.js';
 
 type Input<K extends keyof CatalogApi> = Parameters<CatalogApi[K]>[0];
 
 /**
- * The catalog contract, in process. Inputs are checked against the contract schemas here too: an
- * in-process caller skips the HTTP edge, and a negative quantity must never reach a stock update.
+ * The catalog contract, in process. Inputs arrive parsed against the contract schemas (the host
+ * validates in-process calls as the HTTP client validates remote ones), so a negative quantity never
+ * reaches a stock update.
  */
 @injectable()
 export class CatalogApiService implements CatalogApi {
   constructor(
     @inject(INVENTORY) private readonly inventory: Inventory,
-    @inject(CATALOG_SETTINGS) private readonly settings: CatalogSettings,
+    @inject(CONFIG) private readonly config: Config,
   ) {}
 
   async getProducts(input: Input<'getProducts'>) {
-    const { ids } = validate(operations.getProducts.input, input, 'body');
+    const { ids } = input;
     return { products: await this.inventory.snapshots(ids) };
   }
 
   async reserve(input: Input<'reserve'>) {
-    const { orderId, lines } = validate(operations.reserve.input, input, 'body');
+    const { orderId, lines } = input;
     const now = new Date();
     const outcome = await this.inventory.reserve(
       orderId,
       normalizeLines(lines),
       now.toISOString(),
-      holdExpiry(now, this.settings.reservationTtlMs),
+      holdExpiry(now, this.config.reservationTtlMs),
     );
     if ('status' in outcome) return { orderId, status: outcome.status };
     if (outcome.rejected === 'unknown_product')
@@ -45,7 +45,7 @@ export class CatalogApiService implements CatalogApi {
   }
 
   async commitReservation(input: Input<'commitReservation'>) {
-    const { orderId } = validate(operations.commitReservation.input, input, 'body');
+    const { orderId } = input;
     const status = await this.inventory.commit(orderId, new Date().toISOString());
     if (status === undefined) throw new AppError('not_found', `No reservation for order ${orderId}`);
     if (status === 'released')
@@ -54,7 +54,7 @@ export class CatalogApiService implements CatalogApi {
   }
 
   async releaseReservation(input: Input<'releaseReservation'>) {
-    const { orderId } = validate(operations.releaseReservation.input, input, 'body');
+    const { orderId } = input;
     await this.inventory.release(orderId, new Date().toISOString());
     return { orderId, status: 'released' as const };
   }

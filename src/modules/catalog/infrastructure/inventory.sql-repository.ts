@@ -1,8 +1,8 @@
 import { inject, injectable } from 'tsyringe';
-import type { ProductSnapshot } from '../contract/catalog.api.js';
+import type { ProductSnapshot } from '../contract/catalog.contract.js';
 import { byProductId, type ReservationLine, type ReservationStatus } from '../domain/reservation.js';
 import type { Inventory, ReserveOutcome } from '../application/ports/inventory.port.js';
-import { CATALOG_SQL } from '../catalog.tokens.js';
+import { SQL as SQL_RUNNER } from '../../../platform/db/db.tokens.js';
 import { SQL } from './inventory.sql.js';
 import type { SqlRunner, SqlSession } from '../../../platform/db/sql-runner.js';
 
@@ -30,7 +30,7 @@ interface SnapshotRow {
  */
 @injectable()
 export class InventorySqlRepository implements Inventory {
-  constructor(@inject(CATALOG_SQL) private readonly sql: SqlRunner) {}
+  constructor(@inject(SQL_RUNNER) private readonly sql: SqlRunner) {}
 
   async snapshots(ids: readonly string[]): Promise<ProductSnapshot[]> {
     const unique = [...new Set(ids)];

@@ -2,13 +2,13 @@ import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import type { Product, ProductChanges } from '../domain/product.js';
 import type { ProductListQuery, ProductsRepository } from '../application/ports/products.repository.port.js';
-import { CATALOG_KNEX } from '../catalog.tokens.js';
+import { KNEX } from '../../../platform/db/db.tokens.js';
 import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
 import { containsPattern, PRODUCT_COLUMNS, toProduct, toRow, type ProductRow } from './product-row.js';
 
 @injectable()
 export class ProductsKnexRepository implements ProductsRepository {
-  constructor(@inject(CATALOG_KNEX) private readonly knex: Knex) {}
+  constructor(@inject(KNEX) private readonly knex: Knex) {}
 
   async list({ take, after, q }: ProductListQuery): Promise<Product[]> {
     const query = this.knex('products')

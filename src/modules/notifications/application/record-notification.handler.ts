@@ -1,9 +1,9 @@
 import { inject, injectable } from 'tsyringe';
 import type { EventEnvelope } from '../../../platform/events/event.js';
 import type { Logger } from '../../../platform/logger.js';
+import { LOGGER } from '../../../platform/tokens.js';
 import type { NotificationDraft } from '../domain/notification.js';
-import { NOTIFICATIONS_LOGGER } from '../notifications.tokens.js';
-import { DeliverNotification } from './deliver-notification.service.js';
+import { DeliverNotificationHandler } from './deliver-notification.handler.js';
 import { NOTIFICATIONS_REPOSITORY, type NotificationsRepository } from './ports/notifications-repository.port.js';
 
 /**
@@ -12,11 +12,11 @@ import { NOTIFICATIONS_REPOSITORY, type NotificationsRepository } from './ports/
  * a redelivered event (already in the inbox) sends nothing.
  */
 @injectable()
-export class RecordNotification {
+export class RecordNotificationHandler {
   constructor(
     @inject(NOTIFICATIONS_REPOSITORY) private readonly notifications: NotificationsRepository,
-    @inject(DeliverNotification) private readonly deliver: DeliverNotification,
-    @inject(NOTIFICATIONS_LOGGER) private readonly logger: Logger,
+    @inject(DeliverNotificationHandler) private readonly deliver: DeliverNotificationHandler,
+    @inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** Resolves true when this delivery of the event created the notification. */

@@ -1,6 +1,6 @@
 import { defineRoute } from '../../../platform/http/route.js';
 import { pageOf, pageQuery } from '../../../platform/http/pagination.js';
-import { ListNotifications } from '../application/list-notifications.query.js';
+import { ListNotificationsHandler } from '../application/list-notifications.handler.js';
 import { notificationView, toNotificationView } from './notification.schemas.js';
 
 export const listNotificationsRoute = defineRoute({
@@ -12,7 +12,7 @@ export const listNotificationsRoute = defineRoute({
   query: pageQuery,
   responses: { 200: pageOf(notificationView) },
   async handler({ query, principal, container }) {
-    const page = await container.resolve(ListNotifications).execute(principal!.userId, query);
+    const page = await container.resolve(ListNotificationsHandler).execute(principal!.userId, query);
     return { status: 200, body: { items: page.items.map(toNotificationView), nextCursor: page.nextCursor } };
   },
 });

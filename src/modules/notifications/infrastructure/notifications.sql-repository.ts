@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
-import type { EventEnvelope } from '../../../platform/events/event.js';
+import { KNEX, SQL } from '../../../platform/db/db.tokens.js';
 import type { SqlRunner } from '../../../platform/db/sql-runner.js';
+import type { EventEnvelope } from '../../../platform/events/event.js';
 import { consumeOnceSql } from '../../../platform/events/inbox.js';
-import { decodeCursor, toPage, type Page } from '../../../platform/http/pagination.js';
+import { decodeCursor, toPage, type Page } from '../../../platform/pagination.js';
 import type { NotificationsRepository } from '../application/ports/notifications-repository.port.js';
 import { DELIVERY_LEASE_MS } from '../domain/delivery-policy.js';
 import type { DeliveryStatus, Notification, NotificationDraft, Template } from '../domain/notification.js';
-import { NOTIFICATIONS_KNEX, NOTIFICATIONS_SQL } from './notifications-db.tokens.js';
 
 const TABLE = 'notifications';
 const COLUMNS = [
@@ -26,7 +26,7 @@ const COLUMNS = [
 ];
 
 /** The statements run for every event (record, then the delivery outcome), as fixed SQL. */
-const SQL = {
+const STATEMENTS = {
   // The inbox already rejects a second delivery; the unique (event_id, template) also holds if it ever did not.
   insert: `INSERT INTO ${TABLE} (id, event_id, user_id, channel, template, recipient, subject, body, order_id, status, attempts, created_at, updated_at, next_attempt_at)
     VALUES (?, ?, ?, 'email', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, template) DO NOTHING`,
@@ -67,8 +67,8 @@ const toNotification = (row: Row): Notification => ({
 @injectable()
 export class NotificationsSqlRepository implements NotificationsRepository {
   constructor(
-    @inject(NOTIFICATIONS_KNEX) private readonly knex: Knex,
-    @inject(NOTIFICATIONS_SQL) private readonly sql: SqlRunner,
+    @inject(KNEX) private readonly knex: Knex,
+    @inject(SQL) private readonly sql: SqlRunner,
   ) {}
 
   async recordOnce(event: EventEnvelope, draft: NotificationDraft): Promise<Notification | undefined> {
@@ -105,7 +105,7 @@ export class NotificationsSqlRepository implements NotificationsRepository {
     ];
     let inserted = false;
     await consumeOnceSql(this.sql, event, async (tx) => {
-      inserted = (await tx.query(SQL.insert, params)).changes === 1;
+      inserted = (await tx.query(STATEMENTS.insert, params)).changes === 1;
     });
     return inserted ? toNotification(row) : undefined;
   }
@@ -147,7 +147,7 @@ export class NotificationsSqlRepository implements NotificationsRepository {
   }
 
   async markSent(id: string, attempts: number, at: string): Promise<void> {
-    await this.sql.query(SQL.sent, [attempts, at, at, id]);
+    await this.sql.query(STATEMENTS.sent, [attempts, at, at, id]);
   }
 
   async markFailed(
@@ -157,6 +157,6 @@ export class NotificationsSqlRepository implements NotificationsRepository {
     nextAttemptAt: string | null,
     at: string,
   ): Promise<void> {
-    await this.sql.query(SQL.failed, [attempts, error, nextAttemptAt, at, id]);
+    await this.sql.query(STATEMENTS.failed, [attempts, error, nextAttemptAt, at, id]);
   }
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
+import type { Config } from '../../../platform/config.js';
 import { AppError } from '../../../platform/errors.js';
+import { CONFIG } from '../../../platform/tokens.js';
 import type { Order } from '../domain/order.js';
 import { publicStatus } from '../domain/order-status.js';
 import { CheckoutSaga } from './checkout-saga.js';
 import { isVisibleTo, type Viewer } from './order-view.js';
 import { ORDERS_REPOSITORY, type OrdersRepository } from './ports/orders-repository.port.js';
-import { SAGA_SETTINGS, type SagaSettings } from './ports/saga-settings.port.js';
 
 /**
  * Cancels a confirmed order: the conditional move confirmed → cancelling decides between concurrent
@@ -18,7 +19,7 @@ export class CancelOrderHandler {
   constructor(
     @inject(ORDERS_REPOSITORY) private readonly orders: OrdersRepository,
     @inject(CheckoutSaga) private readonly saga: CheckoutSaga,
-    @inject(SAGA_SETTINGS) private readonly settings: SagaSettings,
+    @inject(CONFIG) private readonly config: Config,
   ) {}
 
   async execute(orderId: string, viewer: Viewer): Promise<Order> {
@@ -35,9 +36,9 @@ export class CancelOrderHandler {
     const claimed = await this.orders.transition(order.id, 'confirmed', null, {
       status: 'cancelling',
       updatedAt,
-      lease: { owner, until: Date.now() + this.settings.recoveryAfterMs },
+      lease: { owner, until: Date.now() + this.config.sagaRecoveryAfterMs },
     });
     if (!claimed) throw invalid();
-    return this.saga.finishCancel({ ...order, status: 'cancelling', updatedAt }, owner);
+    return (await this.saga.finishCancel({ order: { ...order, status: 'cancelling', updatedAt }, owner })).order;
   }
 }

@@ -1,8 +1,8 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../platform/errors.js';
-import type { CatalogApi } from '../../catalog/contract/catalog.api.js';
-import type { PaymentsApi, PaymentView } from '../../payments/contract/payments.api.js';
+import type { CatalogApi } from '../../catalog/contract/catalog.contract.js';
+import type { PaymentsApi, PaymentView } from '../../payments/contract/payments.contract.js';
 import type { Order, OrderStatus, SagaLease } from '../domain/order.js';
 import { CheckoutSaga } from './checkout-saga.js';
 import type { DueOrder, OrderChange, OrdersRepository, OutboxEvent } from './ports/orders-repository.port.js';
@@ -89,7 +89,7 @@ function setup(
 describe('checkout saga: settling a known charge outcome', () => {
   it('captured: commits the stock, then confirms with order.confirmed', async () => {
     const { saga, orders, order, calls } = setup();
-    const settled = await saga.settle(order, 'me', payment('captured'), 'checkout_interrupted');
+    const { order: settled } = await saga.settle({ order, owner: 'me' }, payment('captured'), 'checkout_interrupted');
     expect([settled.status, settled.paymentId, settled.paymentToken, calls]).toEqual([
       'confirmed',
       'pay-1',
@@ -103,7 +103,7 @@ describe('checkout saga: settling a known charge outcome', () => {
     const { saga, orders, order, calls } = setup({
       commit: async () => Promise.reject(new AppError('invalid_state', 'released')),
     });
-    const settled = await saga.settle(order, 'me', payment('captured'), 'checkout_interrupted');
+    const { order: settled } = await saga.settle({ order, owner: 'me' }, payment('captured'), 'checkout_interrupted');
     expect([settled.status, settled.failureCode, calls]).toEqual([
       'payment_failed',
       'reservation_expired',
@@ -118,7 +118,7 @@ describe('checkout saga: settling a known charge outcome', () => {
       [null, 'checkout_interrupted'],
     ] as const) {
       const { saga, order, calls } = setup();
-      const settled = await saga.settle(order, 'me', charge, 'checkout_interrupted');
+      const { order: settled } = await saga.settle({ order, owner: 'me' }, charge, 'checkout_interrupted');
       expect([settled.status, settled.failureCode, calls]).toEqual(['payment_failed', reason, ['release']]);
     }
   });
@@ -138,7 +138,7 @@ describe('checkout saga: settling a known charge outcome', () => {
     for (const { behaviour, charge } of cases) {
       const { saga, orders, order } = setup(behaviour);
       const before = Date.now();
-      const settled = await saga.settle(order, 'me', charge, 'checkout_interrupted');
+      const { order: settled } = await saga.settle({ order, owner: 'me' }, charge, 'checkout_interrupted');
       const row = orders.rows.get(order.id)!;
       expect([settled.status, settled.attempts, row.lease.owner, orders.events]).toEqual(['pending', 1, null, []]);
       expect(row.lease.until).toBeGreaterThanOrEqual(before + 500);
@@ -148,7 +148,7 @@ describe('checkout saga: settling a known charge outcome', () => {
   it('reports the current state instead of overwriting when another driver took the order over', async () => {
     const { saga, orders, order, calls } = setup();
     orders.rows.get(order.id)!.lease.owner = 'someone-else';
-    const settled = await saga.settle(order, 'me', payment('captured'), 'checkout_interrupted');
+    const { order: settled } = await saga.settle({ order, owner: 'me' }, payment('captured'), 'checkout_interrupted');
     expect([settled.status, calls, orders.events]).toEqual(['pending', ['commit'], []]);
   });
 
@@ -156,7 +156,7 @@ describe('checkout saga: settling a known charge outcome', () => {
     const { saga, orders, order, calls } = setup();
     const cancelling = { ...order, status: 'cancelling' as const, paymentId: 'pay-1' };
     orders.rows.set(order.id, { order: cancelling, lease: { owner: 'me', until: 0 } });
-    const done = await saga.finishCancel(cancelling, 'me');
+    const { order: done } = await saga.finishCancel({ order: cancelling, owner: 'me' });
     expect([done.status, calls, orders.events.map((e) => e.name)]).toEqual([
       'cancelled',
       ['refund', 'release'],

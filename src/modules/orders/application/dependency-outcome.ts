@@ -7,3 +7,7 @@ import { AppError, type ErrorCode } from '../../../platform/errors.js';
  */
 export const isAnswer = (error: unknown, ...codes: ErrorCode[]): error is AppError =>
   error instanceof AppError && error.status < 500 && codes.includes(error.code);
+
+/** The one way a saga step says "the other side gave no definite answer; assume it may have acted". */
+export const UNKNOWN = Symbol('outcome unknown');
+export type Unknown = typeof UNKNOWN;

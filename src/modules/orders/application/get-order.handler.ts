@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { AppError } from '../../../platform/errors.js';
-import type { OrderView } from '../contract/orders.api.js';
+import type { OrderView } from '../contract/orders.contract.js';
 import { isVisibleTo, toOrderView, type Viewer } from './order-view.js';
 import { ORDERS_REPOSITORY, type OrdersRepository } from './ports/orders-repository.port.js';
 

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
-import { decodeCursor, toPage, type Page } from '../../../platform/http/pagination.js';
-import type { OrderView } from '../contract/orders.api.js';
+import { decodeCursor, toPage, type Page } from '../../../platform/pagination.js';
+import type { OrderView } from '../contract/orders.contract.js';
 import { toOrderView } from './order-view.js';
 import { ORDERS_REPOSITORY, type OrdersRepository } from './ports/orders-repository.port.js';
 

@@ -1,12 +1,21 @@
+import { inject, injectable, type InjectionToken } from 'tsyringe';
+import type { Config } from '../../../platform/config.js';
+import { CONFIG } from '../../../platform/tokens.js';
+
 /**
  * Orders whose checkout request is still running in this process. The recovery leaves them to
- * their request however long it takes (below `maxAgeMs`), so within one process a slow checkout and
- * the recovery never drive the same order; across processes the lease alone decides.
+ * their request however long it takes (below the reservation lifetime, which no live request can
+ * outlast), so within one process a slow checkout and the recovery never drive the same order;
+ * across processes the lease alone decides.
  */
+@injectable()
 export class LiveCheckouts {
   private readonly startedAt = new Map<string, number>();
+  private readonly maxAgeMs: number;
 
-  constructor(private readonly maxAgeMs: number) {}
+  constructor(@inject(CONFIG) config: Config) {
+    this.maxAgeMs = config.reservationTtlMs;
+  }
 
   async run<T>(orderId: string, work: () => Promise<T>): Promise<T> {
     this.startedAt.set(orderId, Date.now());
@@ -23,3 +32,6 @@ export class LiveCheckouts {
     return started !== undefined && Date.now() - started < this.maxAgeMs;
   }
 }
+
+/** The module's one registry (a container singleton): the checkout and the recovery must share it. */
+export const LIVE_CHECKOUTS: InjectionToken<LiveCheckouts> = Symbol('LIVE_CHECKOUTS');

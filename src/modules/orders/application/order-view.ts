@@ -1,4 +1,4 @@
-import type { OrderView } from '../contract/orders.api.js';
+import type { OrderView } from '../contract/orders.contract.js';
 import type { Order } from '../domain/order.js';
 import { publicStatus } from '../domain/order-status.js';
 

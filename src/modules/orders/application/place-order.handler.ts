@@ -1,30 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
+import type { Config } from '../../../platform/config.js';
 import { AppError } from '../../../platform/errors.js';
-import type { CatalogApi, ProductSnapshot } from '../../catalog/contract/catalog.api.js';
-import { CATALOG_API } from '../../catalog/contract/catalog.tokens.js';
+import { CONFIG } from '../../../platform/tokens.js';
+import { CATALOG_API, type CatalogApi, type ProductSnapshot } from '../../catalog/contract/catalog.contract.js';
 import type { Order } from '../domain/order.js';
 import { mergeLines, priceCart, type PricedCart } from '../domain/pricing.js';
+import { refused, unavailable, type CheckoutOutcome, type Refused } from './checkout-outcome.js';
 import { CheckoutSaga } from './checkout-saga.js';
-import type { IdempotencyTicket } from './idempotency-ticket.js';
+import { UNKNOWN } from './dependency-outcome.js';
 import type { PlaceOrderCommand } from './place-order.command.js';
+import type { IdempotencyClaim } from './ports/idempotency-store.port.js';
 import { ORDERS_REPOSITORY, type OrdersRepository } from './ports/orders-repository.port.js';
-import { LIVE_CHECKOUTS, SAGA_SETTINGS, type SagaSettings } from './ports/saga-settings.port.js';
-import type { LiveCheckouts } from './live-checkouts.js';
+import { LIVE_CHECKOUTS, type LiveCheckouts } from './live-checkouts.js';
+import type { SagaRun, SagaStep } from './saga-run.js';
 
-/**
- * What a checkout request ended with: the order in the state the request leaves it (`confirmed`,
- * `payment_failed`, or unfinished and continued in the background), a refusal (4xx) given before
- * or at the reservation, or — for a keyed checkout — the key already taken by another request.
- */
-export type CheckoutOutcome =
-  { kind: 'placed'; order: Order } | { kind: 'refused'; error: AppError } | { kind: 'key_taken' };
+/** The order a checkout would create, or why it cannot exist (nothing was recorded either way). */
+export type PricedOrder = { kind: 'priced'; order: Order } | Refused;
+
+/** Another request holds the Idempotency-Key: nothing was recorded. */
+export const KEY_TAKEN = Symbol('key taken');
 
 /**
  * The checkout saga, live: price from the catalog → record the order (and claim its idempotency key)
  * → reserve → charge → commit → confirm, each outcome persisted (here or, keyed by the order, by the
  * module that owns it) before the next step, so the recovery can finish whatever a crash interrupts.
- * Dependencies that cannot be reached before anything is held surface as 503 (thrown).
  */
 @injectable()
 export class PlaceOrderHandler {
@@ -32,37 +32,46 @@ export class PlaceOrderHandler {
     @inject(CATALOG_API) private readonly catalog: CatalogApi,
     @inject(ORDERS_REPOSITORY) private readonly orders: OrdersRepository,
     @inject(CheckoutSaga) private readonly saga: CheckoutSaga,
-    @inject(SAGA_SETTINGS) private readonly settings: SagaSettings,
+    @inject(CONFIG) private readonly config: Config,
     @inject(LIVE_CHECKOUTS) private readonly live: LiveCheckouts,
   ) {}
 
-  async execute(command: PlaceOrderCommand, ticket?: IdempotencyTicket): Promise<CheckoutOutcome> {
-    const cart = mergeLines(command.items);
-    let priced: PricedCart;
-    try {
-      priced = priceCart(cart, await this.productsOf(cart.map((line) => line.productId)));
-    } catch (error) {
-      if (error instanceof AppError && error.status < 500) return { kind: 'refused', error };
-      throw error;
-    }
-    const order = this.newOrder(command, priced);
-    return this.live.run(order.id, () => this.run(order, ticket));
+  async execute(command: PlaceOrderCommand): Promise<CheckoutOutcome> {
+    const priced = await this.price(command);
+    if (priced.kind === 'refused') return priced;
+    return (await this.place(priced.order)).answer;
   }
 
-  private async run(order: Order, ticket: IdempotencyTicket | undefined): Promise<CheckoutOutcome> {
-    const owner = randomUUID();
-    if (!(await this.orders.insert(order, { owner, until: Date.now() + this.settings.recoveryAfterMs }, ticket?.claim)))
-      return { kind: 'key_taken' };
-    if (ticket) ticket.claimed = true;
+  /** Prices the cart with the catalog's current prices (the only source of prices). */
+  async price(command: PlaceOrderCommand): Promise<PricedOrder> {
+    const cart = mergeLines(command.items);
+    const products = await this.productsOf(cart.map((line) => line.productId));
+    if (products.kind === 'refused') return products;
     try {
-      await this.saga.reserve(order, owner);
+      return { kind: 'priced', order: this.newOrder(command, priceCart(cart, products.snapshots)) };
     } catch (error) {
-      if (error instanceof AppError && error.status < 500) return { kind: 'refused', error };
+      if (error instanceof AppError && error.status < 500) return refused(error);
       throw error;
     }
-    const payment = await this.saga.charge(order);
-    if (!payment) return { kind: 'placed', order: await this.saga.defer(order, owner, 'payment_pending', ticket) };
-    return { kind: 'placed', order: await this.saga.settle(order, owner, payment, 'payment_declined', ticket) };
+  }
+
+  /**
+   * Records the order and runs the checkout; with a claim, claims its Idempotency-Key in the same
+   * insert, and the step that decides stores the answer with its transition.
+   */
+  place(order: Order): Promise<SagaStep>;
+  place(order: Order, claim: IdempotencyClaim): Promise<SagaStep | typeof KEY_TAKEN>;
+  place(order: Order, claim?: IdempotencyClaim): Promise<SagaStep | typeof KEY_TAKEN> {
+    return this.live.run(order.id, async () => {
+      const run: SagaRun = { order, owner: randomUUID(), key: claim && { userId: claim.userId, key: claim.key } };
+      const lease = { owner: run.owner, until: Date.now() + this.config.sagaRecoveryAfterMs };
+      if (!(await this.orders.insert(order, lease, claim))) return KEY_TAKEN;
+      const refusal = await this.saga.reserve(run);
+      if (refusal) return refusal;
+      const payment = await this.saga.charge(order);
+      if (payment === UNKNOWN) return this.saga.defer(run, { status: 'payment_pending' });
+      return this.saga.settle(run, payment, 'payment_declined');
+    });
   }
 
   private newOrder(command: PlaceOrderCommand, priced: PricedCart): Order {
@@ -81,14 +90,12 @@ export class PlaceOrderHandler {
     };
   }
 
-  private async productsOf(ids: string[]): Promise<ProductSnapshot[]> {
+  private async productsOf(ids: string[]): Promise<{ kind: 'found'; snapshots: ProductSnapshot[] } | Refused> {
     try {
-      return (await this.catalog.getProducts({ ids })).products;
+      return { kind: 'found', snapshots: (await this.catalog.getProducts({ ids })).products };
     } catch (error) {
-      if (error instanceof AppError) throw error;
-      throw new AppError('service_unavailable', 'The catalog cannot be reached; nothing was ordered, try again', {
-        headers: { 'Retry-After': '1' },
-      });
+      if (error instanceof AppError) return refused(error);
+      return unavailable('The catalog cannot be reached; nothing was ordered, try again');
     }
   }
 }

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
+import type { Config } from '../../../platform/config.js';
 import type { Logger } from '../../../platform/logger.js';
+import { CONFIG, LOGGER } from '../../../platform/tokens.js';
 import { chargeDeadline } from '../domain/checkout-policy.js';
-import type { Order } from '../domain/order.js';
 import { CheckoutSaga } from './checkout-saga.js';
 import { ORDERS_REPOSITORY, type DueOrder, type OrdersRepository } from './ports/orders-repository.port.js';
-import type { LiveCheckouts } from './live-checkouts.js';
-import { LIVE_CHECKOUTS, ORDERS_LOGGER, SAGA_SETTINGS, type SagaSettings } from './ports/saga-settings.port.js';
+import { UNKNOWN } from './dependency-outcome.js';
+import { LIVE_CHECKOUTS, type LiveCheckouts } from './live-checkouts.js';
+import type { SagaRun, SagaStep } from './saga-run.js';
 
 const BATCH = 50;
 
@@ -25,8 +27,8 @@ export class RecoverCheckoutsHandler {
   constructor(
     @inject(CheckoutSaga) private readonly saga: CheckoutSaga,
     @inject(ORDERS_REPOSITORY) private readonly orders: OrdersRepository,
-    @inject(SAGA_SETTINGS) private readonly settings: SagaSettings,
-    @inject(ORDERS_LOGGER) private readonly logger: Logger,
+    @inject(CONFIG) private readonly config: Config,
+    @inject(LOGGER) private readonly logger: Logger,
     @inject(LIVE_CHECKOUTS) private readonly live: LiveCheckouts,
   ) {}
 
@@ -45,10 +47,10 @@ export class RecoverCheckoutsHandler {
     // A slow checkout still running here keeps its order, whatever its lease says.
     if (this.live.isLive(due.id)) return false;
     const owner = randomUUID();
-    const order = await this.orders.claim(due, { owner, until: Date.now() + this.settings.recoveryAfterMs });
+    const order = await this.orders.claim(due, { owner, until: Date.now() + this.config.sagaRecoveryAfterMs });
     if (!order) return false;
     try {
-      const after = await this.drive(order, owner);
+      const { order: after } = await this.drive({ order, owner });
       this.logger.info(
         { orderId: order.id, from: order.status, to: after.status, attempts: after.attempts },
         'checkout recovery drove an order',
@@ -60,19 +62,15 @@ export class RecoverCheckoutsHandler {
     return true;
   }
 
-  private async drive(order: Order, owner: string): Promise<Order> {
-    if (order.status === 'cancelling') return this.saga.finishCancel(order, owner);
+  private async drive(run: SagaRun): Promise<SagaStep> {
+    const { order } = run;
+    if (order.status === 'cancelling') return this.saga.finishCancel(run);
     const mayCharge =
       order.status === 'payment_pending' &&
       order.paymentToken !== null &&
-      Date.now() < chargeDeadline(order.createdAt, this.settings.reservationTtlMs);
+      Date.now() < chargeDeadline(order.createdAt, this.config.reservationTtlMs);
     const payment = mayCharge ? await this.saga.charge(order) : await this.saga.findCharge(order);
-    if (payment === undefined) return this.saga.defer(order, owner);
-    return this.saga.settle(
-      order,
-      owner,
-      payment,
-      order.status === 'pending' ? 'checkout_interrupted' : 'payment_unavailable',
-    );
+    if (payment === UNKNOWN) return this.saga.defer(run);
+    return this.saga.settle(run, payment, order.status === 'pending' ? 'checkout_interrupted' : 'payment_unavailable');
   }
 }

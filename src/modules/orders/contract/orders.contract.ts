@@ -1,7 +1,56 @@
-import { defineContract } from '../../../platform/rpc/contract.js';
-import { ORDERS_ERRORS } from './orders.errors.js';
-import { ordersOperations } from './orders.operations.js';
-import { ORDERS_API } from './orders.tokens.js';
+import type { InjectionToken } from 'tsyringe';
+import { z } from 'zod';
+import type { ErrorCode } from '../../../platform/errors.js';
+import { defineContract, type ApiOf } from '../../../platform/rpc/contract.js';
+
+// The orders module's synchronous API: what other modules compile against and what the host serves
+// in-process or over HTTP (schemas validate inputs either way).
+
+export const orderStatus = z.enum(['confirmed', 'payment_pending', 'payment_failed', 'cancelled']);
+
+export const orderLine = z.object({
+  productId: z.string(),
+  sku: z.string(),
+  name: z.string(),
+  unitPriceCents: z.number().int(),
+  quantity: z.number().int(),
+  lineTotalCents: z.number().int(),
+});
+
+export const orderView = z.object({
+  id: z.string(),
+  userId: z.string(),
+  status: orderStatus,
+  items: z.array(orderLine),
+  totalCents: z.number().int(),
+  currency: z.string(),
+  paymentId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const ordersOperations = {
+  /** The order with this id (any owner); fails with `not_found`. */
+  getOrder: { input: z.object({ id: z.string().min(1) }), output: orderView, idempotent: true },
+};
+
+/** Codes the orders module fails with; a remote caller rebuilds an AppError with the same code. */
+export const ORDERS_ERRORS = [
+  'out_of_stock',
+  'unknown_product',
+  'payment_declined',
+  'invalid_state',
+  'idempotency_key_in_use',
+  'idempotency_key_reused',
+  'not_found',
+] as const satisfies readonly ErrorCode[];
+
+/** What other modules may ask the orders module. */
+export type OrdersApi = ApiOf<typeof ordersOperations>;
+export type OrderView = z.output<typeof orderView>;
+
+/** Resolves the orders contract: in-process implementation or HTTP adapter, whichever is configured. */
+export const ORDERS_API: InjectionToken<OrdersApi> = Symbol('ORDERS_API');
 
 /** What the host needs to serve this module's API to other processes, or to call it remotely. */
 export const ordersContract = defineContract('orders', ORDERS_API, ordersOperations, ORDERS_ERRORS);

@@ -15,3 +15,6 @@ export const retryDelayMs = (attempts: number): number =>
  */
 export const chargeDeadline = (createdAt: string, ttlMs: number): number =>
   Date.parse(createdAt) + ttlMs - Math.min(30_000, ttlMs / 10);
+
+/** How long an Idempotency-Key's record is kept (and a retry replays its answer): a day. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;

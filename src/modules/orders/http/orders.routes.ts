@@ -1,13 +1,13 @@
 import { defineRoute, type AnyRoute, type RouteRequest, type RouteResponse } from '../../../platform/http/route.js';
 import { pageOf, pageQuery } from '../../../platform/http/pagination.js';
-import { checkoutResponse } from '../application/checkout-response.js';
 import { CancelOrderHandler } from '../application/cancel-order.handler.js';
 import { GetOrderHandler } from '../application/get-order.handler.js';
 import { IdempotentCheckoutHandler } from '../application/idempotent-checkout.handler.js';
 import { ListOrdersHandler } from '../application/list-orders.handler.js';
 import { toOrderView, type Viewer } from '../application/order-view.js';
 import { PlaceOrderHandler } from '../application/place-order.handler.js';
-import { orderView } from '../contract/orders.operations.js';
+import { orderView } from '../contract/orders.contract.js';
+import { checkoutResponse } from './checkout-response.js';
 import { idempotencyKeyOf } from './idempotency-key.js';
 import { checkoutHeaders, orderIdParams, placeOrderBody } from './orders.schemas.js';
 
@@ -30,13 +30,9 @@ export const ordersRoutes: AnyRoute[] = [
       const { body, container } = request;
       const command = { userId: request.principal!.userId, items: body.items, paymentToken: body.paymentMethod.token };
       const key = idempotencyKeyOf(request.header('idempotency-key'));
-      if (key === undefined) {
-        const outcome = await container.resolve(PlaceOrderHandler).execute(command);
-        if (outcome.kind === 'refused') throw outcome.error;
-        if (outcome.kind === 'key_taken') throw new Error('a checkout without a key cannot find its key taken');
-        return checkoutResponse(outcome.order);
-      }
-      const { response, replayed } = await container.resolve(IdempotentCheckoutHandler).execute(command, key);
+      if (key === undefined) return checkoutResponse(await container.resolve(PlaceOrderHandler).execute(command));
+      const { outcome, replayed } = await container.resolve(IdempotentCheckoutHandler).execute(command, key);
+      const response = checkoutResponse(outcome);
       return replayed ? { ...response, headers: { ...response.headers, 'Idempotent-Replayed': 'true' } } : response;
     },
   }),

@@ -1,8 +1,5 @@
-import type {
-  IdempotencyClaim,
-  IdempotencyRecord,
-  StoredResponse,
-} from '../application/ports/idempotency-store.port.js';
+import type { CheckoutOutcome } from '../application/checkout-outcome.js';
+import type { IdempotencyClaim, IdempotencyRecord } from '../application/ports/idempotency-store.port.js';
 
 export const IDEMPOTENCY_TABLE = 'idempotency_keys';
 
@@ -12,9 +9,8 @@ export interface IdempotencyRow {
   request_hash: string;
   order_id: string;
   state: string;
-  response_status: number | null;
-  response_headers: string | null;
-  response_body: string | null;
+  /** The final answer as JSON (completed records only). */
+  outcome: string | null;
   created_at: number | string;
   expires_at: number | string;
 }
@@ -28,11 +24,7 @@ export const claimParams = (claim: IdempotencyClaim) => [
   claim.expiresAt,
 ];
 
-export const responseParams = (response: StoredResponse) => [
-  response.status,
-  JSON.stringify(response.headers),
-  response.body === undefined ? null : JSON.stringify(response.body),
-];
+export const outcomeParam = (outcome: CheckoutOutcome): string => JSON.stringify(outcome);
 
 // PostgreSQL returns bigint columns as strings.
 export const fromIdempotencyRow = (row: IdempotencyRow): IdempotencyRecord => ({
@@ -41,14 +33,7 @@ export const fromIdempotencyRow = (row: IdempotencyRow): IdempotencyRecord => ({
   requestHash: row.request_hash,
   orderId: row.order_id,
   state: row.state === 'completed' ? 'completed' : 'in_flight',
-  response:
-    row.state === 'completed'
-      ? {
-          status: Number(row.response_status),
-          headers: JSON.parse(row.response_headers ?? '{}'),
-          body: row.response_body === null ? undefined : JSON.parse(row.response_body),
-        }
-      : undefined,
+  outcome: row.state === 'completed' && row.outcome !== null ? (JSON.parse(row.outcome) as CheckoutOutcome) : undefined,
   createdAt: Number(row.created_at),
   expiresAt: Number(row.expires_at),
 });

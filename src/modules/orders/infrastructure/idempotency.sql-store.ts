@@ -1,28 +1,28 @@
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
+import { KNEX, SQL as SQL_RUNNER } from '../../../platform/db/db.tokens.js';
 import type { SqlRunner } from '../../../platform/db/sql-runner.js';
+import type { CheckoutOutcome } from '../application/checkout-outcome.js';
 import type {
   IdempotencyClaim,
   IdempotencyRecord,
   IdempotencyStore,
-  StoredResponse,
 } from '../application/ports/idempotency-store.port.js';
 import {
   claimParams,
   fromIdempotencyRow,
   IDEMPOTENCY_TABLE,
-  responseParams,
+  outcomeParam,
   type IdempotencyRow,
 } from './idempotency-row.js';
-import { ORDERS_KNEX, ORDERS_SQL } from './orders-db.tokens.js';
 import { SQL } from './orders.sql.js';
 
 /** Idempotency records in the orders module's own database; the primary key is (user_id, key). */
 @injectable()
 export class IdempotencySqlStore implements IdempotencyStore {
   constructor(
-    @inject(ORDERS_KNEX) private readonly knex: Knex,
-    @inject(ORDERS_SQL) private readonly sql: SqlRunner,
+    @inject(KNEX) private readonly knex: Knex,
+    @inject(SQL_RUNNER) private readonly sql: SqlRunner,
   ) {}
 
   async find(userId: string, key: string): Promise<IdempotencyRecord | undefined> {
@@ -30,20 +30,22 @@ export class IdempotencySqlStore implements IdempotencyStore {
     return row && fromIdempotencyRow(row);
   }
 
-  async insertCompleted(claim: IdempotencyClaim, response: StoredResponse): Promise<boolean> {
+  async insertCompleted(claim: IdempotencyClaim, outcome: CheckoutOutcome): Promise<boolean> {
     // ON CONFLICT DO NOTHING: no row inserted means the key was already taken.
     return (
-      (await this.sql.query(SQL.insertCompletedIdempotency, [...claimParams(claim), ...responseParams(response)]))
-        .changes === 1
+      (await this.sql.query(SQL.insertCompletedIdempotency, [...claimParams(claim), outcomeParam(outcome)])).changes ===
+      1
     );
   }
 
-  async complete(userId: string, key: string, response: StoredResponse): Promise<void> {
-    await this.sql.query(SQL.completeIdempotency, [...responseParams(response), userId, key]);
+  async complete(userId: string, key: string, outcome: CheckoutOutcome): Promise<void> {
+    await this.sql.query(SQL.completeIdempotency, [outcomeParam(outcome), userId, key]);
   }
 
-  async release(userId: string, key: string): Promise<void> {
-    await this.knex(IDEMPOTENCY_TABLE).where({ user_id: userId, key, state: 'in_flight' }).delete();
+  async release(claim: IdempotencyClaim): Promise<void> {
+    await this.knex(IDEMPOTENCY_TABLE)
+      .where({ user_id: claim.userId, key: claim.key, order_id: claim.orderId, state: 'in_flight' })
+      .delete();
   }
 
   async discard(userId: string, key: string, createdAt: number): Promise<boolean> {

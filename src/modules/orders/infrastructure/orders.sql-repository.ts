@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
+import { KNEX, SQL as SQL_RUNNER } from '../../../platform/db/db.tokens.js';
 import type { SqlRunner } from '../../../platform/db/sql-runner.js';
 import { insertOutboxRow, OUTBOX, type Outbox } from '../../../platform/events/outbox.js';
-import type { Cursor } from '../../../platform/http/pagination.js';
+import type { Cursor } from '../../../platform/pagination.js';
 import type { IdempotencyClaim } from '../application/ports/idempotency-store.port.js';
 import type {
   DueOrder,
@@ -13,9 +14,8 @@ import type {
 } from '../application/ports/orders-repository.port.js';
 import type { Order, OrderStatus, SagaLease } from '../domain/order.js';
 import { UNFINISHED_STATUSES } from '../domain/order-status.js';
-import { claimParams, responseParams } from './idempotency-row.js';
+import { claimParams, outcomeParam } from './idempotency-row.js';
 import { changeToRow, fromRow, ORDERS_TABLE, toRow, type OrderRow } from './order-row.js';
-import { ORDERS_KNEX, ORDERS_SQL } from './orders-db.tokens.js';
 import { SQL } from './orders.sql.js';
 
 /**
@@ -25,8 +25,8 @@ import { SQL } from './orders.sql.js';
 @injectable()
 export class OrdersSqlRepository implements OrdersRepository {
   constructor(
-    @inject(ORDERS_KNEX) private readonly knex: Knex,
-    @inject(ORDERS_SQL) private readonly sql: SqlRunner,
+    @inject(KNEX) private readonly knex: Knex,
+    @inject(SQL_RUNNER) private readonly sql: SqlRunner,
     @inject(OUTBOX) private readonly outbox: Outbox,
   ) {}
 
@@ -54,16 +54,12 @@ export class OrdersSqlRepository implements OrdersRepository {
     const statement = SQL.transition(Object.keys(set), owner !== null);
     const params = [...Object.values(set), id, from, ...(owner === null ? [] : [owner])];
     if (!event && !completion) return (await this.sql.query(statement, params)).changes === 1;
-    const outboxRow = event && this.outbox.prepare(event.event, event.payload as never).row;
+    const outboxRow = event && this.outbox.prepare(event.event, event.payload).row;
     const applied = await this.sql.transaction(async (tx) => {
       if ((await tx.query(statement, params)).changes !== 1) return false;
       if (outboxRow) await insertOutboxRow(tx, outboxRow);
       if (completion)
-        await tx.query(SQL.completeIdempotency, [
-          ...responseParams(completion.response),
-          completion.userId,
-          completion.key,
-        ]);
+        await tx.query(SQL.completeIdempotency, [outcomeParam(completion.outcome), completion.userId, completion.key]);
       return true;
     });
     if (applied && outboxRow) this.outbox.committed();

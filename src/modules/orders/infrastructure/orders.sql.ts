@@ -28,7 +28,7 @@ export const SQL = {
   transition: (columns: readonly string[], checkOwner: boolean) =>
     `UPDATE ${ORDERS_TABLE} SET ${columns.map((column) => `${column} = ?`).join(', ')} WHERE id = ? AND status = ?${checkOwner ? ' AND lease_owner = ?' : ''}`,
   claimIdempotency: `INSERT INTO idempotency_keys (user_id, "key", request_hash, order_id, state, created_at, expires_at) VALUES (?, ?, ?, ?, 'in_flight', ?, ?) ON CONFLICT (user_id, "key") DO NOTHING`,
-  insertCompletedIdempotency: `INSERT INTO idempotency_keys (user_id, "key", request_hash, order_id, state, created_at, expires_at, response_status, response_headers, response_body) VALUES (?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?) ON CONFLICT (user_id, "key") DO NOTHING`,
+  insertCompletedIdempotency: `INSERT INTO idempotency_keys (user_id, "key", request_hash, order_id, state, created_at, expires_at, outcome) VALUES (?, ?, ?, ?, 'completed', ?, ?, ?) ON CONFLICT (user_id, "key") DO NOTHING`,
   findIdempotency: `SELECT * FROM idempotency_keys WHERE user_id = ? AND "key" = ?`,
-  completeIdempotency: `UPDATE idempotency_keys SET state = 'completed', response_status = ?, response_headers = ?, response_body = ? WHERE user_id = ? AND "key" = ?`,
+  completeIdempotency: `UPDATE idempotency_keys SET state = 'completed', outcome = ? WHERE user_id = ? AND "key" = ?`,
 };

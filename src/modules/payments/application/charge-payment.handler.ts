@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
+import type { PaymentsApi } from '../contract/payments.contract.js';
 import { PAYMENT_CAPTURED } from '../contract/payments.events.js';
 import type { Payment } from '../domain/payment.js';
+import { IN_FLIGHT_PAYMENTS, type InFlightPayments } from './in-flight-payments.js';
 import { toEventPayload } from './payment-mapping.js';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './ports/payment-provider.port.js';
 import { PAYMENTS_REPOSITORY, type PaymentsRepository } from './ports/payments.repository.port.js';
-import { SingleFlight } from './single-flight.js';
 
-export interface ChargeCommand {
-  orderId: string;
-  userId: string;
-  amountCents: number;
-  currency: string;
-  token: string;
-  idempotencyKey: string;
-}
+/** The contract's charge input (the host has validated it). */
+export type ChargeCommand = Parameters<PaymentsApi['charge']>[0];
 
 /**
  * Charges once per idempotency key. On the checkout hot path, so it does not look the key up first:
@@ -23,15 +18,14 @@ export interface ChargeCommand {
  */
 @injectable()
 export class ChargePaymentHandler {
-  private readonly inFlight = new SingleFlight<Payment>();
-
   constructor(
+    @inject(IN_FLIGHT_PAYMENTS) private readonly inFlight: InFlightPayments,
     @inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     @inject(PAYMENTS_REPOSITORY) private readonly payments: PaymentsRepository,
   ) {}
 
   execute(command: ChargeCommand): Promise<Payment> {
-    return this.inFlight.run(command.idempotencyKey, () => this.charge(command));
+    return this.inFlight.charges.run(command.idempotencyKey, () => this.charge(command));
   }
 
   private async charge(command: ChargeCommand): Promise<Payment> {

@@ -1,5 +1,5 @@
 import type { EventPayload } from '../../../platform/events/event.js';
-import type { PaymentView } from '../contract/payments.api.js';
+import type { PaymentView } from '../contract/payments.contract.js';
 import type { PAYMENT_CAPTURED } from '../contract/payments.events.js';
 import type { Payment } from '../domain/payment.js';
 

@@ -2,10 +2,10 @@ import { inject, injectable } from 'tsyringe';
 import { AppError } from '../../../platform/errors.js';
 import { PAYMENT_REFUNDED } from '../contract/payments.events.js';
 import { refundDecision, type Payment } from '../domain/payment.js';
+import { IN_FLIGHT_PAYMENTS, type InFlightPayments } from './in-flight-payments.js';
 import { toEventPayload } from './payment-mapping.js';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './ports/payment-provider.port.js';
 import { PAYMENTS_REPOSITORY, type PaymentsRepository } from './ports/payments.repository.port.js';
-import { SingleFlight } from './single-flight.js';
 
 /**
  * Refunds a captured payment, idempotently: the provider refund carries a reference derived from
@@ -14,15 +14,14 @@ import { SingleFlight } from './single-flight.js';
  */
 @injectable()
 export class RefundPaymentHandler {
-  private readonly inFlight = new SingleFlight<Payment>();
-
   constructor(
+    @inject(IN_FLIGHT_PAYMENTS) private readonly inFlight: InFlightPayments,
     @inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     @inject(PAYMENTS_REPOSITORY) private readonly payments: PaymentsRepository,
   ) {}
 
   execute(paymentId: string): Promise<Payment> {
-    return this.inFlight.run(paymentId, () => this.refund(paymentId));
+    return this.inFlight.refunds.run(paymentId, () => this.refund(paymentId));
   }
 
   private async refund(paymentId: string): Promise<Payment> {

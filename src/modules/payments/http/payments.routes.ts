@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../../../platform/http/route.js';
-import { paymentView } from '../contract/payments.operations.js';
-import { VIEW_PAYMENT } from '../payments.tokens.js';
+import { ViewPaymentHandler } from '../application/view-payment.handler.js';
+import { paymentView } from '../contract/payments.contract.js';
 
 /** The public shape of API.md: the payer's id is not part of it. */
 const paymentResponse = paymentView.omit({ userId: true });
@@ -16,7 +16,7 @@ export const getPaymentRoute = defineRoute({
   responses: { 200: paymentResponse },
   async handler({ params, principal, container }) {
     const viewer = { userId: principal!.userId, isAdmin: principal!.role === 'admin' };
-    const payment = await container.resolve(VIEW_PAYMENT).execute(params.id, viewer);
+    const payment = await container.resolve(ViewPaymentHandler).execute(params.id, viewer);
     const { id, orderId, amountCents, currency, status, createdAt } = payment;
     return { status: 200, body: { id, orderId, amountCents, currency, status, createdAt } };
   },

@@ -1,9 +1,9 @@
 import { inject, injectable } from 'tsyringe';
+import { SQL } from '../../../platform/db/db.tokens.js';
 import type { SqlRunner } from '../../../platform/db/sql-runner.js';
 import { insertOutboxRow, OUTBOX, type Outbox, type OutboxRow } from '../../../platform/events/outbox.js';
 import type { PendingEvent, PaymentsRepository } from '../application/ports/payments.repository.port.js';
 import type { Payment, PaymentStatus } from '../domain/payment.js';
-import { PAYMENTS_SQL } from './payments-sql.token.js';
 
 interface PaymentRow {
   id: string;
@@ -34,7 +34,7 @@ const COLUMNS: Array<keyof PaymentRow> = [
 ];
 
 /** Fixed statements (`?` placeholders, both dialects): the charge is on the checkout hot path. */
-const SQL = {
+const STATEMENTS = {
   // ON CONFLICT DO NOTHING: a concurrent insert with the same key waits for the first to commit,
   // then inserts nothing (no aborted transaction on PostgreSQL, no check-then-insert race).
   insert: `INSERT INTO payments (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (idempotency_key) DO NOTHING`,
@@ -76,7 +76,7 @@ const toPayment = (row: PaymentRow): Payment => ({
 @injectable()
 export class PaymentsSqlRepository implements PaymentsRepository {
   constructor(
-    @inject(PAYMENTS_SQL) private readonly sql: SqlRunner,
+    @inject(SQL) private readonly sql: SqlRunner,
     @inject(OUTBOX) private readonly outbox: Outbox,
   ) {}
 
@@ -85,9 +85,9 @@ export class PaymentsSqlRepository implements PaymentsRepository {
     const rows = this.outboxRows(events);
     const inserted =
       rows.length === 0
-        ? (await this.sql.query(SQL.insert, params)).changes === 1
+        ? (await this.sql.query(STATEMENTS.insert, params)).changes === 1
         : await this.sql.transaction(async (tx) => {
-            if ((await tx.query(SQL.insert, params)).changes !== 1) return false;
+            if ((await tx.query(STATEMENTS.insert, params)).changes !== 1) return false;
             for (const row of rows) await insertOutboxRow(tx, row);
             return true;
           });
@@ -103,7 +103,7 @@ export class PaymentsSqlRepository implements PaymentsRepository {
   async markRefunded(id: string, at: string, events: PendingEvent[]): Promise<boolean> {
     const rows = this.outboxRows(events);
     const won = await this.sql.transaction(async (tx) => {
-      if ((await tx.query(SQL.refund, [at, id])).changes === 0) return false;
+      if ((await tx.query(STATEMENTS.refund, [at, id])).changes === 0) return false;
       for (const row of rows) await insertOutboxRow(tx, row);
       return true;
     });
@@ -112,17 +112,17 @@ export class PaymentsSqlRepository implements PaymentsRepository {
   }
 
   async findById(id: string): Promise<Payment | undefined> {
-    const [row] = (await this.sql.query<PaymentRow>(SQL.byId, [id])).rows;
+    const [row] = (await this.sql.query<PaymentRow>(STATEMENTS.byId, [id])).rows;
     return row && toPayment(row);
   }
 
   async findByIdempotencyKey(key: string): Promise<Payment | undefined> {
-    const [row] = (await this.sql.query<PaymentRow>(SQL.byKey, [key])).rows;
+    const [row] = (await this.sql.query<PaymentRow>(STATEMENTS.byKey, [key])).rows;
     return row && toPayment(row);
   }
 
   /** Validated before the transaction opens: a bad payload fails the call without writing anything. */
   private outboxRows(events: PendingEvent[]): OutboxRow[] {
-    return events.map(({ event, payload }) => this.outbox.prepare(event, payload as never).row);
+    return events.map(({ event, payload }) => this.outbox.prepare(event, payload).row);
   }
 }

@@ -43,7 +43,7 @@ export class LogIn {
         'rate_limited',
         `Too many failed logins for this account; try again in ${retryAfter} seconds`,
         {
-          headers: { 'Retry-After': String(retryAfter) },
+          retryAfterSeconds: retryAfter,
         },
       );
     }

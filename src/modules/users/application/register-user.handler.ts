@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import type { UserView } from '../contract/users.api.js';
+import type { UserView } from '../contract/users.contract.js';
 import { normaliseEmail, type User } from '../domain/user.js';
 import { PASSWORD_HASHER, type PasswordHasher } from './ports/password-hasher.port.js';
 import { USERS_REPOSITORY, type UsersRepository } from './ports/users.repository.port.js';

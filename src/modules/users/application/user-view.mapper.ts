@@ -1,4 +1,4 @@
-import type { UserView } from '../contract/users.api.js';
+import type { UserView } from '../contract/users.contract.js';
 import type { User } from '../domain/user.js';
 
 /** The only way a user leaves the module: an explicit list of fields, so the hash cannot slip out. */

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import type { UsersApi, UserView } from '../contract/users.api.js';
+import type { UsersApi, UserView } from '../contract/users.contract.js';
 import { GetUser } from './get-user.handler.js';
 
 /** The in-process implementation of the users contract. */

@@ -1,7 +1,41 @@
-import { defineContract } from '../../../platform/rpc/contract.js';
-import { USERS_ERRORS } from './users.errors.js';
-import { usersOperations } from './users.operations.js';
-import { USERS_API } from './users.tokens.js';
+import type { InjectionToken } from 'tsyringe';
+import { z } from 'zod';
+import type { ErrorCode } from '../../../platform/errors.js';
+import { defineContract, type ApiOf } from '../../../platform/rpc/contract.js';
+
+// The users module's synchronous API: what other modules compile against and what the host serves
+// in-process or over HTTP (schemas validate inputs either way).
+
+export const userRole = z.enum(['customer', 'admin']);
+
+/** A user as other modules see it (never a password hash). */
+export const userView = z.object({
+  id: z.string(),
+  email: z.email(),
+  name: z.string(),
+  role: userRole,
+  createdAt: z.string(),
+});
+
+export const usersOperations = {
+  /** The user with this id; fails with `not_found` when there is none. */
+  getUser: { input: z.object({ id: z.string().min(1) }), output: userView, idempotent: true },
+};
+
+/** Codes the users module fails with; a remote caller rebuilds an AppError with the same code. */
+export const USERS_ERRORS = [
+  'email_taken',
+  'invalid_credentials',
+  'rate_limited',
+  'not_found',
+] as const satisfies readonly ErrorCode[];
+
+/** What other modules may ask the users module. */
+export type UsersApi = ApiOf<typeof usersOperations>;
+export type UserView = z.output<typeof userView>;
+
+/** Resolves the users contract: in-process implementation or HTTP adapter, whichever is configured. */
+export const USERS_API: InjectionToken<UsersApi> = Symbol('USERS_API');
 
 /** What the host needs to serve this module's API to other processes, or to call it remotely. */
 export const usersContract = defineContract('users', USERS_API, usersOperations, USERS_ERRORS);

@@ -4,7 +4,7 @@ import { GetUser } from '../application/get-user.handler.js';
 import { LogIn } from '../application/log-in.handler.js';
 import { ACCESS_TOKENS } from '../application/ports/access-tokens.port.js';
 import { RegisterUser } from '../application/register-user.handler.js';
-import { userView } from '../contract/users.operations.js';
+import { userView } from '../contract/users.contract.js';
 import { accessTokenGrant, jsonWebKeySet, loginBody, registerBody } from './users.schemas.js';
 
 // Tokens and personal data must not be kept by shared caches (RFC 6749 5.1).

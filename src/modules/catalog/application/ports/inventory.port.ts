@@ -1,4 +1,4 @@
-import type { ProductSnapshot } from '../../contract/catalog.api.js';
+import type { ProductSnapshot } from '../../contract/catalog.contract.js';
 import type { ReservationLine, ReservationStatus } from '../../domain/reservation.js';
 
 export type ReserveOutcome =

@@ -1,7 +1,7 @@
 import type { EventSubscription } from '../../../../platform/module.js';
 import { USER_REGISTERED } from '../../../users/contract/users.events.js';
 import { renderWelcome } from '../../domain/templates.js';
-import { RecordNotification } from '../record-notification.handler.js';
+import { RecordNotificationHandler } from '../record-notification.handler.js';
 
 /** user.registered → `welcome`, to the address the user registered with. */
 export const onUserRegistered: EventSubscription<typeof USER_REGISTERED> = {
@@ -9,7 +9,7 @@ export const onUserRegistered: EventSubscription<typeof USER_REGISTERED> = {
   async handle(envelope, container) {
     const { userId, email, name } = envelope.payload;
     await container
-      .resolve(RecordNotification)
+      .resolve(RecordNotificationHandler)
       .execute(envelope, { userId, template: 'welcome', recipient: email, ...renderWelcome({ name }) });
   },
 };

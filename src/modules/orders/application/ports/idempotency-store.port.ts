@@ -1,11 +1,5 @@
 import type { InjectionToken } from 'tsyringe';
-
-/** A final response as it went out, replayed verbatim for a retried request. */
-export interface StoredResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-}
+import type { CheckoutOutcome } from '../checkout-outcome.js';
 
 /** What identifies a request under an Idempotency-Key and how long its record lives (epoch ms). */
 export interface IdempotencyClaim {
@@ -21,7 +15,8 @@ export interface IdempotencyClaim {
 
 export interface IdempotencyRecord extends IdempotencyClaim {
   state: 'in_flight' | 'completed';
-  response?: StoredResponse;
+  /** The final answer, replayed for a retried request (completed records only). */
+  outcome?: CheckoutOutcome;
 }
 
 /**
@@ -35,10 +30,13 @@ export interface IdempotencyStore {
    * Records a refusal given before any order existed, as a completed record — unless the key is
    * taken (the unique constraint decides): resolves false then.
    */
-  insertCompleted(claim: IdempotencyClaim, response: StoredResponse): Promise<boolean>;
-  complete(userId: string, key: string, response: StoredResponse): Promise<void>;
-  /** Forgets an in-flight record (the request failed in a way the client may simply retry). */
-  release(userId: string, key: string): Promise<void>;
+  insertCompleted(claim: IdempotencyClaim, outcome: CheckoutOutcome): Promise<boolean>;
+  complete(userId: string, key: string, outcome: CheckoutOutcome): Promise<void>;
+  /**
+   * Forgets the claim's in-flight record (the request failed in a way the client may simply retry);
+   * a record of another request under the same key, if the claim never got in, is left alone.
+   */
+  release(claim: IdempotencyClaim): Promise<void>;
   /** Deletes the record only if it is still the one created at `createdAt`. */
   discard(userId: string, key: string, createdAt: number): Promise<boolean>;
   /** Deletes records expired before `now`; resolves how many. */

@@ -1,8 +1,9 @@
 import type { InjectionToken } from 'tsyringe';
 import type { EventDefinition } from '../../../../platform/events/event.js';
-import type { Cursor } from '../../../../platform/http/pagination.js';
+import type { Cursor } from '../../../../platform/pagination.js';
 import type { Order, OrderStatus, SagaLease } from '../../domain/order.js';
-import type { IdempotencyClaim, StoredResponse } from './idempotency-store.port.js';
+import type { CheckoutOutcome } from '../checkout-outcome.js';
+import type { IdempotencyClaim } from './idempotency-store.port.js';
 
 /** An integration event to record in the outbox in the same transaction as a transition. */
 export interface OutboxEvent {
@@ -18,11 +19,11 @@ export type OrderChange = Partial<
   lease?: SagaLease | { owner: null; until: number };
 };
 
-/** The final response of a keyed checkout, stored atomically with the transition that decides it. */
+/** The final answer of a keyed checkout, stored atomically with the transition that decides it. */
 export interface IdempotencyCompletion {
   userId: string;
   key: string;
-  response: StoredResponse;
+  outcome: CheckoutOutcome;
 }
 
 /** An unfinished order whose lease has run out, as seen by the recovery before claiming it. */

@@ -15,7 +15,7 @@ const KNEX = pkg(['knex']);
 const EXPRESS = pkg(['express', 'express-serve-static-core']);
 
 /** @type {import('dependency-cruiser').IConfiguration} */
-module.exports = {
+export default {
   forbidden: [
     // 1. Modules talk only through contracts.
     {
@@ -51,6 +51,15 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/modules/[^/]+/domain/' },
       to: { path: pkg(['express', 'express-serve-static-core', 'knex', 'bullmq', 'ioredis', 'pino']) },
+    },
+    {
+      name: 'http-only-at-the-edge',
+      comment:
+        'application/ and domain/ return outcomes (an order, a refusal with its code and retry hint); ' +
+        'only http/ knows status codes and headers, so nothing below it imports src/platform/http (rule 3).',
+      severity: 'error',
+      from: { path: '^src/modules/[^/]+/(application|domain)/' },
+      to: { path: '^src/platform/http/' },
     },
     // 4. Composition root and technology boundaries.
     {

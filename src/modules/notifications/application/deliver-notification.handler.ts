@@ -1,8 +1,8 @@
 import { inject, injectable } from 'tsyringe';
 import type { Logger } from '../../../platform/logger.js';
+import { LOGGER } from '../../../platform/tokens.js';
 import { retryDelayMs } from '../domain/delivery-policy.js';
 import type { DeliveryStatus, Notification } from '../domain/notification.js';
-import { NOTIFICATIONS_LOGGER } from '../notifications.tokens.js';
 import { MAILER, type Mailer } from './ports/mailer.port.js';
 import { NOTIFICATIONS_REPOSITORY, type NotificationsRepository } from './ports/notifications-repository.port.js';
 
@@ -11,11 +11,11 @@ import { NOTIFICATIONS_REPOSITORY, type NotificationsRepository } from './ports/
  * attempt counted and, unless it is time to give up, the next attempt scheduled.
  */
 @injectable()
-export class DeliverNotification {
+export class DeliverNotificationHandler {
   constructor(
     @inject(MAILER) private readonly mailer: Mailer,
     @inject(NOTIFICATIONS_REPOSITORY) private readonly notifications: NotificationsRepository,
-    @inject(NOTIFICATIONS_LOGGER) private readonly logger: Logger,
+    @inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async execute(notification: Notification): Promise<DeliveryStatus> {

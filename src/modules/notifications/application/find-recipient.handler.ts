@@ -1,9 +1,8 @@
 import { inject, injectable } from 'tsyringe';
 import { AppError } from '../../../platform/errors.js';
 import type { Logger } from '../../../platform/logger.js';
-import type { UsersApi } from '../../users/contract/users.api.js';
-import { USERS_API } from '../../users/contract/users.tokens.js';
-import { NOTIFICATIONS_LOGGER } from '../notifications.tokens.js';
+import { LOGGER } from '../../../platform/tokens.js';
+import { type UsersApi, USERS_API } from '../../users/contract/users.contract.js';
 
 export interface Recipient {
   email: string;
@@ -16,10 +15,10 @@ export interface Recipient {
  * held open across a (possibly remote) call.
  */
 @injectable()
-export class FindRecipient {
+export class FindRecipientHandler {
   constructor(
     @inject(USERS_API) private readonly users: UsersApi,
-    @inject(NOTIFICATIONS_LOGGER) private readonly logger: Logger,
+    @inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** The user's address, or undefined when the user does not exist (nobody to notify). */

@@ -1,4 +1,0 @@
-import type { InjectionToken } from 'tsyringe';
-import type { CatalogApi } from './catalog.api.js';
-
-export const CATALOG_API: InjectionToken<CatalogApi> = Symbol('CATALOG_API');

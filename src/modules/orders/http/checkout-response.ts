@@ -1,0 +1,24 @@
+import { AppError } from '../../../platform/errors.js';
+import { PROBLEM_CONTENT_TYPE, problemBody } from '../../../platform/http/problem.js';
+import type { RouteResponse } from '../../../platform/http/route.js';
+import type { CheckoutOutcome } from '../application/checkout-outcome.js';
+import { orderLocation } from '../application/order-view.js';
+
+/**
+ * The HTTP answer to a checkout outcome, live or replayed: 201 once the order is confirmed (even if
+ * cancelled since), 202 while its payment is still being settled in the background, and a refusal as
+ * problem+json (402 for a failed payment) with Retry-After when the client may simply try again. A
+ * replayed refusal reports the trace of the request that decided it.
+ */
+export function checkoutResponse(outcome: CheckoutOutcome): RouteResponse {
+  if (outcome.kind === 'placed') {
+    const { order } = outcome;
+    const status = order.status === 'payment_pending' ? 202 : 201;
+    return { status, headers: { Location: orderLocation(order.id) }, body: order };
+  }
+  const { code, detail, errors, extra, retryAfterSeconds, traceId } = outcome.refusal;
+  const error = new AppError(code, detail, { errors, extra });
+  const headers: Record<string, string> = { 'Content-Type': PROBLEM_CONTENT_TYPE };
+  if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
+  return { status: error.status, headers, body: { ...problemBody(error), traceId } };
+}

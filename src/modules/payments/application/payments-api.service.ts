@@ -1,0 +1,41 @@
+import { inject, injectable } from 'tsyringe';
+import { AppError } from '../../../platform/errors.js';
+import type { PaymentsApi, PaymentView } from '../contract/payments.contract.js';
+import { ChargePaymentHandler } from './charge-payment.handler.js';
+import { toPaymentView } from './payment-mapping.js';
+import { PAYMENTS_REPOSITORY, type PaymentsRepository } from './ports/payments.repository.port.js';
+import { RefundPaymentHandler } from './refund-payment.handler.js';
+
+type Input<K extends keyof PaymentsApi> = Parameters<PaymentsApi[K]>[0];
+
+/**
+ * The payments contract as other modules call it (in-process, or through the HTTP adapter). The
+ * host validates every input against the contract schemas before it reaches this class.
+ */
+@injectable()
+export class PaymentsApiService implements PaymentsApi {
+  constructor(
+    @inject(ChargePaymentHandler) private readonly charging: ChargePaymentHandler,
+    @inject(RefundPaymentHandler) private readonly refunding: RefundPaymentHandler,
+    @inject(PAYMENTS_REPOSITORY) private readonly payments: PaymentsRepository,
+  ) {}
+
+  async charge(input: Input<'charge'>): Promise<PaymentView> {
+    return toPaymentView(await this.charging.execute(input));
+  }
+
+  async findCharge({ idempotencyKey }: Input<'findCharge'>): Promise<PaymentView | null> {
+    const payment = await this.payments.findByIdempotencyKey(idempotencyKey);
+    return payment ? toPaymentView(payment) : null;
+  }
+
+  async refund({ paymentId }: Input<'refund'>): Promise<PaymentView> {
+    return toPaymentView(await this.refunding.execute(paymentId));
+  }
+
+  async getPayment({ id }: Input<'getPayment'>): Promise<PaymentView> {
+    const payment = await this.payments.findById(id);
+    if (!payment) throw new AppError('not_found', `There is no payment ${id}`);
+    return toPaymentView(payment);
+  }
+}

@@ -1,0 +1,8 @@
+import type { Knex } from 'knex';
+import type { InjectionToken } from 'tsyringe';
+import type { SqlRunner } from './sql-runner.js';
+
+/** The module's own knex (its SQLite file or PostgreSQL schema and role), registered by the host. */
+export const KNEX: InjectionToken<Knex> = Symbol('KNEX');
+/** The module's raw-SQL runner over the same connection, for the statements knex cannot express. */
+export const SQL: InjectionToken<SqlRunner> = Symbol('SQL');

@@ -1,0 +1,48 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { Config } from './config.js';
+import { KNEX, SQL } from './db/db.tokens.js';
+import { openModuleDb } from './db/module-db.js';
+import { Outbox, OUTBOX } from './events/outbox.js';
+import type { Logger } from './logger.js';
+import type { ModuleContext, ModuleDefinition } from './module.js';
+import { inProcessApi } from './rpc/in-process-api.js';
+import type { ApiOf } from './rpc/contract.js';
+import { CONFIG, LOGGER } from './tokens.js';
+
+/**
+ * Opens and migrates a module's database and builds its own child container. The one DI rule:
+ * the host registers the module's db, logger, config (and outbox) under platform tokens; the module
+ * registers its ports' adapters and repositories as container singletons; use cases stay
+ * unregistered, so tsyringe builds one afresh per resolve. Only the contract is exposed to the
+ * process, wrapped so that in-process callers get their input validated like remote ones.
+ */
+export async function hostModule(
+  definition: ModuleDefinition,
+  config: Config,
+  logger: Logger,
+  root: DependencyContainer,
+): Promise<ModuleContext> {
+  const db = await openModuleDb(definition.name, config);
+  await db.migrate(definition.migrations);
+  const container = root.createChildContainer();
+  const context: ModuleContext = {
+    name: definition.name,
+    config,
+    logger: logger.child({ module: definition.name }),
+    db,
+    container,
+    expose: (token, factory) => root.register(token, { useFactory: () => factory(container) }),
+  };
+  container.register(KNEX, { useValue: db.knex });
+  container.register(SQL, { useValue: db.sql });
+  container.register(CONFIG, { useValue: config });
+  container.register(LOGGER, { useValue: context.logger });
+  if (definition.publishes.length > 0) container.register(OUTBOX, { useValue: new Outbox(definition.name) });
+  definition.register(context);
+  const contract = definition.contract;
+  if (contract) {
+    let api: ApiOf<typeof contract.operations> | undefined;
+    context.expose(contract.token, (own) => (api ??= inProcessApi(contract, own.resolve(contract.token))));
+  }
+  return context;
+}

@@ -1,0 +1,17 @@
+import { validate } from '../http/validation.js';
+import type { ApiOf, Contract, OperationManifest } from './contract.js';
+
+/**
+ * A module's own implementation of its contract as other modules in this process call it: every
+ * input is parsed with the contract's schema first, exactly as the HTTP client does before a remote
+ * call, so a bad call is the same 400 `validation_failed` whichever way it travels, and the
+ * implementation only ever sees valid, normalised input.
+ */
+export function inProcessApi<M extends OperationManifest>(contract: Contract<M>, implementation: ApiOf<M>): ApiOf<M> {
+  const own = implementation as Record<string, (input: unknown) => Promise<unknown>>;
+  const api: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const [name, operation] of Object.entries(contract.operations)) {
+    api[name] = async (input) => own[name].call(implementation, validate(operation.input, input, 'body'));
+  }
+  return api as ApiOf<M>;
+}
