@@ -23,6 +23,8 @@ export function problemBody(error: AppError): Record<string, unknown> {
 export function sendProblem(res: Response, error: AppError): void {
   if (error.options.retryAfterSeconds !== undefined)
     res.setHeader('Retry-After', String(error.options.retryAfterSeconds));
+  // RFC 6750: a 401 names the scheme the client must use.
+  if (error.code === 'unauthorized') res.setHeader('WWW-Authenticate', 'Bearer');
   res
     .status(error.status)
     .type(PROBLEM_CONTENT_TYPE)
