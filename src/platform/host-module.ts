@@ -1,6 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Config } from './config.js';
-import { KNEX, SQL } from './db/db.tokens.js';
+import { KNEX, SQL_RUNNER } from './db/db.tokens.js';
 import { openModuleDb } from './db/module-db.js';
 import { Outbox, OUTBOX } from './events/outbox.js';
 import type { Logger } from './logger.js';
@@ -34,7 +34,7 @@ export async function hostModule(
     expose: (token, factory) => root.register(token, { useFactory: () => factory(container) }),
   };
   container.register(KNEX, { useValue: db.knex });
-  container.register(SQL, { useValue: db.sql });
+  container.register(SQL_RUNNER, { useValue: db.sql });
   container.register(CONFIG, { useValue: config });
   container.register(LOGGER, { useValue: context.logger });
   if (definition.publishes.length > 0) container.register(OUTBOX, { useValue: new Outbox(definition.name) });

@@ -1,13 +1,10 @@
 import { ACCESS_TOKEN_VERIFIER } from '../../platform/http/auth.js';
 import { defineModule, type ModuleContext } from '../../platform/module.js';
-import { BootstrapAdmin } from './application/bootstrap-admin.handler.js';
-import { GetUser } from './application/get-user.handler.js';
-import { LogIn } from './application/log-in.handler.js';
+import { BootstrapAdminHandler } from './application/bootstrap-admin.handler.js';
 import { ACCESS_TOKENS } from './application/ports/access-tokens.port.js';
 import { LOGIN_ATTEMPTS } from './application/ports/login-attempts.port.js';
 import { PASSWORD_HASHER } from './application/ports/password-hasher.port.js';
 import { USERS_REPOSITORY } from './application/ports/users.repository.port.js';
-import { RegisterUser } from './application/register-user.handler.js';
 import { UsersApiService } from './application/users-api.service.js';
 import { USER_REGISTERED } from './contract/users.events.js';
 import { usersContract, USERS_API } from './contract/users.contract.js';
@@ -18,23 +15,16 @@ import { LoginAttemptsKnexStore } from './infrastructure/login-attempts.knex-sto
 import { ScryptPasswordHasher } from './infrastructure/scrypt.password-hasher.js';
 import { SigningKeysKnexRepository } from './infrastructure/signing-keys.knex-repository.js';
 import { UsersKnexRepository } from './infrastructure/users.knex-repository.js';
-import { USERS_KNEX, USERS_SQL } from './infrastructure/users.tokens.js';
 import { usersMigrations } from './migrations/users.migrations.js';
 
 function registerUsers(context: ModuleContext): void {
   const { container } = context;
-  container.register(USERS_KNEX, { useValue: context.db.knex });
-  container.register(USERS_SQL, { useValue: context.db.sql });
   container.registerSingleton(USERS_REPOSITORY, UsersKnexRepository);
   container.registerSingleton(PASSWORD_HASHER, ScryptPasswordHasher);
   container.registerSingleton(LOGIN_ATTEMPTS, LoginAttemptsKnexStore);
   container.registerSingleton(SigningKeysKnexRepository);
   container.registerSingleton(JoseAccessTokens);
   container.register(ACCESS_TOKENS, { useToken: JoseAccessTokens });
-  container.registerSingleton(RegisterUser);
-  container.registerSingleton(LogIn);
-  container.registerSingleton(GetUser);
-  container.registerSingleton(BootstrapAdmin);
   container.registerSingleton(USERS_API, UsersApiService);
   // Every module of this process verifies tokens with the same published key set.
   context.expose(ACCESS_TOKEN_VERIFIER, (own) => own.resolve(JoseAccessTokens).verifier);
@@ -53,7 +43,7 @@ export default defineModule({
   async start(context) {
     await context.container.resolve(JoseAccessTokens).load();
     if (context.config.admin) {
-      const outcome = await context.container.resolve(BootstrapAdmin).execute(context.config.admin);
+      const outcome = await context.container.resolve(BootstrapAdminHandler).execute(context.config.admin);
       context.logger.info({ email: context.config.admin.email, outcome }, 'admin account ready');
     }
   },

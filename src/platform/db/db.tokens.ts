@@ -5,4 +5,4 @@ import type { SqlRunner } from './sql-runner.js';
 /** The module's own knex (its SQLite file or PostgreSQL schema and role), registered by the host. */
 export const KNEX: InjectionToken<Knex> = Symbol('KNEX');
 /** The module's raw-SQL runner over the same connection, for the statements knex cannot express. */
-export const SQL: InjectionToken<SqlRunner> = Symbol('SQL');
+export const SQL_RUNNER: InjectionToken<SqlRunner> = Symbol('SQL_RUNNER');

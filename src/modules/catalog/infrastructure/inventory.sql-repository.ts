@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import type { ProductSnapshot } from '../contract/catalog.contract.js';
 import { byProductId, type ReservationLine, type ReservationStatus } from '../domain/reservation.js';
 import type { Inventory, ReserveOutcome } from '../application/ports/inventory.port.js';
-import { SQL as SQL_RUNNER } from '../../../platform/db/db.tokens.js';
+import { SQL_RUNNER } from '../../../platform/db/db.tokens.js';
 import { SQL } from './inventory.sql.js';
 import type { SqlRunner, SqlSession } from '../../../platform/db/sql-runner.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
-import { KNEX, SQL } from '../../../platform/db/db.tokens.js';
+import { KNEX, SQL_RUNNER } from '../../../platform/db/db.tokens.js';
 import type { SqlRunner } from '../../../platform/db/sql-runner.js';
 import type { EventEnvelope } from '../../../platform/events/event.js';
 import { consumeOnceSql } from '../../../platform/events/inbox.js';
@@ -68,7 +68,7 @@ const toNotification = (row: Row): Notification => ({
 export class NotificationsSqlRepository implements NotificationsRepository {
   constructor(
     @inject(KNEX) private readonly knex: Knex,
-    @inject(SQL) private readonly sql: SqlRunner,
+    @inject(SQL_RUNNER) private readonly sql: SqlRunner,
   ) {}
 
   async recordOnce(event: EventEnvelope, draft: NotificationDraft): Promise<Notification | undefined> {

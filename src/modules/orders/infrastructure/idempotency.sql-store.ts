@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
-import { KNEX, SQL as SQL_RUNNER } from '../../../platform/db/db.tokens.js';
+import { KNEX, SQL_RUNNER } from '../../../platform/db/db.tokens.js';
 import type { SqlRunner } from '../../../platform/db/sql-runner.js';
 import type { CheckoutOutcome } from '../application/checkout-outcome.js';
 import type {

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { SQL } from '../../../platform/db/db.tokens.js';
+import { SQL_RUNNER } from '../../../platform/db/db.tokens.js';
 import type { SqlRunner } from '../../../platform/db/sql-runner.js';
 import { insertOutboxRow, OUTBOX, type Outbox, type OutboxRow } from '../../../platform/events/outbox.js';
 import type { PendingEvent, PaymentsRepository } from '../application/ports/payments.repository.port.js';
@@ -76,7 +76,7 @@ const toPayment = (row: PaymentRow): Payment => ({
 @injectable()
 export class PaymentsSqlRepository implements PaymentsRepository {
   constructor(
-    @inject(SQL) private readonly sql: SqlRunner,
+    @inject(SQL_RUNNER) private readonly sql: SqlRunner,
     @inject(OUTBOX) private readonly outbox: Outbox,
   ) {}
 

@@ -13,7 +13,7 @@ export type BootstrapOutcome = 'created' | 'promoted' | 'unchanged';
  * instances start at once (the unique email decides who creates it; the others promote).
  */
 @injectable()
-export class BootstrapAdmin {
+export class BootstrapAdminHandler {
   constructor(
     @inject(USERS_REPOSITORY) private readonly users: UsersRepository,
     @inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,

@@ -6,7 +6,7 @@ import { toUserView } from './user-view.mapper.js';
 
 /** One user by id (for `/users/me` and the contract); `not_found` when there is none. */
 @injectable()
-export class GetUser {
+export class GetUserHandler {
   constructor(@inject(USERS_REPOSITORY) private readonly users: UsersRepository) {}
 
   async execute(id: string): Promise<UserView> {

@@ -25,7 +25,7 @@ export interface AccessTokenGrant {
  * so concurrent guesses cannot all slip past the limit; a success clears the count.
  */
 @injectable()
-export class LogIn {
+export class LogInHandler {
   constructor(
     @inject(USERS_REPOSITORY) private readonly users: UsersRepository,
     @inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,

@@ -14,7 +14,7 @@ export interface RegisterUserCommand {
 
 /** Opens a customer account. The role is not an input: self-registration never yields an admin. */
 @injectable()
-export class RegisterUser {
+export class RegisterUserHandler {
   constructor(
     @inject(USERS_REPOSITORY) private readonly users: UsersRepository,
     @inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,

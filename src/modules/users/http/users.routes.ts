@@ -1,9 +1,9 @@
 import { defineRoute, type AnyRoute } from '../../../platform/http/route.js';
 import { JWKS_PATH } from '../../../platform/http/jwt.js';
-import { GetUser } from '../application/get-user.handler.js';
-import { LogIn } from '../application/log-in.handler.js';
+import { GetUserHandler } from '../application/get-user.handler.js';
+import { LogInHandler } from '../application/log-in.handler.js';
 import { ACCESS_TOKENS } from '../application/ports/access-tokens.port.js';
-import { RegisterUser } from '../application/register-user.handler.js';
+import { RegisterUserHandler } from '../application/register-user.handler.js';
 import { userView } from '../contract/users.contract.js';
 import { accessTokenGrant, jsonWebKeySet, loginBody, registerBody } from './users.schemas.js';
 
@@ -21,7 +21,7 @@ export const usersRoutes: AnyRoute[] = [
     responses: { 201: userView },
     handler: async ({ body, container }) => ({
       status: 201,
-      body: await container.resolve(RegisterUser).execute(body),
+      body: await container.resolve(RegisterUserHandler).execute(body),
     }),
   }),
   defineRoute({
@@ -34,7 +34,7 @@ export const usersRoutes: AnyRoute[] = [
     responses: { 200: accessTokenGrant },
     handler: async ({ body, ip, container }) => ({
       status: 200,
-      body: await container.resolve(LogIn).execute({ ...body, ip }),
+      body: await container.resolve(LogInHandler).execute({ ...body, ip }),
       headers: NO_STORE,
     }),
   }),
@@ -47,7 +47,7 @@ export const usersRoutes: AnyRoute[] = [
     responses: { 200: userView },
     handler: async ({ principal, container }) => ({
       status: 200,
-      body: await container.resolve(GetUser).execute(principal!.userId),
+      body: await container.resolve(GetUserHandler).execute(principal!.userId),
       headers: NO_STORE,
     }),
   }),

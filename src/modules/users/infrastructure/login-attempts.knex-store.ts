@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import type { LoginAttempts } from '../application/ports/login-attempts.port.js';
 import type { AttemptWindow } from '../domain/login-throttle.js';
-import { USERS_KNEX } from './users.tokens.js';
+import { KNEX } from '../../../platform/db/db.tokens.js';
 
 // One statement, valid on SQLite (3.35+) and PostgreSQL: the upsert increments or restarts the
 // window atomically, so concurrent attempts on several instances are all counted.
@@ -20,7 +20,7 @@ const column = (ip: string) => ip.slice(0, 64);
 
 @injectable()
 export class LoginAttemptsKnexStore implements LoginAttempts {
-  constructor(@inject(USERS_KNEX) private readonly knex: Knex) {}
+  constructor(@inject(KNEX) private readonly knex: Knex) {}
 
   async record(email: string, ip: string, now: Date, windowCutoff: string): Promise<AttemptWindow> {
     const result: Row[] | { rows: Row[] } = await this.knex.raw(RECORD_ATTEMPT, [

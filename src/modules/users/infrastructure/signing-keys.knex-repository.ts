@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import type { PublicJwk } from '../application/ports/access-tokens.port.js';
-import { USERS_KNEX } from './users.tokens.js';
+import { KNEX } from '../../../platform/db/db.tokens.js';
 
 /** A stored signing key pair, both halves as JWKs. */
 export interface StoredSigningKey {
@@ -32,7 +32,7 @@ const toKey = (row: Row): StoredSigningKey => ({
 /** Signing keys live in the module's database, so they survive restarts and are shared by its instances. */
 @injectable()
 export class SigningKeysKnexRepository {
-  constructor(@inject(USERS_KNEX) private readonly knex: Knex) {}
+  constructor(@inject(KNEX) private readonly knex: Knex) {}
 
   async current(): Promise<StoredSigningKey | undefined> {
     const row = await this.knex<Row>('signing_keys').where({ slot: 'current' }).first();

@@ -7,7 +7,7 @@ import { USER_REGISTERED } from '../contract/users.events.js';
 import type { Role, User } from '../domain/user.js';
 import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
 import type { SqlRunner } from '../../../platform/db/sql-runner.js';
-import { USERS_KNEX, USERS_SQL } from './users.tokens.js';
+import { KNEX, SQL_RUNNER } from '../../../platform/db/db.tokens.js';
 
 interface UserRow {
   id: string;
@@ -36,8 +36,8 @@ const toUser = (row: UserRow): User => ({
 @injectable()
 export class UsersKnexRepository implements UsersRepository {
   constructor(
-    @inject(USERS_KNEX) private readonly knex: Knex,
-    @inject(USERS_SQL) private readonly sql: SqlRunner,
+    @inject(KNEX) private readonly knex: Knex,
+    @inject(SQL_RUNNER) private readonly sql: SqlRunner,
     @inject(OUTBOX) private readonly outbox: Outbox,
   ) {}
 
