@@ -53,7 +53,7 @@ export async function startHost(
   const root = rootContainer.createChildContainer();
   const metrics = createMetrics();
   const serviceTokens = config.internalTokenSecret ? createServiceTokens(config.internalTokenSecret) : undefined;
-  registerRemoteContracts(root, config, definitions, hosted, { logger, metrics, serviceTokens });
+  const upstreams = registerRemoteContracts(root, config, definitions, hosted, { logger, metrics, serviceTokens });
 
   const modules = new Map<ModuleName, ModuleContext>();
   const bus = await createEventBus(config, eventRouting(definitions), logger, metrics);
@@ -121,6 +121,7 @@ export async function startHost(
       await closeServer(server);
       for (const task of tasks.reverse()) await task.stop();
       await bus.close();
+      await Promise.all(upstreams.map((upstream) => upstream.close()));
       for (const context of modules.values()) await context.db.close();
       logger.info('stopped');
     },

@@ -1,18 +1,26 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Request, RequestHandler } from 'express';
+import type { Dispatcher } from 'undici';
 import { currentContext, formatTraceparent } from '../context.js';
 import { AppError } from '../errors.js';
+import { BODY_LIMIT } from '../http/app.js';
+import type { Upstream } from '../rpc/upstream.js';
 
-/** Request headers the owning module needs; hop-by-hop and length headers are recomputed. */
-const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'accept'];
+/** Request headers the owning module needs; hop-by-hop headers are the connection's own. */
+const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'content-length', 'idempotency-key', 'accept'];
 const FORWARDED_RESPONSE_HEADERS = [
   'content-type',
+  'content-length',
   'location',
   'retry-after',
   'idempotent-replayed',
   'www-authenticate',
   'cache-control',
 ];
-const TIMEOUT_MS = 10_000;
+
+const tooLarge = () => new AppError('payload_too_large', `The request body is over ${BODY_LIMIT} bytes`);
 
 function outgoingHeaders(req: Request): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -28,34 +36,62 @@ function outgoingHeaders(req: Request): Record<string, string> {
   return headers;
 }
 
-export function forwardTo(
-  baseUrls: string[],
-  breaker: { fire<T>(call: () => Promise<T>): Promise<T> },
-): RequestHandler {
-  let next = 0;
+/**
+ * The body to send on: streamed as it arrives when its length is declared (and within the limit);
+ * a chunked body is read first, up to the limit, so an oversized one is refused here with 413
+ * instead of failing half-sent against an instance that did nothing wrong.
+ */
+async function bodyOf(req: Request): Promise<{ body?: Buffer | Readable; headers: Record<string, string> }> {
+  const headers = outgoingHeaders(req);
+  const length = req.header('content-length');
+  if (length !== undefined) {
+    if (Number(length) > BODY_LIMIT) throw tooLarge();
+    return { body: req, headers };
+  }
+  if (req.header('transfer-encoding') === undefined) return { headers };
+  const chunks: Buffer[] = [];
+  let received = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    received += chunk.length;
+    if (received > BODY_LIMIT) throw tooLarge();
+    chunks.push(chunk);
+  }
+  const body = Buffer.concat(chunks);
+  return { body, headers: { ...headers, 'content-length': String(body.length) } };
+}
+
+function copyResponseHeaders(from: IncomingHttpHeaders, to: Parameters<RequestHandler>[1]): void {
+  for (const name of FORWARDED_RESPONSE_HEADERS) {
+    const value = from[name];
+    if (value !== undefined) to.setHeader(name, value);
+  }
+}
+
+/**
+ * Proxies a public route to an instance of the module that owns it. Bodies are streamed both ways,
+ * never parsed: the module validates its own input. Only an unreachable or silent module counts
+ * against its instance; its own answers (even 503) pass through unchanged.
+ */
+export function forwardTo(upstream: Upstream): RequestHandler {
   return async (req, res) => {
-    const target = new URL(req.originalUrl, baseUrls[next++ % baseUrls.length]);
-    const hasBody = req.body !== undefined && req.method !== 'GET' && req.method !== 'HEAD';
-    const response = await breaker
-      // Only an unreachable or silent module trips the breaker; its own answers (even 503) pass through.
-      .fire(() =>
-        fetch(target, {
-          method: req.method,
-          headers: outgoingHeaders(req),
-          body: hasBody ? JSON.stringify(req.body) : undefined,
-          signal: AbortSignal.timeout(TIMEOUT_MS),
-        }),
-      )
-      .catch((error: unknown) => {
-        if (error instanceof AppError) throw error;
-        throw new AppError('service_unavailable', `The service behind ${req.path} is unavailable`, {
-          retryAfterSeconds: 5,
-        });
+    const { body, headers } = await bodyOf(req);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await upstream.request({
+        method: req.method as Dispatcher.HttpMethod,
+        path: req.originalUrl,
+        headers,
+        body,
+        idempotent: req.method === 'GET' || req.method === 'HEAD',
       });
-    for (const name of FORWARDED_RESPONSE_HEADERS) {
-      const value = response.headers.get(name);
-      if (value !== null) res.setHeader(name, value);
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError('service_unavailable', `The service behind ${req.path} is unavailable`, {
+        retryAfterSeconds: 5,
+      });
     }
-    res.status(response.status).send(Buffer.from(await response.arrayBuffer()));
+    copyResponseHeaders(response.headers, res);
+    res.status(response.statusCode);
+    await pipeline(response.body, res);
   };
 }

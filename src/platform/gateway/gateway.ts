@@ -6,12 +6,15 @@ import { closeServer, listen } from '../http/server.js';
 import { buildOpenApiDocument } from '../http/openapi.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { ModuleDefinition } from '../module.js';
-import { createBreaker } from '../resilience/circuit-breaker.js';
+import { Upstream } from '../rpc/upstream.js';
 import { forwardTo } from './forward.js';
+
+/** Longest wait for a module's answer: a checkout may wait on payments' own timeouts. */
+const TIMEOUT_MS = 10_000;
 
 /**
  * Split mode's front door: every public route of every module is forwarded to the process that
- * hosts it (round robin over its URLs), behind a per-module circuit breaker.
+ * hosts it (balanced over its healthy instances, a breaker per instance).
  */
 export async function startGateway(
   config: Config,
@@ -25,26 +28,27 @@ export async function startGateway(
     );
   const metrics = createMetrics();
   const api = Router();
-  const breakers: ReturnType<typeof createBreaker>[] = [];
-  for (const definition of definitions) {
-    const breaker = createBreaker({
+  const upstreams = definitions.map((definition) => {
+    const upstream = new Upstream({
       name: `gateway:${definition.name}`,
+      urls: config.remoteUrls[definition.name]!,
       logger,
       registry: metrics.registry,
-      isHealthyFailure: () => false,
+      timeoutMs: TIMEOUT_MS,
     });
-    breakers.push(breaker);
-    const forward = forwardTo(config.remoteUrls[definition.name]!, breaker);
+    const forward = forwardTo(upstream);
     for (const route of definition.routes.filter((r) => r.access !== 'internal'))
       api[route.method](route.path, forward);
-  }
-  const healthChecks = MODULE_NAMES.map((name) => ({
-    name: `module:${name}`,
+    return { module: definition.name, upstream };
+  });
+  // Ready while every module has at least one live instance; the report lists each instance.
+  const healthChecks = upstreams.map(({ module, upstream }) => ({
+    name: `module:${module}`,
     check: async () => {
-      const response = await fetch(new URL('/health/live', config.remoteUrls[name]![0]), {
-        signal: AbortSignal.timeout(1500),
-      });
-      if (!response.ok) throw new Error(`answered ${response.status}`);
+      const instances = await upstream.probe('/health/live', 1500);
+      if (!instances.some((instance) => instance.healthy))
+        throw new Error(instances.map(({ url, error }) => `${url}: ${error}`).join('; ') || 'no instance');
+      return { instances };
     },
   }));
   let shuttingDown = false;
@@ -56,6 +60,7 @@ export async function startGateway(
     isShuttingDown: () => shuttingDown,
     openApiDocument: () => openApi,
     api,
+    passBodiesThrough: true,
   });
   const { server, port } = await listen(app, config.port);
   logger.info({ port, routes: config.remoteUrls }, 'gateway listening');
@@ -65,7 +70,7 @@ export async function startGateway(
     async stop() {
       shuttingDown = true;
       await closeServer(server);
-      for (const breaker of breakers) breaker.shutdown();
+      await Promise.all(upstreams.map(({ upstream }) => upstream.close()));
     },
   };
 }

@@ -20,6 +20,8 @@ export interface HttpAppOptions {
   api: Router;
   /** Behind the gateway: take the client address from X-Forwarded-For set by a proxy on a private network. */
   behindProxy?: boolean;
+  /** The gateway: request bodies stay unread streams, for the module that owns the route to parse. */
+  passBodiesThrough?: boolean;
 }
 
 /** The express app every process serves: platform endpoints, then the API, then problem+json errors. */
@@ -43,7 +45,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(options.openApiDocument());
   });
-  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  if (!options.passBodiesThrough) app.use(express.json({ limit: BODY_LIMIT, strict: true }));
   app.use(options.api);
   app.use(notFoundHandler);
   app.use(problemHandler(options.logger));

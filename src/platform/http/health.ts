@@ -1,17 +1,20 @@
 import { Router } from 'express';
 
-/** A readiness check: resolves when its dependency is usable, rejects with the reason otherwise. */
+/**
+ * A readiness check: resolves when its dependency is usable (optionally with details to report,
+ * e.g. each instance of a module), rejects with the reason otherwise.
+ */
 export interface HealthCheck {
   name: string;
-  check(): Promise<void>;
+  check(): Promise<void | Record<string, unknown>>;
 }
 
 const CHECK_TIMEOUT_MS = 2000;
 
-const withTimeout = (promise: Promise<void>): Promise<void> =>
+const withTimeout = <T>(promise: Promise<T>): Promise<T> =>
   Promise.race([
     promise,
-    new Promise<void>((_, reject) =>
+    new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref(),
     ),
   ]);
@@ -25,8 +28,8 @@ export function healthRouter(checks: HealthCheck[], isShuttingDown: () => boolea
     const results = await Promise.all(
       checks.map(async ({ name, check }) => {
         try {
-          await withTimeout(check());
-          return [name, { status: 'ok' }] as const;
+          const details = await withTimeout(check());
+          return [name, { status: 'ok', ...details }] as const;
         } catch (error) {
           return [name, { status: 'failing', error: (error as Error).message }] as const;
         }

@@ -1,6 +1,5 @@
 import CircuitBreaker from 'opossum';
 import { Gauge, type Registry } from 'prom-client';
-import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 export interface BreakerOptions {
@@ -9,6 +8,20 @@ export interface BreakerOptions {
   registry: Registry;
   /** Errors that say nothing about the dependency's health (e.g. a 4xx answer) and must not trip it. */
   isHealthyFailure(error: unknown): boolean;
+}
+
+/** The breaker refused the call without trying it: the dependency failed too often lately. */
+export class CircuitOpenError extends Error {
+  constructor(name: string) {
+    super(`${name} is unavailable (circuit open)`);
+  }
+}
+
+export interface Breaker {
+  fire<T>(call: () => Promise<T>): Promise<T>;
+  /** Open: calls are refused until the cool-down ends and a trial call is let through. */
+  isOpen(): boolean;
+  shutdown(): void;
 }
 
 const STATE_VALUE = { closed: 0, halfOpen: 1, open: 2 } as const;
@@ -28,9 +41,9 @@ function breakerGauge(registry: Registry): Gauge<'dependency'> {
 
 /**
  * Wraps calls to one dependency in an opossum breaker: after half the calls in a 10 s window fail
- * (at least 5), calls fail fast with `service_unavailable` for 5 s, then one trial call is let through.
+ * (at least 5), calls fail fast with CircuitOpenError for 5 s, then one trial call is let through.
  */
-export function createBreaker(options: BreakerOptions) {
+export function createBreaker(options: BreakerOptions): Breaker {
   const breaker = new CircuitBreaker(<T>(call: () => Promise<T>) => call(), {
     name: options.name,
     timeout: false,
@@ -54,14 +67,11 @@ export function createBreaker(options: BreakerOptions) {
       try {
         return (await breaker.fire(call)) as T;
       } catch (error) {
-        if ((error as { code?: string }).code === 'EOPENBREAKER') {
-          throw new AppError('service_unavailable', `${options.name} is unavailable (circuit open)`, {
-            retryAfterSeconds: 5,
-          });
-        }
+        if ((error as { code?: string }).code === 'EOPENBREAKER') throw new CircuitOpenError(options.name);
         throw error;
       }
     },
+    isOpen: () => breaker.opened,
     shutdown: () => breaker.shutdown(),
   };
 }

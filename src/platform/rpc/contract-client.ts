@@ -1,13 +1,14 @@
+import type { Dispatcher } from 'undici';
 import { currentContext, formatTraceparent } from '../context.js';
 import { AppError, isErrorCode } from '../errors.js';
 import type { Metrics } from '../http/metrics.js';
 import { validate } from '../http/validation.js';
 import type { Logger } from '../logger.js';
-import { createBreaker } from '../resilience/circuit-breaker.js';
 import { retry } from '../resilience/retry.js';
 import type { ApiOf, Contract, OperationManifest } from './contract.js';
 import { operationPath } from './contract-routes.js';
 import type { ServiceTokens } from './service-token.js';
+import { Upstream, UpstreamError } from './upstream.js';
 
 export interface ClientDeps {
   logger: Logger;
@@ -16,60 +17,54 @@ export interface ClientDeps {
   timeoutMs?: number;
 }
 
-/** A failure that says the remote instance could not answer (network, timeout, 5xx): retryable, trips the breaker. */
-class TransportError extends Error {}
-
-async function toError(response: Response, contract: Contract): Promise<Error> {
-  const problem = (await response.json().catch(() => ({}))) as { code?: unknown; detail?: string; errors?: [] };
-  if (
-    response.status < 500 &&
-    isErrorCode(problem.code) &&
-    (contract.errors.includes(problem.code) || problem.code === 'validation_failed')
-  ) {
+async function toError(statusCode: number, body: Dispatcher.ResponseData['body'], contract: Contract): Promise<Error> {
+  const problem = (await body.json().catch(() => ({}))) as { code?: unknown; detail?: string; errors?: [] };
+  if (isErrorCode(problem.code) && (contract.errors.includes(problem.code) || problem.code === 'validation_failed')) {
     return new AppError(problem.code, problem.detail ?? problem.code, { errors: problem.errors });
   }
-  return new TransportError(`${contract.module} answered ${response.status} ${String(problem.code ?? '')}`.trim());
+  return new AppError('service_unavailable', `${contract.module} answered ${statusCode} ${String(problem.code ?? '')}`);
+}
+
+/** The instances of a module as its contract client (and its JWKS fetch) see them: any 5xx counts as failing. */
+export function moduleUpstream(module: string, urls: string[], deps: ClientDeps): Upstream {
+  return new Upstream({
+    name: module,
+    urls,
+    logger: deps.logger,
+    registry: deps.metrics.registry,
+    timeoutMs: deps.timeoutMs ?? 3000,
+    isFailedAnswer: (statusCode) => statusCode >= 500,
+  });
 }
 
 /**
- * Implements a contract by calling the module that hosts it over HTTP: inputs and outputs are
- * validated with the contract's schemas, identity and trace context travel along, every call has a
- * timeout, idempotent operations are retried with backoff, and a breaker fails fast while the
- * module is down. Typed errors come back as the same AppError.
+ * Implements a contract by calling the module that hosts it over HTTP (pooled keep-alive
+ * connections, balanced over its healthy instances): inputs and outputs are validated with the
+ * contract's schemas, identity and trace context travel along, every call has a timeout,
+ * idempotent operations are retried with backoff, and a module with no instance able to answer
+ * fails fast with `service_unavailable`. Typed errors come back as the same AppError.
  */
 export function createContractClient<M extends OperationManifest>(
   contract: Contract<M>,
   baseUrls: string[],
   deps: ClientDeps,
-): ApiOf<M> {
-  const timeoutMs = deps.timeoutMs ?? 3000;
-  const breaker = createBreaker({
-    name: contract.module,
-    logger: deps.logger,
-    registry: deps.metrics.registry,
-    isHealthyFailure: (error) => error instanceof AppError,
-  });
-  let next = 0;
+): { api: ApiOf<M>; upstream: Upstream } {
+  const upstream = moduleUpstream(contract.module, baseUrls, deps);
 
-  async function post(operation: string, input: unknown): Promise<unknown> {
-    const baseUrl = baseUrls[next++ % baseUrls.length];
+  async function post(operation: string, input: unknown, idempotent: boolean): Promise<unknown> {
     const context = currentContext();
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (deps.serviceTokens) headers['x-internal-token'] = await deps.serviceTokens.current();
     if (context) Object.assign(headers, { traceparent: formatTraceparent(context), 'x-request-id': context.requestId });
-    let response: Response;
-    try {
-      response = await fetch(new URL(operationPath(contract.module, operation), baseUrl), {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ input }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      throw new TransportError(`${contract.module}.${operation} unreachable: ${(error as Error).message}`);
-    }
-    if (!response.ok) throw await toError(response, contract);
-    return ((await response.json()) as { output: unknown }).output;
+    const response = await upstream.request({
+      method: 'POST',
+      path: operationPath(contract.module, operation),
+      headers,
+      body: JSON.stringify({ input }),
+      idempotent,
+    });
+    if (response.statusCode >= 300) throw await toError(response.statusCode, response.body, contract);
+    return ((await response.body.json()) as { output: unknown }).output;
   }
 
   const api: Record<string, (input: unknown) => Promise<unknown>> = {};
@@ -79,18 +74,19 @@ export function createContractClient<M extends OperationManifest>(
       const body = validate(operation.input, input, 'body');
       const attempts = operation.idempotent ? 3 : 1;
       try {
-        const output = await retry(() => breaker.fire(() => post(name, body)), {
+        const output = await retry(() => post(name, body, operation.idempotent), {
           attempts,
           baseDelayMs: 50,
           maxDelayMs: 500,
-          retryable: (error) => error instanceof TransportError,
+          retryable: (error) => error instanceof UpstreamError && !error.allOpen,
         });
         return operation.output.parse(output);
       } catch (error) {
-        if (error instanceof TransportError) throw new AppError('service_unavailable', error.message);
+        if (error instanceof UpstreamError)
+          throw new AppError('service_unavailable', error.message, error.allOpen ? { retryAfterSeconds: 5 } : {});
         throw error;
       }
     };
   }
-  return api as ApiOf<M>;
+  return { api: api as ApiOf<M>, upstream };
 }

@@ -10,9 +10,14 @@ export interface ServiceTokens extends ServiceTokenVerifier {
   current(): Promise<string>;
 }
 
+/** Each calling process presents one token per half lifetime: a few entries cover every caller. */
+const VERIFIED_CACHE_SIZE = 64;
+
 export function createServiceTokens(secret: string): ServiceTokens {
   const key = new TextEncoder().encode(secret);
   let cached: { token: string; renewAt: number } | undefined;
+  // Verified tokens with their expiry (ms), so a hot caller's token is checked once, not per call.
+  const verified = new Map<string, number>();
   return {
     async current() {
       if (!cached || Date.now() >= cached.renewAt) {
@@ -27,7 +32,11 @@ export function createServiceTokens(secret: string): ServiceTokens {
       return cached.token;
     },
     async verify(token) {
-      await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
+      const expiresAt = verified.get(token);
+      if (expiresAt !== undefined && Date.now() < expiresAt) return;
+      const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.clear();
+      verified.set(token, payload.exp! * 1000);
     },
   };
 }

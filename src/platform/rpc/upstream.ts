@@ -1,0 +1,176 @@
+import { Readable } from 'node:stream';
+import type { Registry } from 'prom-client';
+import { Pool, type Dispatcher } from 'undici';
+import type { Logger } from '../logger.js';
+import { CircuitOpenError, createBreaker, type Breaker } from '../resilience/circuit-breaker.js';
+
+export interface UpstreamOptions {
+  /** Who is called (a module, or `gateway:<module>`): names breakers, metrics and messages. */
+  name: string;
+  urls: string[];
+  logger: Logger;
+  registry: Registry;
+  /** Longest wait for the answer's headers, and then between two chunks of its body. */
+  timeoutMs: number;
+  /** Answers that say the instance is failing (the contract client: any 5xx); by default none. */
+  isFailedAnswer?(statusCode: number): boolean;
+}
+
+export interface UpstreamRequest {
+  method: Dispatcher.HttpMethod;
+  path: string;
+  headers: Record<string, string>;
+  body?: string | Buffer | Readable;
+  /** Safe to send again after it may have reached an instance (a socket died mid-call). */
+  idempotent: boolean;
+}
+
+/** No instance answered: unreachable, timed out, answered with a failure, or every breaker is open. */
+export class UpstreamError extends Error {
+  constructor(
+    message: string,
+    /** Every instance's breaker is open: trying again at once is pointless. */
+    readonly allOpen = false,
+  ) {
+    super(message);
+  }
+}
+
+/** The connection was never made, so the request cannot have reached the instance. */
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+/** The socket broke before an answer: the request may or may not have been handled. */
+const SOCKET_FAILURES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+const errorCode = (error: unknown): string | undefined => (error as { code?: string } | undefined)?.code;
+
+export interface InstanceHealth {
+  url: string;
+  healthy: boolean;
+  error?: string;
+}
+
+interface Instance {
+  url: string;
+  pool: Pool;
+  breaker: Breaker;
+}
+
+/**
+ * The instances of one module behind keep-alive connection pools (undici), balanced round robin
+ * over those whose breaker is not open. An instance that keeps failing is left out for the
+ * breaker's cool-down and then tried again with one call. A request that could not reach an
+ * instance (connection refused) moves on to the next one at once, so one dead instance costs its
+ * callers nothing while another is up.
+ */
+export class Upstream {
+  private instances: Instance[] = [];
+  private next = 0;
+
+  constructor(private readonly options: UpstreamOptions) {
+    this.setUrls(options.urls);
+  }
+
+  get urls(): string[] {
+    return this.instances.map((instance) => instance.url);
+  }
+
+  /** Replaces the instance list (discovery); instances that stay keep their pool and breaker. */
+  setUrls(urls: string[]): void {
+    const kept = new Map(this.instances.map((instance) => [instance.url, instance]));
+    this.instances = [...new Set(urls)].map((url) => kept.get(url) ?? this.connect(url));
+    for (const [url, instance] of kept) if (!urls.includes(url)) this.disconnect(instance);
+  }
+
+  async request(request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+    const candidates = this.rotation();
+    const failures: string[] = [];
+    for (const instance of candidates) {
+      try {
+        return await instance.breaker.fire(() => this.send(instance, request));
+      } catch (error) {
+        if (error instanceof UpstreamError) throw error;
+        if (error instanceof CircuitOpenError) continue;
+        failures.push(`${instance.url}: ${(error as Error).message}`);
+        if (!this.mayMoveOn(error, request)) break;
+      }
+    }
+    if (failures.length === 0)
+      throw new UpstreamError(`${this.options.name} is unavailable (no instance, or every circuit open)`, true);
+    throw new UpstreamError(`${this.options.name} unreachable: ${failures.join('; ')}`);
+  }
+
+  /** Asks every instance, breakers aside, whether it answers `path` with a 2xx. */
+  async probe(path: string, timeoutMs: number): Promise<InstanceHealth[]> {
+    return Promise.all(
+      this.instances.map(async ({ url, pool }) => {
+        try {
+          const { statusCode, body } = await pool.request({
+            method: 'GET',
+            path,
+            headersTimeout: timeoutMs,
+            bodyTimeout: timeoutMs,
+          });
+          await body.dump();
+          return statusCode < 300 ? { url, healthy: true } : { url, healthy: false, error: `answered ${statusCode}` };
+        } catch (error) {
+          return { url, healthy: false, error: (error as Error).message };
+        }
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    const instances = this.instances;
+    this.instances = [];
+    await Promise.all(instances.map((instance) => this.disconnect(instance)));
+  }
+
+  private async send(instance: Instance, request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+    const response = await instance.pool.request({
+      method: request.method,
+      path: request.path,
+      headers: request.headers,
+      body: request.body,
+      headersTimeout: this.options.timeoutMs,
+      bodyTimeout: this.options.timeoutMs,
+    });
+    if (this.options.isFailedAnswer?.(response.statusCode)) {
+      await response.body.dump();
+      throw new Error(`answered ${response.statusCode}`);
+    }
+    return response;
+  }
+
+  private mayMoveOn(error: unknown, request: UpstreamRequest): boolean {
+    const code = errorCode(error) ?? errorCode((error as { cause?: unknown }).cause);
+    if (!code) return false;
+    // A streamed body can be sent once: only while nothing of it has been read yet.
+    if (request.body instanceof Readable && request.body.readableDidRead) return false;
+    return CONNECT_FAILURES.has(code) || (request.idempotent && SOCKET_FAILURES.has(code));
+  }
+
+  /** Every instance whose breaker is not open, once, starting with the next in turn. */
+  private rotation(): Instance[] {
+    const start = this.next++ % Math.max(this.instances.length, 1);
+    const ordered = [...this.instances.slice(start), ...this.instances.slice(0, start)];
+    return ordered.filter((instance) => !instance.breaker.isOpen());
+  }
+
+  private connect(url: string): Instance {
+    return {
+      url,
+      pool: new Pool(new URL(url).origin, { connections: 64, keepAliveTimeout: 4_000 }),
+      breaker: createBreaker({
+        name: `${this.options.name} ${url}`,
+        logger: this.options.logger,
+        registry: this.options.registry,
+        isHealthyFailure: () => false,
+      }),
+    };
+  }
+
+  private async disconnect(instance: Instance): Promise<void> {
+    instance.breaker.shutdown();
+    await instance.pool.close();
+  }
+}
