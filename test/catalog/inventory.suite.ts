@@ -48,7 +48,7 @@ export function describeInventory(label: string, backend: BackendFactory): void 
         metrics: createMetrics(),
         serviceTokens: createServiceTokens(SECRET),
         timeoutMs: 30_000,
-      });
+      }).api;
     });
     afterAll(async () => {
       await shop?.stop();

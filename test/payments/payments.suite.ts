@@ -79,7 +79,7 @@ export function describePayments(label: string, backend: () => Promise<Backend>)
         logger: createLogger('silent'),
         metrics: createMetrics(),
         serviceTokens: createServiceTokens(SECRET),
-      });
+      }).api;
     });
 
     afterAll(async () => {
