@@ -3,6 +3,14 @@ import type { Dialect } from '../db/sql-runner.js';
 /** Neither dispatched nor dead-lettered: what the relay still has to publish (served by outbox_pending_idx). */
 const PENDING = 'dispatched_at IS NULL AND dead_lettered_at IS NULL';
 
+/** A row as `claim` returns it. */
+export interface OutboxRow {
+  seq: number;
+  name: string;
+  envelope: string;
+  attempts: number;
+}
+
 /**
  * The relay's statements: fixed SQL (`?` placeholders), prepared once per connection, because the
  * relay runs after every checkout commit and the query builder cost more than the queries.
@@ -37,3 +45,5 @@ export const relaySql = (dialect: Dialect) => ({
   /** The backlog and when its earliest unclaimed row falls due. */
   observe: `SELECT count(*) AS count, min(CASE WHEN claimed_by IS NULL THEN next_attempt_at END) AS next_due FROM outbox WHERE ${PENDING}`,
 });
+
+export type RelayStatements = ReturnType<typeof relaySql>;
