@@ -6,6 +6,7 @@ import { createMetrics } from '../../src/platform/http/metrics.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createContractClient } from '../../src/platform/rpc/contract-client.js';
 import { createServiceTokens } from '../../src/platform/rpc/service-token.js';
+import { moduleKnex } from '../support/module-db.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
 import type { BackendFactory } from '../support/backends.js';
 import { orderId, outcome, pool } from './helpers.js';
@@ -34,7 +35,7 @@ export function describeInventory(label: string, backend: BackendFactory): void 
       return response.body.id as string;
     };
     const stockOf = async (id: string) => (await shop.request('GET', `/api/v1/products/${id}`)).body.stock as number;
-    const knex = () => shop.host.modules.get('catalog')!.db.knex;
+    const knex = () => moduleKnex(shop, 'catalog');
 
     beforeAll(async () => {
       const setup = await backend();

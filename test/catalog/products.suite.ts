@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeedDemoCatalogHandler } from '../../src/modules/catalog/application/seed-demo-catalog.handler.js';
 import { CATALOG_API } from '../../src/modules/catalog/contract/catalog.contract.js';
-import { startTestShop, type ApiResponse, type TestShop } from '../support/shop.js';
+import { expectProblem, type ApiResponse } from '../support/http.js';
+import { startTestShop, type TestShop } from '../support/shop.js';
 import type { BackendFactory } from '../support/backends.js';
 
 let skuSequence = 0;
@@ -28,11 +29,6 @@ export function describeProducts(label: string, backend: BackendFactory): void {
       const response = await shop.request('POST', '/api/v1/products', { token: admin, body });
       expect(response.status, JSON.stringify(response.body)).toBe(201);
       return response.body;
-    };
-    const problem = (response: ApiResponse, status: number, code: string) => {
-      expect(response.status, JSON.stringify(response.body)).toBe(status);
-      expect(response.body.code).toBe(code);
-      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     };
 
     beforeAll(async () => {
@@ -74,7 +70,7 @@ export function describeProducts(label: string, backend: BackendFactory): void {
 
     it('refuses a second product with the same sku (409 sku_taken), even when both race', async () => {
       await create(product({ sku: 'DUP-1' }));
-      problem(
+      expectProblem(
         await shop.request('POST', '/api/v1/products', { token: admin, body: product({ sku: 'DUP-1' }) }),
         409,
         'sku_taken',
@@ -90,19 +86,23 @@ export function describeProducts(label: string, backend: BackendFactory): void {
 
     it('lets only admins write: 401 without a token, 403 for a customer', async () => {
       const { id } = await create(product());
-      problem(await shop.request('POST', '/api/v1/products', { body: product() }), 401, 'unauthorized');
-      problem(await shop.request('POST', '/api/v1/products', { token: customer, body: product() }), 403, 'forbidden');
-      problem(
+      expectProblem(await shop.request('POST', '/api/v1/products', { body: product() }), 401, 'unauthorized');
+      expectProblem(
+        await shop.request('POST', '/api/v1/products', { token: customer, body: product() }),
+        403,
+        'forbidden',
+      );
+      expectProblem(
         await shop.request('PATCH', `/api/v1/products/${id}`, { token: customer, body: { name: 'x' } }),
         403,
         'forbidden',
       );
-      problem(
+      expectProblem(
         await shop.request('POST', `/api/v1/products/${id}/restock`, { token: customer, body: { quantity: 1 } }),
         403,
         'forbidden',
       );
-      problem(
+      expectProblem(
         await shop.request('POST', `/api/v1/products/${id}/restock`, { body: { quantity: 1 } }),
         401,
         'unauthorized',
@@ -130,18 +130,18 @@ export function describeProducts(label: string, backend: BackendFactory): void {
       ['no name', { name: undefined }, 'name'],
     ])('rejects %s with 400 naming the field', async (_case, overrides, path) => {
       const response = await shop.request('POST', '/api/v1/products', { token: admin, body: product(overrides) });
-      problem(response, 400, 'validation_failed');
+      expectProblem(response, 400, 'validation_failed');
       expect(response.body.errors.map((e: { path: string }) => e.path)).toContain(path);
     });
 
     it('answers 404 not_found for an unknown product', async () => {
-      problem(await shop.request('GET', '/api/v1/products/no-such-product'), 404, 'not_found');
-      problem(
+      expectProblem(await shop.request('GET', '/api/v1/products/no-such-product'), 404, 'not_found');
+      expectProblem(
         await shop.request('PATCH', '/api/v1/products/no-such-product', { token: admin, body: { name: 'x' } }),
         404,
         'not_found',
       );
-      problem(
+      expectProblem(
         await shop.request('POST', '/api/v1/products/no-such-product/restock', { token: admin, body: { quantity: 1 } }),
         404,
         'not_found',
@@ -168,22 +168,22 @@ export function describeProducts(label: string, backend: BackendFactory): void {
       expect(response.body.updatedAt > created.updatedAt).toBe(true);
       expect((await shop.request('GET', `/api/v1/products/${created.id}`)).body).toEqual(response.body);
 
-      problem(
+      expectProblem(
         await shop.request('PATCH', `/api/v1/products/${created.id}`, { token: admin, body: {} }),
         400,
         'validation_failed',
       );
-      problem(
+      expectProblem(
         await shop.request('PATCH', `/api/v1/products/${created.id}`, { token: admin, body: { stock: 100 } }),
         400,
         'validation_failed',
       );
-      problem(
+      expectProblem(
         await shop.request('PATCH', `/api/v1/products/${created.id}`, { token: admin, body: { priceCents: -5 } }),
         400,
         'validation_failed',
       );
-      problem(
+      expectProblem(
         await shop.request('PATCH', `/api/v1/products/${created.id}`, { token: admin, rawBody: '{"name":' }),
         400,
         'malformed_json',
@@ -211,13 +211,13 @@ export function describeProducts(label: string, backend: BackendFactory): void {
       expect(concurrent.every((r) => r.status === 200)).toBe(true);
       expect((await shop.request('GET', `/api/v1/products/${created.id}`)).body.stock).toBe(28);
       for (const quantity of [0, -1, 1.5, '3']) {
-        problem(
+        expectProblem(
           await shop.request('POST', `/api/v1/products/${created.id}/restock`, { token: admin, body: { quantity } }),
           400,
           'validation_failed',
         );
       }
-      problem(
+      expectProblem(
         await shop.request('POST', `/api/v1/products/${created.id}/restock`, {
           token: admin,
           body: { quantity: 100_000_000 },
@@ -313,7 +313,7 @@ export function describeProducts(label: string, backend: BackendFactory): void {
           `q=${'x'.repeat(101)}`,
           'q=a&q=b',
         ]) {
-          problem(await shop.request('GET', `/api/v1/products?${query}`), 400, 'validation_failed');
+          expectProblem(await shop.request('GET', `/api/v1/products?${query}`), 400, 'validation_failed');
         }
       });
     });

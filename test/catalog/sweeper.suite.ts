@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG_API } from '../../src/modules/catalog/contract/catalog.contract.js';
+import { eventually } from '../support/eventually.js';
+import { moduleKnex } from '../support/module-db.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
 import type { BackendFactory } from '../support/backends.js';
 import { orderId, outcome } from './helpers.js';
@@ -21,14 +23,6 @@ export function describeSweeper(label: string, backend: BackendFactory): void {
           body: { sku: `SW-${randomUUID()}`, name: 'Swept', priceCents: 100, currency: 'USD', stock },
         })
       ).body.id as string;
-    const waitFor = async (check: () => Promise<boolean>, timeoutMs: number) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!(await check())) {
-        if (Date.now() > deadline) return false;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      return true;
-    };
 
     beforeAll(async () => {
       const setup = await backend();
@@ -50,7 +44,13 @@ export function describeSweeper(label: string, backend: BackendFactory): void {
       await api().commitReservation({ orderId: sold });
       expect(await stockOf(id)).toBe(2);
 
-      expect(await waitFor(async () => (await stockOf(id)) === 4, 5 * TTL)).toBe(true);
+      expect(
+        await eventually('the lapsed hold to be released', async () => (await stockOf(id)) === 4, {
+          timeoutMs: 5 * TTL,
+          everyMs: 50,
+          onTimeout: 'return',
+        }),
+      ).toBe(true);
       expect(Date.now() - started).toBeGreaterThanOrEqual(TTL - 50);
       expect(await outcome(api().commitReservation({ orderId: lapsing }))).toBe('invalid_state');
       expect(await api().commitReservation({ orderId: sold })).toEqual({ orderId: sold, status: 'committed' });
@@ -73,12 +73,14 @@ export function describeSweeper(label: string, backend: BackendFactory): void {
       }
       const committed = results.filter((r) => r === 'ok').length;
       expect(committed + results.filter((r) => r === 'invalid_state').length).toBe(30);
-      expect(await waitFor(async () => (await stockOf(id)) === 30 - committed, 5 * TTL)).toBe(true);
-      const statuses = await shop.host.modules
-        .get('catalog')!
-        .db.knex('reservations')
-        .whereIn('order_id', orders)
-        .select('status');
+      expect(
+        await eventually('every uncommitted hold to be released', async () => (await stockOf(id)) === 30 - committed, {
+          timeoutMs: 5 * TTL,
+          everyMs: 50,
+          onTimeout: 'return',
+        }),
+      ).toBe(true);
+      const statuses = await moduleKnex(shop, 'catalog')('reservations').whereIn('order_id', orders).select('status');
       expect(statuses.filter((row: { status: string }) => row.status === 'committed')).toHaveLength(committed);
       expect(statuses.filter((row: { status: string }) => row.status === 'released')).toHaveLength(30 - committed);
     });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { httpClient } from '../support/http.js';
 
 const ADMIN = { email: 'shutdown-admin@shop.test', password: 'shutdown-admin-pw' };
 const dataDir = mkdtempSync(path.join(tmpdir(), 'shop-shutdown-'));
@@ -34,15 +35,6 @@ async function startShop(): Promise<{ url: string; child: ChildProcess }> {
   throw new Error('the shop exited before listening');
 }
 
-const call = async (url: string, method: string, body?: unknown, token?: string) => {
-  const response = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as any };
-};
-
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
@@ -51,24 +43,21 @@ afterAll(() => {
 describe('graceful shutdown', () => {
   it('finishes the checkouts in flight on SIGTERM, exits 0, and loses none of them', async () => {
     const { url, child } = await startShop();
-    const admin = (await call(`${url}/api/v1/auth/login`, 'POST', ADMIN)).body.accessToken;
+    const call = httpClient(url);
+    const admin = (await call('POST', '/api/v1/auth/login', { body: ADMIN })).body.accessToken;
     const product = (
-      await call(
-        `${url}/api/v1/products`,
-        'POST',
-        { sku: 'SHUT-1', name: 'Shutdown mug', priceCents: 500, currency: 'USD', stock: 1000 },
-        admin,
-      )
+      await call('POST', '/api/v1/products', {
+        token: admin,
+        body: { sku: 'SHUT-1', name: 'Shutdown mug', priceCents: 500, currency: 'USD', stock: 1000 },
+      })
     ).body;
 
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const checkouts = Array.from({ length: 40 }, () =>
-      call(
-        `${url}/api/v1/orders`,
-        'POST',
-        { items: [{ productId: product.id, quantity: 1 }], paymentMethod: { token: 'tok_visa' } },
-        admin,
-      ).catch(() => 'refused' as const),
+      call('POST', '/api/v1/orders', {
+        token: admin,
+        body: { items: [{ productId: product.id, quantity: 1 }], paymentMethod: { token: 'tok_visa' } },
+      }).catch(() => 'refused' as const),
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
     child.kill('SIGTERM');
@@ -81,9 +70,10 @@ describe('graceful shutdown', () => {
     expect(answered.every((outcome) => outcome.status === 201)).toBe(true);
 
     const restarted = await startShop();
-    const stock = (await call(`${restarted.url}/api/v1/products/${product.id}`, 'GET')).body.stock;
+    const callRestarted = httpClient(restarted.url);
+    const stock = (await callRestarted('GET', `/api/v1/products/${product.id}`)).body.stock;
     expect(1000 - stock).toBe(answered.length);
-    const orders = (await call(`${restarted.url}/api/v1/orders?limit=100`, 'GET', undefined, admin)).body.items;
+    const orders = (await callRestarted('GET', '/api/v1/orders?limit=100', { token: admin })).body.items;
     expect(orders.filter((order: { status: string }) => order.status === 'confirmed')).toHaveLength(answered.length);
     restarted.child.kill('SIGTERM');
   }, 60_000);

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM launcher without types
 import { LAYOUT, startSplit } from '../../deploy/split.mjs';
+import { eventually } from '../support/eventually.js';
+import { httpClient, type HttpCall } from '../support/http.js';
 import { createTestDatabase, requirePostgres, requireRedis, uniqueRedisPrefix } from '../support/services.js';
 
 const ENTRY = ['--import', 'tsx', 'src/main.ts'];
@@ -24,6 +26,7 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
   const basePort = 10000 + Math.floor(Math.random() * 20000);
   const logs = new Map<string, string[]>();
   let split: Split;
+  let call: HttpCall;
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let redis: ReturnType<typeof uniqueRedisPrefix>;
   let env: Record<string, string>;
@@ -33,40 +36,6 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
   const collect = (name: string, child: ChildProcess) => {
     logs.set(name, logs.get(name) ?? []);
     child.stdout?.on('data', (chunk: Buffer) => logs.get(name)!.push(...chunk.toString().split('\n').filter(Boolean)));
-  };
-
-  const call = async (
-    method: string,
-    urlPath: string,
-    options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
-  ) => {
-    const response = await fetch(`${split.urls.gateway}${urlPath}`, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: (await response.json().catch(() => undefined)) as any,
-    };
-  };
-
-  const eventually = async <T>(
-    probe: () => Promise<T>,
-    done: (value: T) => boolean,
-    timeoutMs = 20_000,
-  ): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (done(value) || Date.now() > deadline) return value;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
   };
 
   beforeAll(async () => {
@@ -84,6 +53,7 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
       SAGA_RECOVERY_AFTER: '2000',
     };
     split = await startSplit({ basePort, entry: ENTRY, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    call = httpClient(split.urls.gateway);
     LAYOUT.forEach(([name]: [string], index: number) => collect(name, split.children[index]));
   }, 120_000);
 
@@ -124,8 +94,14 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
     expect(payment.body).toMatchObject({ status: 'captured', amountCents: 3750 });
 
     const notifications = await eventually(
+      'both notifications',
       () => call('GET', '/api/v1/notifications', { token }),
-      (r) => r.body?.items?.length === 2,
+      {
+        until: (r) => r.body?.items?.length === 2,
+        timeoutMs: 20_000,
+        everyMs: 200,
+        onTimeout: 'return',
+      },
     );
     expect(notifications.body.items.map((n: { template: string }) => n.template).sort()).toEqual([
       'order_confirmed',
@@ -169,9 +145,14 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
     });
     extra.push(restarted);
     const order = await eventually(
+      'the order to be confirmed',
       () => call('GET', `/api/v1/orders/${pending.body.id}`, { token }),
-      (r) => r.body?.status === 'confirmed',
-      40_000,
+      {
+        until: (r) => r.body?.status === 'confirmed',
+        timeoutMs: 40_000,
+        everyMs: 200,
+        onTimeout: 'return',
+      },
     );
     expect(order.body.status).toBe('confirmed');
     expect((await call('GET', `/api/v1/products/${productId}`)).body.stock).toBe(5);

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL, requireRedis, uniqueRedisPrefix } from '../support/services.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
-import { createProduct, listAll, notificationsDb, ofTemplate, sleep, waitFor } from './notifications.fixtures.js';
+import { createProduct, listAll, ofTemplate, sleep } from './notifications.fixtures.js';
+import { moduleKnex } from '../support/module-db.js';
+import { eventually } from '../support/eventually.js';
 
 const CHECKOUTS = 1000;
 const CONCURRENCY = 20;
@@ -66,24 +68,22 @@ describe.each(buses)('1,000 checkouts with EVENT_BUS=%s', (bus) => {
     expect(failures.slice(0, 3)).toEqual([]);
     expect(orderIds).toHaveLength(CHECKOUTS);
 
-    const db = notificationsDb(shop);
+    const db = moduleKnex(shop, 'notifications');
     const confirmedRows = () =>
       db('notifications').where({ template: 'order_confirmed' }).select('order_id', 'status', 'user_id');
-    await waitFor(
+    await eventually(
       `${CHECKOUTS} order_confirmed notifications`,
       async () => (await confirmedRows()).length >= CHECKOUTS,
-      45_000,
-      100,
+      { timeoutMs: 45_000, everyMs: 100 },
     );
     await sleep(500); // room for a (wrong) extra notification to appear
     const rows = await confirmedRows();
     expect(rows).toHaveLength(CHECKOUTS);
     expect(new Set(rows.map((row) => row.order_id))).toEqual(new Set(orderIds));
-    await waitFor(
+    await eventually(
       'every notification to be sent',
       async () => (await confirmedRows()).every((row) => row.status === 'sent'),
-      10_000,
-      100,
+      { timeoutMs: 10_000, everyMs: 100 },
     );
 
     // Through the API: each customer sees exactly the notifications of their own orders.

@@ -10,7 +10,8 @@ import { createLogger } from '../../src/platform/logger.js';
 import { MODULES } from '../../src/main.js';
 import { REDIS_URL, requireRedis, uniqueRedisPrefix } from '../support/services.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
-import { envelopeOf, listAll, ofTemplate, sleep, waitFor } from './notifications.fixtures.js';
+import { envelopeOf, listAll, ofTemplate, sleep } from './notifications.fixtures.js';
+import { eventually } from '../support/eventually.js';
 
 const redis = await requireRedis();
 
@@ -29,7 +30,7 @@ describe.skipIf(!redis)('notifications after downtime (EVENT_BUS=bullmq)', () =>
   it('sends exactly one notification for each of 5 events published while the module was down', async () => {
     shop = await startTestShop(env);
     const ada = await shop.customer('Ada Lovelace');
-    await waitFor(
+    await eventually(
       'the welcome notification',
       async () => ofTemplate(await listAll(shop!, ada.token), 'welcome').length === 1,
     );
@@ -59,7 +60,10 @@ describe.skipIf(!redis)('notifications after downtime (EVENT_BUS=bullmq)', () =>
 
     shop = await startTestShop(env);
     const confirmed = async () => ofTemplate(await listAll(shop!, ada.token), 'order_confirmed');
-    await waitFor('5 order_confirmed notifications', async () => (await confirmed()).length >= 5, 15_000, 100);
+    await eventually('5 order_confirmed notifications', async () => (await confirmed()).length >= 5, {
+      timeoutMs: 15_000,
+      everyMs: 100,
+    });
     await sleep(500); // room for a (wrong) extra notification to appear
     expect((await confirmed()).map((item) => item.orderId).sort()).toEqual([...orderIds].sort());
     expect(ofTemplate(await listAll(shop, ada.token), 'welcome')).toHaveLength(1);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestShop, type TestShop } from '../support/shop.js';
-import { listAll, notificationsDb, ofTemplate, sleep, waitFor } from './notifications.fixtures.js';
+import { listAll, ofTemplate, sleep } from './notifications.fixtures.js';
+import { moduleKnex } from '../support/module-db.js';
+import { eventually } from '../support/eventually.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
 const FROM = 'noreply@shop.test';
@@ -23,7 +25,7 @@ describe('notifications through SMTP (SMTP_URL set)', () => {
 
   it('sends the welcome e-mail once, to the registered address, with the welcome subject', async () => {
     const ada = await shop.customer('Ada Lovelace');
-    await waitFor('the welcome e-mail', () => mailTo(ada.email).length > 0);
+    await eventually('the welcome e-mail', () => mailTo(ada.email).length > 0);
     await sleep(300); // room for a (wrong) second message to arrive
     const mails = mailTo(ada.email);
     expect(mails).toHaveLength(1);
@@ -44,15 +46,19 @@ describe('notifications through SMTP (SMTP_URL set)', () => {
     });
     expect(registered.status).toBe(201);
     const rowOf = () =>
-      notificationsDb(shop)('notifications').where({ user_id: registered.body.id, template: 'welcome' });
+      moduleKnex(shop, 'notifications')('notifications').where({ user_id: registered.body.id, template: 'welcome' });
 
-    await waitFor('the first attempt to fail', async () => (await rowOf().first())?.status === 'failed', 10_000);
+    await eventually('the first attempt to fail', async () => (await rowOf().first())?.status === 'failed', {
+      timeoutMs: 10_000,
+    });
     const failed = await rowOf().first();
     expect(Number(failed.attempts)).toBeGreaterThanOrEqual(1);
     expect(failed.last_error).toContain('451');
 
     // Retries after 1 s, then 2 s: the third attempt is accepted.
-    await waitFor('the retry to succeed', async () => (await rowOf().first())?.status === 'sent', 15_000);
+    await eventually('the retry to succeed', async () => (await rowOf().first())?.status === 'sent', {
+      timeoutMs: 15_000,
+    });
     const rows = await rowOf();
     expect(rows).toHaveLength(1);
     expect(Number(rows[0].attempts)).toBe(3);

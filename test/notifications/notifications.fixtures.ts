@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { DependencyContainer } from 'tsyringe';
-import type { Knex } from 'knex';
 import type { EventDefinition, EventEnvelope } from '../../src/platform/events/event.js';
 import notificationsModule from '../../src/modules/notifications/index.js';
+import { moduleKnex } from '../support/module-db.js';
 import type { TestShop } from '../support/shop.js';
 
-export { waitFor, sleep } from '../support/events-fixtures.js';
+export { sleep } from '../support/events-fixtures.js';
 
 export interface NotificationItem {
   id: string;
@@ -48,9 +48,6 @@ export async function deliverDirectly(shop: TestShop, envelope: EventEnvelope): 
 export const notificationsContainer = (shop: TestShop): DependencyContainer =>
   shop.host.modules.get('notifications')!.container;
 
-/** The notifications module's own database (for counting rows the API cannot show, e.g. attempts). */
-export const notificationsDb = (shop: TestShop): Knex => shop.host.modules.get('notifications')!.db.knex;
-
 /** Every notification the token's owner can see, following `nextCursor` to the end. */
 export async function listAll(shop: TestShop, token: string, limit = 100): Promise<NotificationItem[]> {
   const items: NotificationItem[] = [];
@@ -84,6 +81,6 @@ export async function createProduct(
 
 /** Counts the stored notifications of one template (all users). */
 export async function countTemplate(shop: TestShop, template: string): Promise<number> {
-  const [row] = await notificationsDb(shop)('notifications').where({ template }).count({ n: '*' });
+  const [row] = await moduleKnex(shop, 'notifications')('notifications').where({ template }).count({ n: '*' });
   return Number(row.n);
 }

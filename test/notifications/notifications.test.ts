@@ -7,15 +7,9 @@ import {
 import { USER_REGISTERED } from '../../src/modules/users/contract/users.events.js';
 import { createTestDatabase, requirePostgres } from '../support/services.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
-import {
-  deliverDirectly,
-  envelopeOf,
-  listAll,
-  notificationsDb,
-  ofTemplate,
-  sleep,
-  waitFor,
-} from './notifications.fixtures.js';
+import { deliverDirectly, envelopeOf, listAll, ofTemplate, sleep } from './notifications.fixtures.js';
+import { moduleKnex } from '../support/module-db.js';
+import { eventually } from '../support/eventually.js';
 
 const postgres = await requirePostgres();
 
@@ -47,7 +41,7 @@ describe.each(backends)('notifications on %s', (backend) => {
   const welcomesOf = async (user: { token: string }) => ofTemplate(await listAll(shop, user.token), 'welcome');
 
   it('sends exactly one welcome to a newly registered user, delivered to the log', async () => {
-    await waitFor('the welcome notification to be sent', async () =>
+    await eventually('the welcome notification to be sent', async () =>
       (await welcomesOf(ada)).some((item) => item.status === 'sent'),
     );
     await sleep(200);
@@ -81,11 +75,16 @@ describe.each(backends)('notifications on %s', (backend) => {
     ]);
     await deliverDirectly(shop, envelope);
     expect((await welcomesOf(bob)).length).toBe(before + 1);
-    expect(Number((await notificationsDb(shop)('inbox').where({ event_id: envelope.id }).count({ n: '*' }))[0].n)).toBe(
-      1,
-    );
     expect(
-      Number((await notificationsDb(shop)('notifications').where({ event_id: envelope.id }).count({ n: '*' }))[0].n),
+      Number(
+        (await moduleKnex(shop, 'notifications')('inbox').where({ event_id: envelope.id }).count({ n: '*' }))[0].n,
+      ),
+    ).toBe(1);
+    expect(
+      Number(
+        (await moduleKnex(shop, 'notifications')('notifications').where({ event_id: envelope.id }).count({ n: '*' }))[0]
+          .n,
+      ),
     ).toBe(1);
   });
 
@@ -98,7 +97,7 @@ describe.each(backends)('notifications on %s', (backend) => {
       registeredAt: new Date().toISOString(),
     });
     for (let i = 0; i < 3; i += 1) await shop.host.bus.publish(envelope);
-    await waitFor('the published event to be consumed', async () => (await welcomesOf(bob)).length > before);
+    await eventually('the published event to be consumed', async () => (await welcomesOf(bob)).length > before);
     await sleep(300); // room for a (wrong) second notification to appear
     expect((await welcomesOf(bob)).length).toBe(before + 1);
   });
@@ -117,7 +116,7 @@ describe.each(backends)('notifications on %s', (backend) => {
       ],
     });
     await shop.host.bus.publish(envelope);
-    await waitFor('order_confirmed', async () =>
+    await eventually('order_confirmed', async () =>
       ofTemplate(await listAll(shop, ada.token), 'order_confirmed').some((item) => item.orderId === orderId),
     );
     const [confirmed] = ofTemplate(await listAll(shop, ada.token), 'order_confirmed').filter(
@@ -166,7 +165,9 @@ describe.each(backends)('notifications on %s', (backend) => {
       envelopeOf(ORDER_CANCELLED, { orderId, userId: 'no-such-user', totalCents: 100, currency: 'USD' }),
     );
     expect(
-      Number((await notificationsDb(shop)('notifications').where({ order_id: orderId }).count({ n: '*' }))[0].n),
+      Number(
+        (await moduleKnex(shop, 'notifications')('notifications').where({ order_id: orderId }).count({ n: '*' }))[0].n,
+      ),
     ).toBe(0);
   });
 
@@ -205,15 +206,15 @@ describe.each(backends)('notifications on %s', (backend) => {
   });
 
   it('delivers a notification whose first attempt never finished (the process died after the commit)', async () => {
-    const db = notificationsDb(shop);
+    const db = moduleKnex(shop, 'notifications');
     const [welcome] = await welcomesOf(ada);
     await db('notifications')
       .where({ id: welcome.id })
       .update({ status: 'pending', attempts: 0, next_attempt_at: new Date(Date.now() - 1000).toISOString() });
-    await waitFor(
+    await eventually(
       'the retry task to send it',
       async () => (await db('notifications').where({ id: welcome.id }).first()).status === 'sent',
-      5000,
+      { timeoutMs: 5000 },
     );
     const row = await db('notifications').where({ id: welcome.id }).first();
     expect(Number(row.attempts)).toBe(1);

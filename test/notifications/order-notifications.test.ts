@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, requirePostgres } from '../support/services.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
-import { createProduct, listAll, ofTemplate, sleep, waitFor } from './notifications.fixtures.js';
+import { createProduct, listAll, ofTemplate, sleep } from './notifications.fixtures.js';
+import { eventually } from '../support/eventually.js';
 
 const postgres = await requirePostgres();
 // PostgreSQL unreachable: requirePostgres printed why (and fails under CI=true).
@@ -48,7 +49,7 @@ describe.each(backends)('order notifications on %s', (backend) => {
     });
     expect(checkout.status).toBe(201);
     const orderId = checkout.body.id as string;
-    await waitFor('order_confirmed', async () => (await forOrder(orderId, 'order_confirmed')).length > 0);
+    await eventually('order_confirmed', async () => (await forOrder(orderId, 'order_confirmed')).length > 0);
     await sleep(300); // room for a (wrong) second notification to appear
     const confirmed = await forOrder(orderId, 'order_confirmed');
     expect(confirmed).toHaveLength(1);
@@ -72,7 +73,7 @@ describe.each(backends)('order notifications on %s', (backend) => {
     const orderId = checkout.body.id as string;
     const cancel = await shop.request('POST', `/api/v1/orders/${orderId}/cancel`, { token: ada.token });
     expect(cancel.status).toBe(200);
-    await waitFor('order_cancelled', async () => (await forOrder(orderId, 'order_cancelled')).length > 0);
+    await eventually('order_cancelled', async () => (await forOrder(orderId, 'order_cancelled')).length > 0);
     await sleep(300);
     const cancelled = await forOrder(orderId, 'order_cancelled');
     expect(cancelled).toHaveLength(1);

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TcpProxy } from '../support/events-tcp-proxy.js';
 import { REDIS_URL, requireRedis, uniqueRedisPrefix } from '../support/services.js';
+import { moduleKnex } from '../support/module-db.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
-import { createProduct, listAll, ofTemplate, waitFor } from './notifications.fixtures.js';
+import { createProduct, listAll, ofTemplate } from './notifications.fixtures.js';
+import { eventually } from '../support/eventually.js';
 
 const CHECKOUTS = 30;
 
@@ -13,7 +15,7 @@ describe.skipIf(!(await requireRedis()))('checkouts while Redis is unreachable (
 
   /** Outbox rows of orders not yet handed to the bus. */
   const ordersBacklog = async () => {
-    const [row] = await shop.host.modules.get('orders')!.db.knex('outbox').whereNull('dispatched_at').count({ n: '*' });
+    const [row] = await moduleKnex(shop, 'orders')('outbox').whereNull('dispatched_at').count({ n: '*' });
     return Number(row.n);
   };
 
@@ -36,7 +38,7 @@ describe.skipIf(!(await requireRedis()))('checkouts while Redis is unreachable (
   it('keeps selling, grows the outbox backlog, then delivers every event exactly once when Redis returns', async () => {
     const customer = await shop.customer('Outage Customer');
     const confirmations = async () => ofTemplate(await listAll(shop, customer.token), 'order_confirmed').length;
-    await waitFor(
+    await eventually(
       'the welcome notification',
       async () => ofTemplate(await listAll(shop, customer.token), 'welcome').length === 1,
     );
@@ -62,10 +64,10 @@ describe.skipIf(!(await requireRedis()))('checkouts while Redis is unreachable (
     expect(await confirmations()).toBe(0);
 
     proxy.restore();
-    await waitFor(
+    await eventually(
       'the backlog to drain',
       async () => (await ordersBacklog()) === 0 && (await confirmations()) >= CHECKOUTS,
-      30_000,
+      { timeoutMs: 30_000 },
     );
     expect(await confirmations()).toBe(CHECKOUTS);
     expect((await shop.request('GET', `/api/v1/products/${productId}`)).body.stock).toBe(100 - CHECKOUTS);

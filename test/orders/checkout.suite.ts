@@ -5,8 +5,10 @@ import {
   CATALOG_API,
 } from '../../src/modules/catalog/contract/catalog.contract.js';
 import { ORDERS_API } from '../../src/modules/orders/contract/orders.contract.js';
-import { startTestShop, type ApiResponse, type TestShop } from '../support/shop.js';
-import { checkout, countBy, createProduct, delegate, moduleKnex, stockOf } from './orders.fixtures.js';
+import { expectProblem, type ApiResponse } from '../support/http.js';
+import { moduleKnex } from '../support/module-db.js';
+import { startTestShop, type TestShop } from '../support/shop.js';
+import { checkout, countBy, createProduct, delegate, stockOf } from './orders.fixtures.js';
 import type { BackendFactory } from '../support/backends.js';
 
 /** The checkout saga through the public API (API.md "Orders"), against one database backend. */
@@ -18,11 +20,6 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
     let alice: { id: string; token: string };
     let bob: { id: string; token: string };
 
-    const problem = (response: ApiResponse, status: number, code: string) => {
-      expect(response.status, JSON.stringify(response.body)).toBe(status);
-      expect(response.body.code).toBe(code);
-      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    };
     const heldReservations = async () =>
       Number((await moduleKnex(shop, 'catalog')('reservations').where({ status: 'held' }).count({ n: '*' }))[0].n);
     const ordersOf = (userId: string) => moduleKnex(shop, 'orders')('orders').where({ user_id: userId });
@@ -120,7 +117,7 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
       const a = await createProduct(shop, admin, { stock: 5 });
       const b = await createProduct(shop, admin, { stock: 0 });
       const before = await ordersOf(alice.id).count({ n: '*' });
-      problem(
+      expectProblem(
         await checkout(shop, alice.token, [
           { productId: a, quantity: 2 },
           { productId: b, quantity: 1 },
@@ -149,7 +146,7 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
           { productId: a, quantity: 2 },
           { productId: b, quantity: 2 },
         ]);
-        problem(response, 409, 'out_of_stock');
+        expectProblem(response, 409, 'out_of_stock');
       } finally {
         shop.host.container.register(CATALOG_API, { useValue: real });
       }
@@ -171,7 +168,7 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
       const response = await checkout(shop, alice.token, [{ productId: product, quantity: 3 }], {
         paymentToken: 'tok_chargeDeclined',
       });
-      problem(response, 402, 'payment_declined');
+      expectProblem(response, 402, 'payment_declined');
       expect(await stockOf(shop, product)).toBe(4);
       const order = await shop.request('GET', `/api/v1/orders/${response.body.orderId}`, { token: alice.token });
       expect(order.body).toMatchObject({ status: 'payment_failed', totalCents: 3750 });
@@ -185,7 +182,7 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
       expect((await paymentsOf(alice.id).where({ order_id: response.body.orderId })).map((p) => p.status)).toEqual([
         'declined',
       ]);
-      problem(
+      expectProblem(
         await shop.request('POST', `/api/v1/orders/${response.body.orderId}/cancel`, { token: alice.token }),
         409,
         'invalid_state',
@@ -197,7 +194,7 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
       const placed = await checkout(shop, alice.token, [{ productId: product, quantity: 4 }]);
       expect(placed.status).toBe(201);
       expect(await stockOf(shop, product)).toBe(2);
-      problem(
+      expectProblem(
         await shop.request('POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: bob.token }),
         404,
         'not_found',
@@ -212,7 +209,7 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
       expect(await stockOf(shop, product)).toBe(6);
       const payment = await shop.request('GET', `/api/v1/payments/${placed.body.paymentId}`, { token: alice.token });
       expect(payment.body.status).toBe('refunded');
-      problem(
+      expectProblem(
         await shop.request('POST', `/api/v1/orders/${placed.body.id}/cancel`, { token: alice.token }),
         409,
         'invalid_state',
@@ -259,7 +256,7 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
       expect(replay.headers.get('idempotent-replayed')).toBe('true');
       expect(replay.headers.get('location')).toBe(fresh[0].headers.get('location'));
       expect(replay.body).toEqual(fresh[0].body);
-      problem(
+      expectProblem(
         await checkout(shop, customer.token, [{ productId: product, quantity: 2 }], { key }),
         422,
         'idempotency_key_reused',
@@ -284,16 +281,16 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
         key,
         paymentToken: 'tok_chargeDeclined',
       });
-      problem(first, 402, 'payment_declined');
+      expectProblem(first, 402, 'payment_declined');
       const again = await checkout(shop, alice.token, [{ productId: product, quantity: 1 }], {
         key,
         paymentToken: 'tok_chargeDeclined',
       });
-      problem(again, 402, 'payment_declined');
+      expectProblem(again, 402, 'payment_declined');
       expect([again.headers.get('idempotent-replayed'), again.body]).toEqual(['true', first.body]);
       expect((await paymentsOf(alice.id).where({ order_id: first.body.orderId })).length).toBe(1);
       for (const bad of ['x'.repeat(256), 'tab\there', 'é']) {
-        problem(
+        expectProblem(
           await checkout(shop, alice.token, [{ productId: product, quantity: 1 }], { key: bad }),
           400,
           'validation_failed',
@@ -320,8 +317,12 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
         { items: [{ productId: product, quantity: '1' }], paymentMethod: { token: 'tok_visa' } },
       ];
       for (const body of bodies)
-        problem(await shop.request('POST', '/api/v1/orders', { token: alice.token, body }), 400, 'validation_failed');
-      problem(
+        expectProblem(
+          await shop.request('POST', '/api/v1/orders', { token: alice.token, body }),
+          400,
+          'validation_failed',
+        );
+      expectProblem(
         await checkout(shop, alice.token, [
           { productId: product, quantity: 1 },
           { productId: euro, quantity: 1 },
@@ -329,12 +330,12 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
         400,
         'validation_failed',
       );
-      problem(
+      expectProblem(
         await checkout(shop, alice.token, [{ productId: 'no-such-product', quantity: 1 }]),
         422,
         'unknown_product',
       );
-      problem(
+      expectProblem(
         await shop.request('POST', '/api/v1/orders', { token: alice.token, rawBody: '{"items":' }),
         400,
         'malformed_json',
@@ -392,15 +393,23 @@ export function describeCheckout(label: string, backend: BackendFactory): void {
         cursor = page.body.nextCursor;
       } while (cursor);
       expect(seen).toEqual([...placed].reverse());
-      problem(await shop.request('GET', `/api/v1/orders/${placed[0]}`, { token: bob.token }), 404, 'not_found');
+      expectProblem(await shop.request('GET', `/api/v1/orders/${placed[0]}`, { token: bob.token }), 404, 'not_found');
       expect((await shop.request('GET', `/api/v1/orders/${placed[0]}`, { token: admin })).body.userId).toBe(carol.id);
-      problem(await shop.request('GET', '/api/v1/orders?limit=0', { token: carol.token }), 400, 'validation_failed');
-      problem(
+      expectProblem(
+        await shop.request('GET', '/api/v1/orders?limit=0', { token: carol.token }),
+        400,
+        'validation_failed',
+      );
+      expectProblem(
         await shop.request('GET', '/api/v1/orders?cursor=garbage', { token: carol.token }),
         400,
         'validation_failed',
       );
-      problem(await shop.request('GET', '/api/v1/orders/does-not-exist', { token: carol.token }), 404, 'not_found');
+      expectProblem(
+        await shop.request('GET', '/api/v1/orders/does-not-exist', { token: carol.token }),
+        404,
+        'not_found',
+      );
     });
   });
 }

@@ -4,10 +4,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import knex, { type Knex } from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ModuleName } from '../../src/platform/config.js';
+import { eventually } from '../support/eventually.js';
+import { httpClient, type ApiResponse } from '../support/http.js';
+import { openModuleKnex } from '../support/module-db.js';
 import { createTestDatabase, requirePostgres } from '../support/services.js';
-import { waitFor } from './orders.fixtures.js';
 import { auditSagas, CONSISTENT, type ShopDatabases } from './saga-audit.js';
 
 /**
@@ -55,19 +57,7 @@ const exited = (child: ChildProcess) =>
       : child.once('exit', (code) => resolve(code)),
   );
 
-async function call(base: string, method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${base}${url}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    replayed: response.headers.get('idempotent-replayed') === 'true',
-    body: text ? JSON.parse(text) : undefined,
-  };
-}
+const replayed = (response: ApiResponse) => response.headers.get('idempotent-replayed') === 'true';
 
 const tally = (values: string[]) =>
   values.reduce<Record<string, number>>((counts, value) => ({ ...counts, [value]: (counts[value] ?? 0) + 1 }), {});
@@ -107,14 +97,13 @@ function killAndRestart(label: string, makeBackend: () => Promise<Backend>): voi
       child.once('exit', () => children.delete(child));
       child.stdout!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
       child.stderr!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-      await waitFor(
+      await eventually(
         'the monolith to be ready',
         async () => {
           if (child.exitCode !== null) throw new Error(`the monolith exited with ${child.exitCode}:\n${output}`);
           return (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200;
         },
-        60_000,
-        200,
+        { timeoutMs: 60_000, everyMs: 200 },
       );
       return child;
     }
@@ -122,31 +111,27 @@ function killAndRestart(label: string, makeBackend: () => Promise<Backend>): voi
     it('finishes every checkout interrupted by SIGKILL, with stock and money consistent', async () => {
       backend = await makeBackend();
       const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
+      const call = httpClient(`http://127.0.0.1:${port}`);
       let child = await startMonolith(port);
 
-      const adminToken = (await call(base, 'POST', '/api/v1/auth/login', ADMIN)).body.accessToken as string;
-      const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+      const adminToken = (await call('POST', '/api/v1/auth/login', { body: ADMIN })).body.accessToken as string;
       const initialStock = new Map<string, number>();
       const products: string[] = [];
       for (const stock of [150, 100_000]) {
-        const created = await call(
-          base,
-          'POST',
-          '/api/v1/products',
-          { sku: `KILL-${stock}`, name: `Kill ${stock}`, priceCents: 700, currency: 'USD', stock },
-          auth(adminToken),
-        );
+        const created = await call('POST', '/api/v1/products', {
+          token: adminToken,
+          body: { sku: `KILL-${stock}`, name: `Kill ${stock}`, priceCents: 700, currency: 'USD', stock },
+        });
         expect(created.status).toBe(201);
         products.push(created.body.id);
         initialStock.set(created.body.id, stock);
       }
       const email = `kill-${Date.now()}@shop.test`;
       expect(
-        (await call(base, 'POST', '/api/v1/auth/register', { email, password: 'correct-horse-1', name: 'Kill' }))
+        (await call('POST', '/api/v1/auth/register', { body: { email, password: 'correct-horse-1', name: 'Kill' } }))
           .status,
       ).toBe(201);
-      const token = (await call(base, 'POST', '/api/v1/auth/login', { email, password: 'correct-horse-1' })).body
+      const token = (await call('POST', '/api/v1/auth/login', { body: { email, password: 'correct-horse-1' } })).body
         .accessToken as string;
 
       const attempts: Attempt[] = [];
@@ -172,9 +157,10 @@ function killAndRestart(label: string, makeBackend: () => Promise<Backend>): voi
               };
               attempts.push(attempt);
               try {
-                const response = await call(base, 'POST', '/api/v1/orders', attempt.body, {
-                  ...auth(token),
-                  ...(attempt.key ? { 'idempotency-key': attempt.key } : {}),
+                const response = await call('POST', '/api/v1/orders', {
+                  token,
+                  body: attempt.body,
+                  headers: attempt.key ? { 'idempotency-key': attempt.key } : {},
                 });
                 if (killed) return; // may have been cut short: treat as unanswered
                 attempt.status = response.status;
@@ -187,7 +173,10 @@ function killAndRestart(label: string, makeBackend: () => Promise<Backend>): voi
           };
           const clients = Array.from({ length: 40 }, (_, n) => client(n));
           const killAfter = 60 + Math.floor(Math.random() * 80);
-          await waitFor('checkouts to complete', async () => answered >= killAfter, 30_000, 1);
+          await eventually('checkouts to complete', async () => answered >= killAfter, {
+            timeoutMs: 30_000,
+            everyMs: 1,
+          });
           // A random pause decorrelates the kill from the response that triggered it.
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 25));
           killed = true;
@@ -204,17 +193,16 @@ function killAndRestart(label: string, makeBackend: () => Promise<Backend>): voi
           child = await startMonolith(port);
         }
 
-        await waitFor(
+        await eventually(
           'the recovery to finish every order',
           async () => (await auditSagas(dbs, initialStock)).unfinishedOrders.length === 0,
-          30_000,
-          200,
+          { timeoutMs: 30_000, everyMs: 200 },
         );
         // Clients retry the keyed requests the kills left unanswered: one order per key, never two.
         const unanswered = attempts.filter((attempt) => attempt.key && attempt.status === undefined);
         const retried = await Promise.all(
           unanswered.map((attempt) =>
-            call(base, 'POST', '/api/v1/orders', attempt.body, { ...auth(token), 'idempotency-key': attempt.key! }),
+            call('POST', '/api/v1/orders', { token, body: attempt.body, headers: { 'idempotency-key': attempt.key! } }),
           ),
         );
         expect(
@@ -223,11 +211,10 @@ function killAndRestart(label: string, makeBackend: () => Promise<Backend>): voi
         ).toBe(true);
         // Everything has settled, so no key can still be in use: a 409 is the stock running out.
         for (const response of retried.filter((r) => r.status === 409)) expect(response.body.code).toBe('out_of_stock');
-        await waitFor(
+        await eventually(
           'retried checkouts to finish',
           async () => (await auditSagas(dbs, initialStock)).unfinishedOrders.length === 0,
-          30_000,
-          200,
+          { timeoutMs: 30_000, everyMs: 200 },
         );
 
         const result = await auditSagas(dbs, initialStock);
@@ -239,7 +226,7 @@ function killAndRestart(label: string, makeBackend: () => Promise<Backend>): voi
             answered: answered.length,
             interruptedAtKill,
             retriedKeys: unanswered.length,
-            retried: tally(retried.map((response) => `${response.status}${response.replayed ? ' replayed' : ''}`)),
+            retried: tally(retried.map((response) => `${response.status}${replayed(response) ? ' replayed' : ''}`)),
             orders: result.orderStatuses,
             reasons: result.failureReasons,
             payments: result.paymentStatuses,
@@ -280,12 +267,7 @@ function killAndRestart(label: string, makeBackend: () => Promise<Backend>): voi
 killAndRestart('SQLite', async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'shop-kill-'));
   // Read-only handles on the module files: the test counts, the shop writes.
-  const file = (module: string): Knex =>
-    knex({
-      client: 'better-sqlite3',
-      connection: { filename: path.join(dataDir, `${module}.sqlite`), options: { readonly: true } },
-      useNullAsDefault: true,
-    });
+  const file = (module: ModuleName) => openModuleKnex(module, { dataDir });
   return {
     env: { DATA_DIR: dataDir },
     open: () => ({ orders: file('orders'), catalog: file('catalog'), payments: file('payments') }),
@@ -297,8 +279,7 @@ if (await requirePostgres()) {
   killAndRestart('PostgreSQL', async () => {
     const database = await createTestDatabase('orders_kill');
     const dataDir = mkdtempSync(path.join(tmpdir(), 'shop-kill-'));
-    const schema = (module: string): Knex =>
-      knex({ client: 'pg', connection: database.url, searchPath: [module], pool: { min: 0, max: 2 } });
+    const schema = (module: ModuleName) => openModuleKnex(module, { databaseUrl: database.url, dataDir });
     return {
       env: { DATA_DIR: dataDir, DATABASE_URL: database.url },
       open: () => ({ orders: schema('orders'), catalog: schema('catalog'), payments: schema('payments') }),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { moduleKnex } from '../support/module-db.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
-import { checkout, createProduct, moduleKnex, stockOf } from './orders.fixtures.js';
+import { checkout, createProduct, stockOf } from './orders.fixtures.js';
 
 let shop: TestShop;
 let admin: string;

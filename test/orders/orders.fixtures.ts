@@ -1,6 +1,6 @@
-import type { Knex } from 'knex';
 import { expect } from 'vitest';
-import type { ApiResponse, TestShop } from '../support/shop.js';
+import type { ApiResponse } from '../support/http.js';
+import type { TestShop } from '../support/shop.js';
 
 let skuSequence = 0;
 
@@ -54,25 +54,6 @@ export const countBy = <T>(values: T[]): Map<T, number> => {
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
   return counts;
 };
-
-/** A module's own knex: tests may read any module's tables to check invariants; production code may not. */
-export const moduleKnex = (shop: TestShop, module: 'catalog' | 'orders' | 'payments'): Knex =>
-  shop.host.modules.get(module)!.db.knex;
-
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
 
 /**
  * An implementation of a contract that calls `real` for every operation except the overridden ones

@@ -10,8 +10,10 @@ import {
   PAYMENTS_API,
 } from '../../src/modules/payments/contract/payments.contract.js';
 import { AppError } from '../../src/platform/errors.js';
+import { eventually } from '../support/eventually.js';
+import { moduleKnex } from '../support/module-db.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
-import { checkout, createProduct, delegate, moduleKnex, stockOf, waitFor } from './orders.fixtures.js';
+import { checkout, createProduct, delegate, stockOf } from './orders.fixtures.js';
 import { auditSagas, CONSISTENT } from './saga-audit.js';
 
 /**
@@ -56,10 +58,14 @@ describe('checkout saga under injected faults', () => {
   const orderStatus = async (id: string) =>
     ((await moduleKnex(shop, 'orders')('orders').where({ id }).first()) as { status: string }).status;
   const settled = (id: string) =>
-    waitFor(`order ${id} to settle`, async () => {
-      const status = await orderStatus(id);
-      return ['pending', 'payment_pending', 'cancelling'].includes(status) ? undefined : status;
-    });
+    eventually(
+      `order ${id} to settle`,
+      async () => {
+        const status = await orderStatus(id);
+        return ['pending', 'payment_pending', 'cancelling'].includes(status) ? undefined : status;
+      },
+      { timeoutMs: 20_000, everyMs: 100 },
+    );
   const audit = () =>
     auditSagas(
       {
@@ -243,7 +249,10 @@ describe('checkout saga under injected faults', () => {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     shop.host.container.register(CATALOG_API, { useValue: realCatalog });
     shop.host.container.register(PAYMENTS_API, { useValue: realPayments });
-    await waitFor('every order to settle', async () => (await audit()).unfinishedOrders.length === 0, 40_000, 200);
+    await eventually('every order to settle', async () => (await audit()).unfinishedOrders.length === 0, {
+      timeoutMs: 40_000,
+      everyMs: 200,
+    });
     console.log(
       'random faults: responses',
       JSON.stringify(
@@ -253,7 +262,10 @@ describe('checkout saga under injected faults', () => {
   }, 60_000);
 
   it('leaves stock and payments consistent after all of the above', async () => {
-    await waitFor('every order to settle', async () => (await audit()).unfinishedOrders.length === 0);
+    await eventually('every order to settle', async () => (await audit()).unfinishedOrders.length === 0, {
+      timeoutMs: 20_000,
+      everyMs: 100,
+    });
     const result = await audit();
     console.log(
       'fault audit:',

@@ -17,6 +17,7 @@ import { createMetrics } from '../../src/platform/http/metrics.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createContractClient } from '../../src/platform/rpc/contract-client.js';
 import { createServiceTokens } from '../../src/platform/rpc/service-token.js';
+import { moduleKnex } from '../support/module-db.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
 
 /** Environment for one database backend: extra env for the shop and a cleanup once it stopped. */
@@ -58,7 +59,7 @@ export function describePayments(label: string, backend: () => Promise<Backend>)
     };
     let remote: PaymentsApi;
 
-    const db = () => shop.host.modules.get('payments')!.db.knex;
+    const db = () => moduleKnex(shop, 'payments');
     const countPayments = async (where: Record<string, string>) =>
       Number((await db()('payments').where(where).count({ n: '*' }))[0].n);
     const countEvents = async (name: string, paymentId: string) =>

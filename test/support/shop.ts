@@ -6,25 +6,12 @@ import { loadConfig } from '../../src/platform/config.js';
 import { startHost, type Host } from '../../src/platform/host.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { MODULES } from '../../src/main.js';
-
-export interface ApiResponse<T = any> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-export interface RequestOptions {
-  body?: unknown;
-  token?: string;
-  headers?: Record<string, string>;
-  /** Sent as-is (e.g. malformed JSON); overrides `body`. */
-  rawBody?: string;
-}
+import { httpClient, type HttpCall } from './http.js';
 
 export interface TestShop {
   url: string;
   host: Host;
-  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+  request: HttpCall;
   /** Registers a fresh customer and returns its id and access token. */
   customer(name?: string): Promise<{ id: string; email: string; token: string }>;
   /** Access token of the bootstrap admin. */
@@ -51,25 +38,7 @@ export async function startTestShop(env: Record<string, string> = {}): Promise<T
     ...env,
   });
   const host = await startHost(config, MODULES, createLogger(config.logLevel));
-  const request: TestShop['request'] = async (method, urlPath, options = {}) => {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    const hasBody = options.rawBody !== undefined || options.body !== undefined;
-    if (hasBody && !headers['content-type']) headers['content-type'] = 'application/json';
-    const response = await fetch(`${host.url}${urlPath}`, {
-      method,
-      headers,
-      body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON (e.g. /metrics): keep the text
-    }
-    return { status: response.status, headers: response.headers, body: body as never };
-  };
+  const request = httpClient(host.url);
   const login = async (email: string, password: string) => {
     const response = await request('POST', '/api/v1/auth/login', { body: { email, password } });
     if (response.status !== 200) throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);

@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestShop, ADMIN, type ApiResponse, type TestShop } from '../support/shop.js';
-import {
-  containsHash,
-  expectProblem,
-  forgedTokens,
-  requestFrom,
-  signWithRealKey,
-  usersKnex,
-  validClaims,
-} from './users.helpers.js';
+import { expectProblem, type ApiResponse } from '../support/http.js';
+import { moduleKnex } from '../support/module-db.js';
+import { startTestShop, ADMIN, type TestShop } from '../support/shop.js';
+import { containsHash, forgedTokens, signWithRealKey, validClaims } from './users.helpers.js';
 
 export interface Backend {
   /** Environment that points a shop at this backend's storage; the same env twice means the same data. */
@@ -34,6 +28,7 @@ export function usersHttpSuite(dialect: string, backend: () => Promise<Backend>,
       responses.push(response.body);
       return response;
     };
+    const usersDb = () => moduleKnex(shop, 'users');
 
     beforeAll(async () => {
       storage = await backend();
@@ -65,7 +60,7 @@ export function usersHttpSuite(dialect: string, backend: () => Promise<Backend>,
       expect(login.headers.get('cache-control')).toBe('no-store');
       alice = { id: registered.body.id, email: 'alice@example.com', token: login.body.accessToken };
 
-      const events = await usersKnex(shop)('outbox').where({ name: 'user.registered' });
+      const events = await usersDb()('outbox').where({ name: 'user.registered' });
       const mine = events.map((row) => JSON.parse(row.envelope)).filter((event) => event.payload.userId === alice.id);
       expect(mine).toHaveLength(1);
       expect(mine[0]).toMatchObject({
@@ -75,7 +70,7 @@ export function usersHttpSuite(dialect: string, backend: () => Promise<Backend>,
       });
       // The relay picks it up from the outbox and marks it dispatched.
       await expect
-        .poll(async () => (await usersKnex(shop)('outbox').where({ id: mine[0].id }).first()).dispatched_at, {
+        .poll(async () => (await usersDb()('outbox').where({ id: mine[0].id }).first()).dispatched_at, {
           timeout: 5000,
         })
         .not.toBeNull();
@@ -142,7 +137,7 @@ export function usersHttpSuite(dialect: string, backend: () => Promise<Backend>,
         });
         expect(response.headers.get('www-authenticate')).toBe('Bearer');
       }
-      expectProblem(await call('GET', '/api/v1/users/me'), 401, 'unauthorized');
+      expectProblem(await call('GET', '/api/v1/users/me'), 401, 'unauthorized', { rfc9457: true });
     });
 
     it('rejects a second account for the same email in any casing with 409 email_taken, even when both race', async () => {
@@ -156,13 +151,12 @@ export function usersHttpSuite(dialect: string, backend: () => Promise<Backend>,
         racing.find((response) => response.status === 409)!,
         409,
         'email_taken',
+        { rfc9457: true },
       );
       expect(
-        await count(
-          usersKnex(shop)('users').whereIn('email', ['alice@example.com', 'race@example.com']).count({ n: '*' }),
-        ),
+        await count(usersDb()('users').whereIn('email', ['alice@example.com', 'race@example.com']).count({ n: '*' })),
       ).toBe(2);
-      const raceEvents = (await usersKnex(shop)('outbox').where({ name: 'user.registered' })).filter((row) =>
+      const raceEvents = (await usersDb()('outbox').where({ name: 'user.registered' })).filter((row) =>
         row.envelope.includes('race@example.com'),
       );
       expect(raceEvents).toHaveLength(1);
@@ -179,10 +173,10 @@ export function usersHttpSuite(dialect: string, backend: () => Promise<Backend>,
       ];
       for (const body of cases) {
         const response = await call('POST', '/api/v1/auth/register', { body });
-        expectProblem(response, 400, 'validation_failed');
+        expectProblem(response, 400, 'validation_failed', { rfc9457: true });
         expect(response.body.errors.length).toBeGreaterThan(0);
       }
-      expect(await count(usersKnex(shop)('users').count({ n: '*' }))).toBe(3); // admin, alice, race
+      expect(await count(usersDb()('users').count({ n: '*' }))).toBe(3); // admin, alice, race
     });
 
     it('gives the same answer, in similar time, for an unknown email and a wrong password', async () => {
@@ -199,7 +193,7 @@ export function usersHttpSuite(dialect: string, backend: () => Promise<Backend>,
         unknownEmail.push(await timed('nobody@example.com'));
         if (round === 1) wrongPassword.push(await timed(alice.email));
       }
-      expectProblem(wrongPassword[0].response, 401, 'invalid_credentials');
+      expectProblem(wrongPassword[0].response, 401, 'invalid_credentials', { rfc9457: true });
       const { traceId: _a, ...first } = wrongPassword[0].response.body;
       const { traceId: _b, ...second } = unknownEmail[0].response.body;
       expect(second).toEqual(first);
@@ -212,7 +206,7 @@ export function usersHttpSuite(dialect: string, backend: () => Promise<Backend>,
     });
 
     it('stores passwords as scrypt$N$r$p$salt$hash with OWASP parameters, never in clear', async () => {
-      const row = await usersKnex(shop)('users').where({ id: alice.id }).first();
+      const row = await usersDb()('users').where({ id: alice.id }).first();
       expect(row.password_hash).toMatch(/^scrypt\$131072\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
       expect(row.password_hash).not.toContain(PASSWORD);
     });
@@ -234,24 +228,24 @@ export function usersHttpSuite(dialect: string, backend: () => Promise<Backend>,
       const rightPassword = await call('POST', '/api/v1/auth/login', {
         body: { email: 'carol@example.com', password: PASSWORD },
       });
-      expectProblem(rightPassword, 429, 'rate_limited');
+      expectProblem(rightPassword, 429, 'rate_limited', { rfc9457: true });
       const retryAfter = Number(rightPassword.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThan(880);
       expect(retryAfter).toBeLessThanOrEqual(900);
       expect(
-        await count(usersKnex(shop)('login_failures').where({ email: 'carol@example.com' }).sum({ n: 'failures' })),
+        await count(usersDb()('login_failures').where({ email: 'carol@example.com' }).sum({ n: 'failures' })),
       ).toBe(9);
 
       // Another address, and another account from the same address, are not affected.
-      const elsewhere = await requestFrom(shop.url, '127.0.0.2', 'POST', '/api/v1/auth/login', {
-        email: 'carol@example.com',
-        password: PASSWORD,
+      const elsewhere = await shop.request('POST', '/api/v1/auth/login', {
+        localAddress: '127.0.0.2',
+        body: { email: 'carol@example.com', password: PASSWORD },
       });
       expect(elsewhere.status).toBe(200);
       expect(
         (await call('POST', '/api/v1/auth/login', { body: { email: alice.email, password: PASSWORD } })).status,
       ).toBe(200);
-      const rows = await usersKnex(shop)('login_failures').where({ email: 'carol@example.com' });
+      const rows = await usersDb()('login_failures').where({ email: 'carol@example.com' });
       expect(rows.map((row) => [row.ip, Number(row.failures)])).toEqual([['127.0.0.1', 9]]);
     });
 
@@ -264,16 +258,15 @@ export function usersHttpSuite(dialect: string, backend: () => Promise<Backend>,
         await call('POST', '/api/v1/auth/login', { body: { email: 'dave@example.com', password: 'nope-nope' } }),
         401,
         'invalid_credentials',
+        { rfc9457: true },
       );
-      expect(
-        await count(usersKnex(shop)('login_failures').where({ email: 'dave@example.com' }).sum({ n: 'failures' })),
-      ).toBe(1);
+      expect(await count(usersDb()('login_failures').where({ email: 'dave@example.com' }).sum({ n: 'failures' }))).toBe(
+        1,
+      );
       expect(
         (await call('POST', '/api/v1/auth/login', { body: { email: 'dave@example.com', password: PASSWORD } })).status,
       ).toBe(200);
-      expect(
-        await count(usersKnex(shop)('login_failures').where({ email: 'dave@example.com' }).count({ n: '*' })),
-      ).toBe(0);
+      expect(await count(usersDb()('login_failures').where({ email: 'dave@example.com' }).count({ n: '*' }))).toBe(0);
     });
 
     it('bootstraps the configured admin, whose token passes admin checks', async () => {
@@ -282,7 +275,7 @@ export function usersHttpSuite(dialect: string, backend: () => Promise<Backend>,
       expect(me.body).toMatchObject({ email: ADMIN.email, role: 'admin' });
       const [, payload] = token.split('.');
       expect(JSON.parse(Buffer.from(payload, 'base64url').toString()).role).toBe('admin');
-      expect(await count(usersKnex(shop)('users').where({ role: 'admin' }).count({ n: '*' }))).toBe(1);
+      expect(await count(usersDb()('users').where({ role: 'admin' }).count({ n: '*' }))).toBe(1);
     });
 
     it('serves getUser through the users contract, and not_found for an unknown id', async () => {
@@ -309,6 +302,7 @@ export function usersHttpSuite(dialect: string, backend: () => Promise<Backend>,
         await call('POST', '/api/v1/auth/login', { body: { email: 'dave@example.com', password: PASSWORD } }),
         401,
         'invalid_credentials',
+        { rfc9457: true },
       );
       const login = await call('POST', '/api/v1/auth/login', {
         body: { email: 'dave@example.com', password: 'new-admin-pass' },
@@ -318,8 +312,8 @@ export function usersHttpSuite(dialect: string, backend: () => Promise<Backend>,
         email: 'dave@example.com',
         role: 'admin',
       });
-      expect(await count(usersKnex(shop)('users').where({ email: 'dave@example.com' }).count({ n: '*' }))).toBe(1);
-      expect(await count(usersKnex(shop)('signing_keys').count({ n: '*' }))).toBe(1);
+      expect(await count(usersDb()('users').where({ email: 'dave@example.com' }).count({ n: '*' }))).toBe(1);
+      expect(await count(usersDb()('signing_keys').count({ n: '*' }))).toBe(1);
     });
 
     it('never returns a password hash in any response', () => {

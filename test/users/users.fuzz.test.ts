@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, requirePostgres } from '../support/services.js';
+import { moduleKnex } from '../support/module-db.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
 
 /**
@@ -274,7 +275,7 @@ function fuzzSuite(
 
     it('creates no account and logs nobody in', async () => {
       expect(results.filter((result) => result.status < 400)).toEqual([]);
-      const users = await shop.host.modules.get('users')!.db.knex('users').count({ n: '*' });
+      const users = await moduleKnex(shop, 'users')('users').count({ n: '*' });
       expect(Number(users[0].n)).toBe(1); // the bootstrap admin only
     });
 

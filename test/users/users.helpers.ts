@@ -1,61 +1,12 @@
 import { createHmac, createPublicKey } from 'node:crypto';
-import http from 'node:http';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWTPayload } from 'jose';
-import type { Knex } from 'knex';
-import { expect } from 'vitest';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '../../src/platform/http/jwt.js';
-import type { ApiResponse, TestShop } from '../support/shop.js';
-
-/** The users module's own knex (tests may look at its tables; other modules may not). */
-export const usersKnex = (shop: TestShop): Knex => shop.host.modules.get('users')!.db.knex;
-
-/** Asserts an RFC 9457 problem with the given status and code. */
-export function expectProblem(response: ApiResponse, status: number, code: string): void {
-  expect({ status: response.status, code: response.body?.code }).toEqual({ status, code });
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({
-    status,
-    code,
-    type: expect.any(String),
-    title: expect.any(String),
-    traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
-  });
-}
+import { moduleKnex } from '../support/module-db.js';
+import type { TestShop } from '../support/shop.js';
 
 /** Recursively true when any string anywhere in `value` looks like a stored password hash. */
 export const containsHash = (value: unknown): boolean =>
   JSON.stringify(value ?? null).includes('scrypt$') || /password_?hash/i.test(JSON.stringify(value ?? null));
-
-/** A request sent from a chosen loopback address (127.0.0.0/8 is all loopback on Linux). */
-export function requestFrom(
-  baseUrl: string,
-  localAddress: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      new URL(path, baseUrl),
-      { method, localAddress, headers: payload ? { 'content-type': 'application/json' } : {} },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({
-            status: response.statusCode!,
-            headers: response.headers,
-            body: text ? JSON.parse(text) : undefined,
-          });
-        });
-      },
-    );
-    request.on('error', reject);
-    request.end(payload);
-  });
-}
 
 const b64url = (value: unknown) =>
   Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -64,7 +15,7 @@ const b64url = (value: unknown) =>
 export async function currentSigningKey(
   shop: TestShop,
 ): Promise<{ kid: string; privateJwk: Record<string, string>; publicJwk: Record<string, string> }> {
-  const row = await usersKnex(shop)('signing_keys').where({ slot: 'current' }).first();
+  const row = await moduleKnex(shop, 'users')('signing_keys').where({ slot: 'current' }).first();
   return { kid: row.kid, privateJwk: JSON.parse(row.private_jwk), publicJwk: JSON.parse(row.public_jwk) };
 }
 

@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { expect, it } from 'vitest';
-import { captureLogger, envelope, sleep, testMetrics, waitFor } from '../../../test/support/events-fixtures.js';
+import { captureLogger, envelope, sleep, testMetrics } from '../../../test/support/events-fixtures.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { TcpProxy } from '../../../test/support/events-tcp-proxy.js';
 import { REDIS_URL, requireRedis, uniqueRedisPrefix } from '../../../test/support/services.js';
 import { BullmqConsumer } from './bullmq-consumer.js';
@@ -45,7 +46,7 @@ it.skipIf(!enabled)(
       const event = envelope(1);
       await queue.add(event.name, event, { jobId: event.id });
       proxy.restore();
-      await waitFor('delivery through a replacement Worker', () => delivered.length === 1, 10_000);
+      await eventually('delivery through a replacement Worker', () => delivered.length === 1, { timeoutMs: 10_000 });
       expect(delivered).toEqual([event.id]);
     } finally {
       await consumer.close();

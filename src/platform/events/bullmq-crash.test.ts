@@ -6,14 +6,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { expect, it } from 'vitest';
 import { openModuleDb } from '../db/module-db.js';
-import {
-  captureLogger,
-  envelope,
-  routing,
-  sleep,
-  testMetrics,
-  waitFor,
-} from '../../../test/support/events-fixtures.js';
+import { captureLogger, envelope, routing, sleep, testMetrics } from '../../../test/support/events-fixtures.js';
+import { eventually } from '../../../test/support/eventually.js';
 import {
   CRASH_TEST_BUS_OPTIONS,
   effectsMigration,
@@ -62,7 +56,10 @@ it.skipIf(!enabled)(
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-      await waitFor('the child worker to get going', async () => (await effects()).total >= 25, 20_000, 10);
+      await eventually('the child worker to get going', async () => (await effects()).total >= 25, {
+        timeoutMs: 20_000,
+        everyMs: 10,
+      });
       child.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
       const queue = new Queue(queueName(MODULE), { connection: inspector, prefix });
@@ -75,11 +72,10 @@ it.skipIf(!enabled)(
         MODULE,
         async (event) => void ((await recordSlowEffect(db.knex, event)) || duplicatesDropped++),
       );
-      await waitFor(
+      await eventually(
         'all 100 jobs completed',
         async () => (await queue.getJobCounts('completed')).completed === 100,
-        20_000,
-        50,
+        { timeoutMs: 20_000, everyMs: 50 },
       );
       await sleep(200);
       expect(await effects()).toEqual({ total: 100, distinct: 100 });

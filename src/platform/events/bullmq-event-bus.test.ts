@@ -9,8 +9,8 @@ import {
   routing,
   sleep,
   testMetrics,
-  waitFor,
 } from '../../../test/support/events-fixtures.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { REDIS_URL, requireRedis, uniqueRedisPrefix } from '../../../test/support/services.js';
 import { BullmqEventBus, queueName, type BullmqEventBusOptions } from './bullmq-event-bus.js';
 import type { EventBus } from './event-bus.js';
@@ -61,7 +61,7 @@ describe.skipIf(!enabled)('BullmqEventBus against the real Redis', () => {
     const consumer = await connect({ 'thing.happened': ['waiting'] });
     const effects = new Map<string, number>();
     await consumer.consume('waiting', async (event) => void effects.set(event.id, (effects.get(event.id) ?? 0) + 1));
-    await waitFor('100 effects', () => effects.size === 100, 10_000);
+    await eventually('100 effects', () => effects.size === 100, { timeoutMs: 10_000 });
     await sleep(100);
     expect([...effects.values()].reduce((sum, count) => sum + count, 0)).toBe(100);
     expect(await counts('waiting')).toMatchObject({ waiting: 0, active: 0, completed: 100, failed: 0 });
@@ -86,7 +86,7 @@ describe.skipIf(!enabled)('BullmqEventBus against the real Redis', () => {
       throw new Error('always fails');
     });
     await bus.publish(envelope(1, 'evt-dead-letter'));
-    await waitFor('dead letter', () => lines.some((line) => line.level === 50), 5000);
+    await eventually('dead letter', () => lines.some((line) => line.level === 50), { timeoutMs: 5000 });
     expect(attempts).toBe(3);
     expect(lines.filter((line) => line.level === 50)).toMatchObject([{ eventId: 'evt-dead-letter', module: 'broken' }]);
     expect(
@@ -101,7 +101,7 @@ describe.skipIf(!enabled)('BullmqEventBus against the real Redis', () => {
     const origin = contextFrom({ requestId: 'req-bullmq' });
     await bus.consume('traced', async () => logger.info('consumer ran'));
     await bus.publish({ ...envelope(1), traceparent: formatTraceparent(origin), requestId: origin.requestId });
-    await waitFor('consumer log line', () => lines.some((line) => line.msg === 'consumer ran'), 5000);
+    await eventually('consumer log line', () => lines.some((line) => line.msg === 'consumer ran'), { timeoutMs: 5000 });
     expect(lines.find((line) => line.msg === 'consumer ran')).toMatchObject({
       traceId: origin.traceId,
       requestId: 'req-bullmq',

@@ -1,13 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runWithContext, contextFrom, formatTraceparent } from '../context.js';
-import {
-  captureLogger,
-  envelope,
-  routing,
-  sleep,
-  testMetrics,
-  waitFor,
-} from '../../../test/support/events-fixtures.js';
+import { captureLogger, envelope, routing, sleep, testMetrics } from '../../../test/support/events-fixtures.js';
+import { eventually } from '../../../test/support/eventually.js';
 import type { EventEnvelope } from './event.js';
 import { EventDeliveryError } from './event-bus.js';
 import { MemoryEventBus } from './memory-event-bus.js';
@@ -173,6 +167,6 @@ describe('MemoryEventBus', () => {
     expect(await second).toBeInstanceOf(EventDeliveryError);
     await expect(bus.publish(envelope(3))).rejects.toThrow('closed');
     await expect(bus.ping()).rejects.toThrow('closed');
-    await waitFor('nothing else to run', () => finished.length === 1);
+    await eventually('nothing else to run', () => finished.length === 1);
   });
 });

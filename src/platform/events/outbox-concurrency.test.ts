@@ -6,8 +6,8 @@ import {
   sleep,
   testMetrics,
   thingHappened,
-  waitFor,
 } from '../../../test/support/events-fixtures.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { createTestDatabase, requirePostgres } from '../../../test/support/services.js';
 import { Outbox, OutboxRelay, outboxMigration } from './outbox.js';
 
@@ -33,7 +33,7 @@ describe.skipIf(!postgres)('two relays over one PostgreSQL outbox', () => {
         (db) => new OutboxRelay({ ...options, db, outbox: new Outbox(MODULE), metrics: testMetrics() }),
       );
       relays.forEach((relay) => relay.start());
-      await waitFor('500 published', () => bus.envelopes.length >= 500, 20_000);
+      await eventually('500 published', () => bus.envelopes.length >= 500, { timeoutMs: 20_000 });
       await sleep(200);
       await Promise.all(relays.map((relay) => relay.stop()));
 

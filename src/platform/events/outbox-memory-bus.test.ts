@@ -13,8 +13,8 @@ import {
   sleep,
   testMetrics,
   thingHappened,
-  waitFor,
 } from '../../../test/support/events-fixtures.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { OUTBOX_CHILD } from '../../../test/support/events-outbox-child.js';
 import type { EventEnvelope } from './event.js';
 import { consumeOnce, inboxMigration } from './inbox.js';
@@ -102,7 +102,7 @@ describe('OutboxRelay with the MemoryEventBus on SQLite (monolith mode)', () => 
     relay.start();
 
     for (let value = 0; value < 10; value++) await commit(value);
-    await waitFor('backlog drained', async () => (await relay.backlog()) === 0, 10_000);
+    await eventually('backlog drained', async () => (await relay.backlog()) === 0, { timeoutMs: 10_000 });
     await sleep(200); // room for a (wrong) extra delivery
 
     expect(flakyFailures).toBe(3);
@@ -141,14 +141,14 @@ describe('OutboxRelay with the MemoryEventBus on SQLite (monolith mode)', () => 
     relay.start();
 
     await commit(-1);
-    await waitFor('the poison event’s first failure', () => poisonAttempts === 1);
+    await eventually('the poison event’s first failure', () => poisonAttempts === 1);
     for (let value = 0; value < 20; value++) await commit(value);
-    await waitFor('the 20 later events', async () => (await effectsIn(db.knex)).total === 20, 10_000);
+    await eventually('the 20 later events', async () => (await effectsIn(db.knex)).total === 20, { timeoutMs: 10_000 });
     // Delivered while the poison event was still waiting for its retries.
     expect(poisonAttempts).toBeLessThan(maxAttempts);
     expect(lines.filter((line) => line.level === 50)).toHaveLength(0);
 
-    await waitFor('the dead letter', () => lines.some((line) => line.level === 50), 10_000);
+    await eventually('the dead letter', () => lines.some((line) => line.level === 50), { timeoutMs: 10_000 });
     await sleep(300); // room for a (wrong) further attempt
     expect(poisonAttempts).toBe(maxAttempts);
     expect(await effectsIn(db.knex)).toEqual({ total: 20, distinct: 20 });
@@ -179,12 +179,14 @@ describe('OutboxRelay with the MemoryEventBus on SQLite (monolith mode)', () => 
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );
     cleanups.push(async () => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')));
-    await waitFor('the child to commit its events', () => output.includes('committed'), 20_000, 10);
-    await waitFor(
+    await eventually('the child to commit its events', () => output.includes('committed'), {
+      timeoutMs: 20_000,
+      everyMs: 10,
+    });
+    await eventually(
       `${minEffects} effects in the child`,
       async () => (await effectsIn(consumerDb.knex)).total >= minEffects,
-      20_000,
-      5,
+      { timeoutMs: 20_000, everyMs: 5 },
     );
     return { child, exited, output: () => output };
   };
@@ -216,7 +218,10 @@ describe('OutboxRelay with the MemoryEventBus on SQLite (monolith mode)', () => 
       async (event) => void ((await effect(consumerDb.knex, event)) || duplicatesDropped++),
     );
     relay.start();
-    await waitFor('the backlog to drain after the restart', async () => (await relay.backlog()) === 0, 15_000, 50);
+    await eventually('the backlog to drain after the restart', async () => (await relay.backlog()) === 0, {
+      timeoutMs: 15_000,
+      everyMs: 50,
+    });
     await sleep(200); // room for a (wrong) extra delivery
     return { duplicatesDropped };
   };

@@ -11,8 +11,8 @@ import {
   sleep,
   testMetrics,
   thingHappened,
-  waitFor,
 } from '../../../test/support/events-fixtures.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { createTestDatabase, requirePostgres } from '../../../test/support/services.js';
 import { Outbox, OutboxRelay, outboxMigration } from './outbox.js';
 
@@ -74,7 +74,7 @@ function outboxSuite(
           expect(bus.envelopes).toHaveLength(0);
         }),
       );
-      await waitFor('publish after commit', () => bus.envelopes.length === 1, 3000);
+      await eventually('publish after commit', () => bus.envelopes.length === 1, { timeoutMs: 3000 });
       expect(bus.envelopes[0]).toMatchObject({
         name: 'thing.happened',
         source: MODULE,
@@ -110,7 +110,7 @@ function outboxSuite(
       const bus = new RecordingBus();
       const { relay } = relayFor(db, bus);
       relay.start();
-      await waitFor('publish after restart', async () => (await relay.backlog()) === 0, 3000);
+      await eventually('publish after restart', async () => (await relay.backlog()) === 0, { timeoutMs: 3000 });
       await sleep(100);
       expect([...bus.published.values()]).toEqual([1]);
     });
@@ -126,7 +126,7 @@ function outboxSuite(
       await sleep(200);
       expect(await relay.backlog()).toBe(5);
       bus.failing = false;
-      await waitFor('backlog drained', async () => (await relay.backlog()) === 0, 3000);
+      await eventually('backlog drained', async () => (await relay.backlog()) === 0, { timeoutMs: 3000 });
       expect([...bus.published.values()]).toEqual([1, 1, 1, 1, 1]);
       // An unreachable bus is not the events' fault: no attempt was counted against them.
       expect((await db.knex('outbox').select('attempts')).map((row) => Number(row.attempts))).toEqual([0, 0, 0, 0, 0]);
@@ -145,10 +145,10 @@ function outboxSuite(
       const { relay, metrics } = relayFor(db, refusing, outbox, { maxAttempts: 3, retryBaseMs: 20 });
       relay.start();
       await outbox.add(db.knex, thingHappened, { n: 1 });
-      await waitFor(
+      await eventually(
         'dead letter',
         async () => Number((await db.knex('outbox').whereNotNull('dead_lettered_at').count({ c: '*' }))[0].c) === 1,
-        3000,
+        { timeoutMs: 3000 },
       );
       await sleep(150);
       expect(refusals).toBe(3);
@@ -176,7 +176,7 @@ function outboxSuite(
       const { relay } = relayFor(db, bus, outbox, { publishTimeoutMs: 100, retryBaseMs: 20 });
       relay.start();
       await outbox.add(db.knex, thingHappened, { n: 1 });
-      await waitFor('backlog drained', async () => (await relay.backlog()) === 0, 3000);
+      await eventually('backlog drained', async () => (await relay.backlog()) === 0, { timeoutMs: 3000 });
       expect(bus.calls).toBe(2);
       expect([...bus.published.values()]).toEqual([1]);
       const row = await db.knex('outbox').first();
@@ -194,8 +194,8 @@ function outboxSuite(
       await sleep(50);
       const { relay: second } = relayFor(other, bus, undefined, { leaseMs: 300, pollIntervalMs: 50 });
       second.start();
-      await waitFor('the publish', () => bus.published.size === 1, 3000);
-      await waitFor('backlog drained', async () => (await relay.backlog()) === 0, 3000);
+      await eventually('the publish', () => bus.published.size === 1, { timeoutMs: 3000 });
+      await eventually('backlog drained', async () => (await relay.backlog()) === 0, { timeoutMs: 3000 });
       await sleep(800);
       expect([...bus.published.values()]).toEqual([1]);
     });
@@ -206,14 +206,16 @@ function outboxSuite(
       const bus = new RecordingBus(200);
       const { relay } = relayFor(db, bus);
       relay.start();
-      await waitFor(
+      await eventually(
         'the claim',
         async () => (await db.knex('outbox').whereNotNull('claimed_by').count({ c: '*' }))[0].c == 1,
-        3000,
+        { timeoutMs: 3000 },
       );
       await db.knex('outbox').update({ claimed_by: 'another-relay' }); // as if its lease had lapsed and been taken
-      await waitFor('the publish', () => bus.published.size === 1, 3000);
-      await waitFor('marked dispatched', async () => (await db.knex('outbox').first()).dispatched_at !== null, 3000);
+      await eventually('the publish', () => bus.published.size === 1, { timeoutMs: 3000 });
+      await eventually('marked dispatched', async () => (await db.knex('outbox').first()).dispatched_at !== null, {
+        timeoutMs: 3000,
+      });
       expect(await relay.backlog()).toBe(0);
     });
 
@@ -226,7 +228,7 @@ function outboxSuite(
       relay.start();
       await sleep(150);
       expect(bus.published.size).toBe(0);
-      await waitFor('publish after lease expiry', () => bus.published.size === 1, 3000);
+      await eventually('publish after lease expiry', () => bus.published.size === 1, { timeoutMs: 3000 });
     });
   });
 }

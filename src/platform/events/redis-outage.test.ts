@@ -11,8 +11,8 @@ import {
   sleep,
   testMetrics,
   thingHappened,
-  waitFor,
 } from '../../../test/support/events-fixtures.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { REDIS_URL, requireRedis, uniqueRedisPrefix } from '../../../test/support/services.js';
 import { TcpProxy } from '../../../test/support/events-tcp-proxy.js';
 import { BullmqEventBus } from './bullmq-event-bus.js';
@@ -68,7 +68,9 @@ it.skipIf(!enabled)(
       relay.start();
 
       for (let n = 0; n < 10; n++) await checkout(n);
-      await waitFor('delivery while Redis is reachable', async () => (await effects()).total === 10, 10_000);
+      await eventually('delivery while Redis is reachable', async () => (await effects()).total === 10, {
+        timeoutMs: 10_000,
+      });
 
       proxy.cut();
       for (let n = 10; n < 40; n++) await checkout(n); // the state changes still commit
@@ -78,8 +80,14 @@ it.skipIf(!enabled)(
       expect((await effects()).total).toBe(10);
 
       proxy.restore();
-      await waitFor('backlog drained', async () => (await relay.backlog()) === 0, 15_000, 100);
-      await waitFor('all 40 effects', async () => (await effects()).total >= 40, 15_000, 100);
+      await eventually('backlog drained', async () => (await relay.backlog()) === 0, {
+        timeoutMs: 15_000,
+        everyMs: 100,
+      });
+      await eventually('all 40 effects', async () => (await effects()).total >= 40, {
+        timeoutMs: 15_000,
+        everyMs: 100,
+      });
       await sleep(300);
       expect(await effects()).toEqual({ total: 40, distinct: 40 });
     } finally {
@@ -117,17 +125,16 @@ it.skipIf(!enabled)(
       await sleep(1500);
       proxy.restore();
       // What the outbox relay does: publish again until it works.
-      await waitFor(
+      await eventually(
         'a publish to succeed',
         () =>
           bus.publish(event).then(
             () => true,
             () => false,
           ),
-        10_000,
-        200,
+        { timeoutMs: 10_000, everyMs: 200 },
       );
-      await waitFor('delivery', () => delivered.size === 1, 10_000);
+      await eventually('delivery', () => delivered.size === 1, { timeoutMs: 10_000 });
       await sleep(200);
       expect([...delivered.values()]).toEqual([1]);
     } finally {
