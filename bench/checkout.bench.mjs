@@ -4,6 +4,7 @@
 //   --split      the monolith against split mode (six processes, through the gateway, BullMQ on
 //                Redis), alternating BENCH_ROUNDS times, with CPU per checkout summed over every
 //                process and each process's RSS after the load.
+// BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_DURATION (s) and BENCH_PROFILE (a directory) tune it.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +29,10 @@ import {
 } from './shop-load.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/** BENCH_PROFILE=<dir>: every shop process writes a V8 CPU profile there when it stops. */
+const NODE_ARGS = process.env.BENCH_PROFILE
+  ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`]
+  : [];
 /** Events of the last checkouts (payments, notifications) are still being handled when the load stops. */
 const TAIL_MS = 2000;
 
@@ -70,7 +75,7 @@ async function benchCheckouts(url, pids) {
 
 async function benchMonolith(dataDir) {
   const port = freePort();
-  const server = spawnNode(['dist/main.js'], {
+  const server = spawnNode([...NODE_ARGS, 'dist/main.js'], {
     ...shopEnv(dataDir),
     PORT: String(port),
     EVENT_BUS: 'memory',
@@ -88,6 +93,7 @@ async function benchSplit(dataDir) {
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   const split = await startSplit({
     basePort: freePort(),
+    entry: [...NODE_ARGS, 'dist/main.js'],
     env: { ...shopEnv(dataDir), BULLMQ_PREFIX: prefix },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

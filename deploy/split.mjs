@@ -13,19 +13,42 @@ export const LAYOUT = [
 ];
 
 /**
- * Starts the six processes. `entry` is the node arguments that run main (dist/main.js by default).
- * Resolves with { urls, children, stop, secret, moduleUrls } once every process answers /health/ready.
+ * Starts the six processes, or more with `instances` (e.g. `{ orders: 2 }`: PostgreSQL only, as
+ * SQLite files are one process's each). `entry` is the node arguments that run main
+ * (dist/main.js by default). The first instance of a module listens on basePort + its offset, the
+ * n-th (n ≥ 1) on basePort + 10·n + its offset. Resolves once every process answers
+ * /health/ready with { urls (first instance of each), instances: [{ name, url, child }],
+ * children (the first instances, in LAYOUT order, then the others), stop, secret, moduleUrls }.
  */
-export async function startSplit({ basePort = 3000, entry = ['dist/main.js'], env = {}, stdio = 'inherit' } = {}) {
-  const urls = Object.fromEntries(LAYOUT.map(([name, offset]) => [name, `http://127.0.0.1:${basePort + offset}`]));
+export async function startSplit({
+  basePort = 3000,
+  entry = ['dist/main.js'],
+  env = {},
+  stdio = 'inherit',
+  instances: counts = {},
+} = {}) {
+  const planned = LAYOUT.flatMap(([name, offset]) =>
+    Array.from({ length: counts[name] ?? 1 }, (_, n) => ({ name, n, port: basePort + 10 * n + offset })),
+  ).sort((a, b) => a.n - b.n);
+  for (const instance of planned) instance.url = `http://127.0.0.1:${instance.port}`;
+  const urls = Object.fromEntries(planned.filter(({ n }) => n === 0).map(({ name, url }) => [name, url]));
   const secret = env.INTERNAL_TOKEN_SECRET ?? process.env.INTERNAL_TOKEN_SECRET ?? randomBytes(32).toString('hex');
   const moduleUrls = Object.fromEntries(
-    LAYOUT.filter(([name]) => name !== 'gateway').map(([name]) => [`${name.toUpperCase()}_URL`, urls[name]]),
+    LAYOUT.filter(([name]) => name !== 'gateway').map(([name]) => [
+      `${name.toUpperCase()}_URL`,
+      planned
+        .filter((instance) => instance.name === name)
+        .map((instance) => instance.url)
+        .join(','),
+    ]),
   );
   const shared = { ...process.env, ...moduleUrls, ...env, INTERNAL_TOKEN_SECRET: secret };
-  const children = LAYOUT.map(([name, offset]) =>
-    spawn(process.execPath, entry, { env: { ...shared, MODULES: name, PORT: String(basePort + offset) }, stdio }),
-  );
+  const started = planned.map(({ name, port, url }) => ({
+    name,
+    url,
+    child: spawn(process.execPath, entry, { env: { ...shared, MODULES: name, PORT: String(port) }, stdio }),
+  }));
+  const children = started.map(({ child }) => child);
   const stop = async (signal = 'SIGTERM') => {
     await Promise.all(
       children.map((child) =>
@@ -39,12 +62,12 @@ export async function startSplit({ basePort = 3000, entry = ['dist/main.js'], en
     );
   };
   try {
-    await Promise.all(LAYOUT.map(([name], index) => waitUntilReady(urls[name], children[index], name)));
+    await Promise.all(started.map(({ name, url, child }) => waitUntilReady(url, child, name)));
   } catch (error) {
     await stop('SIGKILL');
     throw error;
   }
-  return { urls, children, stop, secret, moduleUrls };
+  return { urls, instances: started, children, stop, secret, moduleUrls };
 }
 
 async function waitUntilReady(url, child, name, timeoutMs = 60_000) {

@@ -65,8 +65,10 @@ async function openPostgres(module: string, databaseUrl: string): Promise<Module
   const admin = knex({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });
   let useRole = false;
   try {
-    await admin.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-    useRole = await ensureModuleRole(admin, role, schema);
+    useRole = await serialised(admin, `shop-setup:${schema}`, async (trx) => {
+      await trx.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+      return ensureModuleRole(trx, role, schema);
+    });
   } finally {
     await admin.destroy();
   }
@@ -93,17 +95,35 @@ async function openPostgres(module: string, databaseUrl: string): Promise<Module
  * Creates (once per cluster) a role that owns the module's schema and nothing else. Returns false
  * when the connecting user may not manage roles; the schema boundary then rests on search_path.
  */
-async function ensureModuleRole(admin: Knex, role: string, schema: string): Promise<boolean> {
-  try {
-    await admin.raw(
+async function ensureModuleRole(trx: Knex.Transaction, role: string, schema: string): Promise<boolean> {
+  // Each step in a savepoint: a refusal (no right to manage roles) must not abort the transaction.
+  const attempt = (sql: string) =>
+    trx
+      .transaction((savepoint) => savepoint.raw(sql))
+      .then(
+        () => true,
+        () => false,
+      );
+  if (
+    !(await attempt(
       `DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
-    );
-    await admin.raw(`GRANT ${quoteIdent(role)} TO CURRENT_USER`).catch(() => undefined);
-    await admin.raw(`ALTER SCHEMA ${quoteIdent(schema)} OWNER TO ${quoteIdent(role)}`);
-    return true;
-  } catch {
+    ))
+  )
     return false;
-  }
+  await attempt(`GRANT ${quoteIdent(role)} TO CURRENT_USER`);
+  return attempt(`ALTER SCHEMA ${quoteIdent(schema)} OWNER TO ${quoteIdent(role)}`);
+}
+
+/**
+ * Runs `work` in a transaction holding a PostgreSQL advisory lock on `key`: instances of one
+ * module that start together create its schema and run its migrations one at a time (two
+ * concurrent `CREATE … IF NOT EXISTS` can both fail on the catalog's unique indexes).
+ */
+async function serialised<T>(db: Knex, key: string, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(async (trx) => {
+    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [key]);
+    return work(trx);
+  });
 }
 
 function wrap(instance: Knex, dialect: Dialect, schema: string | undefined): ModuleDb {
@@ -112,11 +132,14 @@ function wrap(instance: Knex, dialect: Dialect, schema: string | undefined): Mod
     dialect,
     sql: createSqlRunner(instance, dialect),
     async migrate(migrations) {
-      await instance.migrate.latest({
-        migrationSource: new ModuleMigrationSource(migrations),
-        tableName: MIGRATIONS_TABLE,
-        schemaName: schema,
-      });
+      const latest = () =>
+        instance.migrate.latest({
+          migrationSource: new ModuleMigrationSource(migrations),
+          tableName: MIGRATIONS_TABLE,
+          schemaName: schema,
+        });
+      // The lock is held on one pooled connection while knex migrates on another.
+      await (dialect === 'postgres' ? serialised(instance, `shop-migrate:${schema}`, latest) : latest());
     },
     close: () => instance.destroy(),
   };

@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request, RequestHandler } from 'express';
 import type { Dispatcher } from 'undici';
@@ -9,7 +8,7 @@ import { BODY_LIMIT } from '../http/app.js';
 import type { Upstream } from '../rpc/upstream.js';
 
 /** Request headers the owning module needs; hop-by-hop headers are the connection's own. */
-const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'content-length', 'idempotency-key', 'accept'];
+const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'accept'];
 const FORWARDED_RESPONSE_HEADERS = [
   'content-type',
   'content-length',
@@ -37,18 +36,15 @@ function outgoingHeaders(req: Request): Record<string, string> {
 }
 
 /**
- * The body to send on: streamed as it arrives when its length is declared (and within the limit);
- * a chunked body is read first, up to the limit, so an oversized one is refused here with 413
- * instead of failing half-sent against an instance that did nothing wrong.
+ * The request body as bytes, never parsed (the module validates its own input). It is read first,
+ * up to the limit, rather than streamed: bodies are small, an oversized one is refused here with
+ * 413, and a request whose instance turns out to be dead can still be sent to the next one (undici
+ * destroys a streamed body with the connection error).
  */
-async function bodyOf(req: Request): Promise<{ body?: Buffer | Readable; headers: Record<string, string> }> {
-  const headers = outgoingHeaders(req);
+async function bodyOf(req: Request): Promise<Buffer | undefined> {
   const length = req.header('content-length');
-  if (length !== undefined) {
-    if (Number(length) > BODY_LIMIT) throw tooLarge();
-    return { body: req, headers };
-  }
-  if (req.header('transfer-encoding') === undefined) return { headers };
+  if (length === undefined && req.header('transfer-encoding') === undefined) return undefined;
+  if (length !== undefined && Number(length) > BODY_LIMIT) throw tooLarge();
   const chunks: Buffer[] = [];
   let received = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -56,8 +52,7 @@ async function bodyOf(req: Request): Promise<{ body?: Buffer | Readable; headers
     if (received > BODY_LIMIT) throw tooLarge();
     chunks.push(chunk);
   }
-  const body = Buffer.concat(chunks);
-  return { body, headers: { ...headers, 'content-length': String(body.length) } };
+  return Buffer.concat(chunks);
 }
 
 function copyResponseHeaders(from: IncomingHttpHeaders, to: Parameters<RequestHandler>[1]): void {
@@ -68,13 +63,15 @@ function copyResponseHeaders(from: IncomingHttpHeaders, to: Parameters<RequestHa
 }
 
 /**
- * Proxies a public route to an instance of the module that owns it. Bodies are streamed both ways,
- * never parsed: the module validates its own input. Only an unreachable or silent module counts
- * against its instance; its own answers (even 503) pass through unchanged.
+ * Proxies a public route to an instance of the module that owns it; the answer is streamed back as
+ * it comes. Only an unreachable or silent module counts against its instance; its own answers
+ * (even 503) pass through unchanged.
  */
 export function forwardTo(upstream: Upstream): RequestHandler {
   return async (req, res) => {
-    const { body, headers } = await bodyOf(req);
+    const body = await bodyOf(req);
+    const headers = outgoingHeaders(req);
+    if (body) headers['content-length'] = String(body.length);
     let response: Dispatcher.ResponseData;
     try {
       response = await upstream.request({

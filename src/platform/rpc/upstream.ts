@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { Registry } from 'prom-client';
 import { Pool, type Dispatcher } from 'undici';
 import type { Logger } from '../logger.js';
@@ -20,7 +19,8 @@ export interface UpstreamRequest {
   method: Dispatcher.HttpMethod;
   path: string;
   headers: Record<string, string>;
-  body?: string | Buffer | Readable;
+  /** Bytes, not a stream: a request may have to be sent again to the next instance. */
+  body?: string | Buffer;
   /** Safe to send again after it may have reached an instance (a socket died mid-call). */
   idempotent: boolean;
 }
@@ -144,8 +144,6 @@ export class Upstream {
   private mayMoveOn(error: unknown, request: UpstreamRequest): boolean {
     const code = errorCode(error) ?? errorCode((error as { cause?: unknown }).cause);
     if (!code) return false;
-    // A streamed body can be sent once: only while nothing of it has been read yet.
-    if (request.body instanceof Readable && request.body.readableDidRead) return false;
     return CONNECT_FAILURES.has(code) || (request.idempotent && SOCKET_FAILURES.has(code));
   }
 
