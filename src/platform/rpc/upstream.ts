@@ -36,7 +36,7 @@ export class UpstreamError extends Error {
   }
 }
 
-/** The connection was never made, so the request cannot have reached the instance. */
+/** No connection was made, so the request cannot have reached the instance. */
 const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 /** The socket broke before an answer: the request may or may not have been handled. */
 const SOCKET_FAILURES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);

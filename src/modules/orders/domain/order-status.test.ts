@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import type { OrderStatus } from './order.js';
 import { canTransition, isUnfinished, publicStatus } from './order-status.js';
 
 describe('order status', () => {
   it('shows clients four statuses and hides rejected checkouts', () => {
-    expect(
-      ['pending', 'payment_pending', 'confirmed', 'payment_failed', 'cancelling', 'cancelled', 'rejected'].map((s) =>
-        publicStatus(s as never),
-      ),
-    ).toEqual([
+    const all: OrderStatus[] = [
+      'pending',
+      'payment_pending',
+      'confirmed',
+      'payment_failed',
+      'cancelling',
+      'cancelled',
+      'rejected',
+    ];
+    expect(all.map(publicStatus)).toEqual([
       'payment_pending',
       'payment_pending',
       'confirmed',
@@ -24,7 +30,7 @@ describe('order status', () => {
     for (const final of ['payment_failed', 'cancelled', 'rejected'] as const)
       expect(canTransition(final, 'confirmed')).toBe(false);
     expect(canTransition('confirmed', 'payment_failed')).toBe(false);
-    expect(['pending', 'payment_pending', 'cancelling'].every((s) => isUnfinished(s as never))).toBe(true);
+    expect((['pending', 'payment_pending', 'cancelling'] as const).every(isUnfinished)).toBe(true);
     expect(isUnfinished('confirmed')).toBe(false);
   });
 });
