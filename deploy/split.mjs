@@ -2,6 +2,7 @@
 // Used by `npm run start:split` and by the end-to-end tests (which run the TypeScript entry).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { prefixFor, relayLines, tailOf } from './split-output.mjs';
 
 export const LAYOUT = [
   ['gateway', 0],
@@ -12,13 +13,62 @@ export const LAYOUT = [
   ['notifications', 5],
 ];
 
+const NAMES = LAYOUT.map(([name]) => name);
+
+/** `catalog=2,orders=2` → `{ catalog: 2, orders: 2 }`; throws one clear line on anything else. */
+export function parseReplicas(text = '') {
+  const counts = {};
+  for (const part of text.split(',').filter((item) => item.trim() !== '')) {
+    const match = /^\s*([a-z]+)\s*=\s*(\d+)\s*$/.exec(part);
+    if (!match) throw new Error(`replicas: expected name=count (e.g. catalog=2,orders=2), got "${part}"`);
+    counts[match[1]] = Number(match[2]);
+  }
+  return counts;
+}
+
+/** The planned processes, or a clear error for unknown names, bad counts or replicas on SQLite. */
+function plan(counts, basePort, databaseUrl) {
+  for (const [name, count] of Object.entries(counts)) {
+    if (!NAMES.includes(name)) throw new Error(`replicas: unknown process "${name}" (one of ${NAMES.join(', ')})`);
+    if (!Number.isInteger(count) || count < 1 || count > 9) throw new Error(`replicas: ${name}=${count} is not 1..9`);
+  }
+  const replicated = Object.keys(counts).filter((name) => name !== 'gateway' && counts[name] > 1);
+  if (replicated.length > 0 && !/^postgres(ql)?:\/\//.test(databaseUrl ?? '')) {
+    throw new Error(
+      `replicas of ${replicated.join(', ')} need DATABASE_URL=postgres://… (PostgreSQL): with SQLite each process has its own files`,
+    );
+  }
+  return LAYOUT.flatMap(([name, offset]) =>
+    Array.from({ length: counts[name] ?? 1 }, (_, n) => {
+      const port = basePort + 10 * n + offset;
+      const label = (counts[name] ?? 1) > 1 ? `${name}-${n + 1}` : name;
+      return { name, label, n, port, url: `http://127.0.0.1:${port}` };
+    }),
+  ).sort((a, b) => a.n - b.n);
+}
+
+/** `'inherit'` or `[stdin, stdout, stderr]` → what the child gets, and what we do with its output. */
+function streams(stdio) {
+  const [input = 'ignore', out = 'inherit', err = 'inherit'] =
+    typeof stdio === 'string' ? [stdio, stdio, stdio] : stdio;
+  return {
+    spawn: [input, out === 'inherit' ? 'pipe' : out, err === 'inherit' || err === 'ignore' ? 'pipe' : err],
+    relayOut: out === 'inherit',
+    relayErr: err === 'inherit',
+  };
+}
+
 /**
- * Starts the six processes, or more with `instances` (e.g. `{ orders: 2 }`: PostgreSQL only, as
- * SQLite files are one process's each). `entry` is the node arguments that run main
+ * Starts the six processes, or more with `instances` (e.g. `{ orders: 2 }`: PostgreSQL only, as SQLite
+ * files are one process's each; the gateway needs none). `entry` is the node arguments that run main
  * (dist/main.js by default). The first instance of a module listens on basePort + its offset, the
- * n-th (n ≥ 1) on basePort + 10·n + its offset. Resolves once every process answers
- * /health/ready with { urls (first instance of each), instances: [{ name, url, child }],
- * children (the first instances, in LAYOUT order, then the others), stop, secret, moduleUrls }.
+ * n-th (n ≥ 1) on basePort + 10·n + its offset. With DISCOVERY_URL (in `env` or the environment), each
+ * child gets it and its own ADVERTISE_URL instead of `<MODULE>_URL` lists. Output the caller leaves
+ * `inherit`ed is relayed line by line behind the process's label (`orders-2 | …`), pretty-printed
+ * when `pretty` (by default: stdout is a terminal); the last stderr lines of a child that dies during
+ * startup are in the error. Resolves once every process answers /health/ready with { urls (first
+ * instance of each), instances: [{ name, label, url, port, child }], children (the first instances,
+ * in LAYOUT order, then the others), stop, restart, secret, moduleUrls }.
  */
 export async function startSplit({
   basePort = 3000,
@@ -26,54 +76,88 @@ export async function startSplit({
   env = {},
   stdio = 'inherit',
   instances: counts = {},
+  pretty = Boolean(process.stdout.isTTY),
 } = {}) {
-  const planned = LAYOUT.flatMap(([name, offset]) =>
-    Array.from({ length: counts[name] ?? 1 }, (_, n) => ({ name, n, port: basePort + 10 * n + offset })),
-  ).sort((a, b) => a.n - b.n);
-  for (const instance of planned) instance.url = `http://127.0.0.1:${instance.port}`;
+  const planned = plan(counts, basePort, env.DATABASE_URL ?? process.env.DATABASE_URL);
   const urls = Object.fromEntries(planned.filter(({ n }) => n === 0).map(({ name, url }) => [name, url]));
   const secret = env.INTERNAL_TOKEN_SECRET ?? process.env.INTERNAL_TOKEN_SECRET ?? randomBytes(32).toString('hex');
-  const moduleUrls = Object.fromEntries(
-    LAYOUT.filter(([name]) => name !== 'gateway').map(([name]) => [
-      `${name.toUpperCase()}_URL`,
-      planned
-        .filter((instance) => instance.name === name)
-        .map((instance) => instance.url)
-        .join(','),
-    ]),
-  );
-  const shared = { ...process.env, ...moduleUrls, ...env, INTERNAL_TOKEN_SECRET: secret };
-  const started = planned.map(({ name, port, url }) => ({
-    name,
-    url,
-    child: spawn(process.execPath, entry, { env: { ...shared, MODULES: name, PORT: String(port) }, stdio }),
-  }));
-  const children = started.map(({ child }) => child);
+  const discovery = env.DISCOVERY_URL ?? process.env.DISCOVERY_URL;
+  const urlNames = NAMES.filter((name) => name !== 'gateway').map((name) => `${name.toUpperCase()}_URL`);
+  const listed = (name) =>
+    planned
+      .filter((instance) => instance.name === name)
+      .map((instance) => instance.url)
+      .join(',');
+  // With discovery the instances find each other; inherited URL lists would only pin stale addresses.
+  const moduleUrls = discovery
+    ? {}
+    : Object.fromEntries(urlNames.map((key) => [key, listed(key.slice(0, -4).toLowerCase())]));
+  const inherited = discovery
+    ? Object.fromEntries(Object.entries(process.env).filter(([key]) => !urlNames.includes(key)))
+    : process.env;
+  const shared = { ...inherited, ...moduleUrls, ...env, INTERNAL_TOKEN_SECRET: secret };
+  const io = streams(stdio);
+  const width = Math.max(...planned.map(({ label }) => label.length));
+  let stopping = false;
+
+  const launch = (instance) => {
+    const child = spawn(process.execPath, entry, { env: instance.env, stdio: io.spawn });
+    const prefix = prefixFor(instance.label, width, planned.indexOf(instance), pretty);
+    if (io.relayOut) relayLines(child.stdout, process.stdout, prefix, pretty);
+    if (io.relayErr) relayLines(child.stderr, process.stderr, prefix, pretty);
+    instance.stderrTail = child.stderr ? tailOf(child.stderr) : undefined;
+    child.once('exit', (code, signal) => {
+      if (!stopping && io.relayErr) process.stderr.write(`${prefix}exited (${signal ?? `code ${code}`})\n`);
+    });
+    instance.child = child;
+    return child;
+  };
+  for (const instance of planned) {
+    const own = discovery ? { ADVERTISE_URL: instance.url } : {};
+    instance.env = { ...shared, ...own, MODULES: instance.name, PORT: String(instance.port) };
+    launch(instance);
+  }
+  const children = planned.map(({ child }) => child);
+
   const stop = async (signal = 'SIGTERM') => {
-    await Promise.all(
-      children.map((child) =>
-        child.exitCode !== null || child.signalCode !== null
-          ? undefined
-          : new Promise((resolve) => {
-              child.once('exit', resolve);
-              child.kill(signal);
-            }),
-      ),
-    );
+    stopping = true;
+    await Promise.all(planned.map(({ child }) => exited(child, signal)));
+  };
+  /** Starts an instance (an entry of `instances`, or its label) again on its port with its env; kills it first if it runs. */
+  const restart = async (which) => {
+    const instance = planned.find((candidate) => candidate === which || candidate.label === which);
+    if (!instance) throw new Error(`restart: no instance ${typeof which === 'string' ? which : which?.label}`);
+    await exited(instance.child, 'SIGTERM');
+    children[planned.indexOf(instance)] = launch(instance);
+    await waitUntilReady(instance);
+    return instance;
   };
   try {
-    await Promise.all(started.map(({ name, url, child }) => waitUntilReady(url, child, name)));
+    await Promise.all(planned.map((instance) => waitUntilReady(instance)));
   } catch (error) {
     await stop('SIGKILL');
     throw error;
   }
-  return { urls, instances: started, children, stop, secret, moduleUrls };
+  return { urls, instances: planned, children, stop, restart, secret, moduleUrls };
 }
 
-async function waitUntilReady(url, child, name, timeoutMs = 60_000) {
+/** Resolves once `child` has exited, sending it `signal` if it still runs. */
+function exited(child, signal) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill(signal);
+  });
+}
+
+async function waitUntilReady({ label, url, child, stderrTail }, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} during startup`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      const how = child.signalCode ?? `code ${child.exitCode}`;
+      const tail = stderrTail ? await stderrTail.text() : '';
+      throw new Error(`${label} exited with ${how} during startup${tail ? `; its last stderr lines:\n${tail}` : ''}`);
+    }
     const ready = await fetch(`${url}/health/ready`).then(
       (response) => response.ok,
       () => false,
@@ -81,11 +165,29 @@ async function waitUntilReady(url, child, name, timeoutMs = 60_000) {
     if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`${name} was not ready within ${timeoutMs} ms`);
+  throw new Error(`${label} was not ready within ${timeoutMs} ms`);
+}
+
+/** `--replicas catalog=2,orders=2` (or `--replicas=…`), else SPLIT_REPLICAS. */
+function replicasFromCli(args, fallback) {
+  const at = args.findIndex((arg) => arg === '--replicas' || arg.startsWith('--replicas='));
+  const unknown = args.filter(
+    (arg, index) => index !== at && !(at >= 0 && index === at + 1 && args[at] === '--replicas'),
+  );
+  if (unknown.length > 0) throw new Error(`unknown argument ${unknown[0]} (usage: --replicas catalog=2,orders=2)`);
+  if (at < 0) return parseReplicas(fallback);
+  return parseReplicas(args[at] === '--replicas' ? (args[at + 1] ?? '') : args[at].slice('--replicas='.length));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const split = await startSplit({ basePort: Number(process.env.PORT ?? 3000) });
+  let split;
+  try {
+    const instances = replicasFromCli(process.argv.slice(2), process.env.SPLIT_REPLICAS);
+    split = await startSplit({ basePort: Number(process.env.PORT ?? 3000), instances });
+  } catch (error) {
+    console.error(`start:split: ${error.message}`);
+    process.exit(1);
+  }
   console.log(`split mode ready: gateway ${split.urls.gateway}`);
   const shutdown = () => split.stop().then(() => process.exit(0));
   process.on('SIGINT', shutdown);
