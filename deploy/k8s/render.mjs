@@ -1,41 +1,73 @@
 // Renders the Kubernetes manifests of split mode from one template per kind, so the six services
-// cannot drift apart:  node deploy/k8s/render.mjs [image] | kubectl apply -f -
+// cannot drift apart:  node deploy/k8s/render.mjs [image] [--etcd] | kubectl apply -f -
 // Expects a Secret "shop" with DATABASE_URL, REDIS_URL and INTERNAL_TOKEN_SECRET.
+// Per process: a Deployment (two replicas; notifications one, its work waits in its queue), a
+// Service, a PodDisruptionBudget and a HorizontalPodAutoscaler. With --etcd, also a three-member
+// etcd, and every process registers there and finds the others instead of using <MODULE>_URL.
 import { stringify } from 'yaml';
 import { LAYOUT } from '../split.mjs';
+import { etcd, ETCD_ENDPOINTS } from './etcd.mjs';
 
 const PORT = 3000;
 const modules = LAYOUT.map(([name]) => name).filter((name) => name !== 'gateway');
+/** Replicas at rest (and the autoscaler's floor), and the autoscaler's ceiling. */
+export const SCALE = Object.fromEntries(
+  LAYOUT.map(([name]) => [name, name === 'notifications' ? { min: 1, max: 3 } : { min: 2, max: 6 }]),
+);
 
+const labels = (name) => ({ app: 'modular-shop', component: name });
 const probe = (path) => ({ httpGet: { path, port: 'http' }, periodSeconds: 10, timeoutSeconds: 3 });
 
-function deployment(name, image) {
+function environment(name, discovery) {
+  const own = [
+    { name: 'MODULES', value: name },
+    { name: 'PORT', value: String(PORT) },
+    { name: 'EVENT_BUS', value: 'bullmq' },
+  ];
+  if (!discovery)
+    return [
+      ...own,
+      ...modules.map((module) => ({ name: `${module.toUpperCase()}_URL`, value: `http://${module}:${PORT}` })),
+    ];
+  // A pod registers its own address: pod names are not resolvable, pod IPs are.
+  return [
+    ...own,
+    { name: 'DISCOVERY_URL', value: ETCD_ENDPOINTS },
+    { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+    { name: 'ADVERTISE_URL', value: `http://$(POD_IP):${PORT}` },
+  ];
+}
+
+function deployment(name, image, discovery) {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name, labels: { app: 'modular-shop', component: name } },
+    metadata: { name, labels: labels(name) },
     spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: 'modular-shop', component: name } },
+      replicas: SCALE[name].min,
+      selector: { matchLabels: labels(name) },
+      // A new pod is ready before an old one goes, so a rollout never leaves a module without one.
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
-        metadata: { labels: { app: 'modular-shop', component: name } },
+        metadata: { labels: labels(name) },
         spec: {
           // Longer than the drain in src/platform/lifecycle.ts, so in-flight work finishes.
           terminationGracePeriodSeconds: 30,
+          // Replicas on different nodes when there are several, so one node going down leaves one.
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: labels(name) },
+            },
+          ],
           containers: [
             {
               name,
               image,
               ports: [{ name: 'http', containerPort: PORT }],
-              env: [
-                { name: 'MODULES', value: name },
-                { name: 'PORT', value: String(PORT) },
-                { name: 'EVENT_BUS', value: 'bullmq' },
-                ...modules.map((module) => ({
-                  name: `${module.toUpperCase()}_URL`,
-                  value: `http://${module}:${PORT}`,
-                })),
-              ],
+              env: environment(name, discovery),
               envFrom: [{ secretRef: { name: 'shop' } }],
               readinessProbe: probe('/health/ready'),
               livenessProbe: probe('/health/live'),
@@ -52,21 +84,56 @@ function service(name) {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name, labels: { app: 'modular-shop', component: name } },
+    metadata: { name, labels: labels(name) },
+    spec: { selector: labels(name), ports: [{ name: 'http', port: PORT, targetPort: 'http' }] },
+  };
+}
+
+/** A voluntary disruption (node drain, upgrade) takes one pod of a process at a time. */
+function disruptionBudget(name) {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name, labels: labels(name) },
+    spec: { maxUnavailable: 1, selector: { matchLabels: labels(name) } },
+  };
+}
+
+function autoscaler(name) {
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name, labels: labels(name) },
     spec: {
-      selector: { app: 'modular-shop', component: name },
-      ports: [{ name: 'http', port: PORT, targetPort: 'http' }],
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      minReplicas: SCALE[name].min,
+      maxReplicas: SCALE[name].max,
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      ],
     },
   };
 }
 
-export function render(image = 'modular-shop:latest') {
-  return LAYOUT.flatMap(([name]) => [deployment(name, image), service(name)]);
+/** Every manifest, in apply order; `{ etcd: true }` adds etcd and switches the processes to discovery. */
+export function render(image = 'modular-shop:latest', options = {}) {
+  const discovery = Boolean(options.etcd);
+  return [
+    ...(discovery ? etcd() : []),
+    ...LAYOUT.flatMap(([name]) => [
+      deployment(name, image, discovery),
+      service(name),
+      disruptionBudget(name),
+      autoscaler(name),
+    ]),
+  ];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const image = args.find((arg) => !arg.startsWith('--'));
   process.stdout.write(
-    render(process.argv[2])
+    render(image, { etcd: args.includes('--etcd') })
       .map((manifest) => stringify(manifest))
       .join('---\n'),
   );
