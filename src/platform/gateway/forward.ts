@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import { currentContext, formatTraceparent } from '../context.js';
 import { AppError } from '../errors.js';
 import { BODY_LIMIT } from '../http/app.js';
+import { payloadTooLarge } from '../http/problem.js';
 import type { Upstream } from '../rpc/upstream.js';
 
 /** Request headers the owning module needs; hop-by-hop headers are the connection's own. */
@@ -19,7 +20,7 @@ const FORWARDED_RESPONSE_HEADERS = [
   'cache-control',
 ];
 
-const tooLarge = () => new AppError('payload_too_large', `The request body is over ${BODY_LIMIT} bytes`);
+const tooLarge = () => payloadTooLarge(BODY_LIMIT);
 
 function outgoingHeaders(req: Request): Record<string, string> {
   const headers: Record<string, string> = {};

@@ -5,6 +5,10 @@ import type { Logger } from '../logger.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/** The one 413 problem, whether a module's body parser or the gateway (which buffers bodies) refused the body. */
+export const payloadTooLarge = (limitBytes: number): AppError =>
+  new AppError('payload_too_large', `The request body exceeds the ${Math.round(limitBytes / 1000)} kB limit`);
+
 /** The RFC 9457 body of an error, exactly as {@link sendProblem} writes it (idempotency replays store it). */
 export function problemBody(error: AppError): Record<string, unknown> {
   const { errors, extra } = error.options;
@@ -42,10 +46,7 @@ function fromBodyParser(error: {
     case 'entity.parse.failed':
       return new AppError('malformed_json', 'The request body is not valid JSON');
     case 'entity.too.large':
-      return new AppError(
-        'payload_too_large',
-        `The request body exceeds the ${Math.round((error.limit ?? 0) / 1000)} kB limit`,
-      );
+      return payloadTooLarge(error.limit ?? 0);
     case 'encoding.unsupported':
     case 'charset.unsupported':
     case 'request.size.invalid':
