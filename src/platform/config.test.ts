@@ -60,6 +60,37 @@ describe('loadConfig', () => {
     expect(config.admin).toEqual({ email: 'admin@example.com', password: 'correct horse' });
   });
 
+  it('reads the etcd registry from DISCOVERY_URL, with the default prefix and no advertised URL unless given', () => {
+    expect(loadConfig({ DISCOVERY_URL: 'etcd://etcd-0:2379,etcd-1:2379, 10.0.0.9:2379' }).discovery).toEqual({
+      endpoints: ['http://etcd-0:2379', 'http://etcd-1:2379', 'http://10.0.0.9:2379'],
+      prefix: '/shop/',
+      advertiseUrl: undefined,
+    });
+    const config = loadConfig({
+      DISCOVERY_URL: 'etcd://127.0.0.1:2379',
+      DISCOVERY_PREFIX: '/staging/shop/',
+      ADVERTISE_URL: 'http://orders-1.internal:3003/',
+    });
+    expect(config.discovery).toEqual({
+      endpoints: ['http://127.0.0.1:2379'],
+      prefix: '/staging/shop/',
+      advertiseUrl: 'http://orders-1.internal:3003',
+    });
+    expect(loadConfig({}).discovery).toBeUndefined();
+  });
+
+  it('lets a split process and the gateway start with no <MODULE>_URL when discovery finds the modules', () => {
+    const orders = loadConfig({ MODULES: 'orders', INTERNAL_TOKEN_SECRET: SECRET, DISCOVERY_URL: 'etcd://e:2379' });
+    expect(orders.remoteUrls).toEqual({});
+    const gateway = loadConfig({
+      MODULES: 'gateway',
+      INTERNAL_TOKEN_SECRET: SECRET,
+      DISCOVERY_URL: 'etcd://e:2379',
+      PAYMENTS_URL: 'http://p:3004',
+    });
+    expect(gateway.remoteUrls).toEqual({ payments: ['http://p:3004'] });
+  });
+
   describe('rejects each mistake with one clear line naming the variable', () => {
     const mistakes: Array<[string, Record<string, string>, RegExp]> = [
       ['a PORT that is not a number', { PORT: 'eighty' }, /^Invalid configuration: PORT\b/],
@@ -109,6 +140,36 @@ describe('loadConfig', () => {
         'ADMIN_PASSWORD without ADMIN_EMAIL',
         { ADMIN_PASSWORD: 'correct horse' },
         /^Invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together$/,
+      ],
+      [
+        'a DISCOVERY_URL that is not etcd://',
+        { DISCOVERY_URL: 'http://127.0.0.1:2379' },
+        /^Invalid configuration: DISCOVERY_URL must be etcd:\/\/host:port\[,host:port…\]$/,
+      ],
+      [
+        'a DISCOVERY_URL member without a port',
+        { DISCOVERY_URL: 'etcd://etcd-0:2379,etcd-1' },
+        /^Invalid configuration: DISCOVERY_URL must be etcd:\/\/host:port/,
+      ],
+      [
+        'a DISCOVERY_URL port out of range',
+        { DISCOVERY_URL: 'etcd://etcd-0:70000' },
+        /^Invalid configuration: DISCOVERY_URL must be etcd:\/\/host:port/,
+      ],
+      [
+        'a DISCOVERY_PREFIX that does not end with /',
+        { DISCOVERY_PREFIX: '/shop' },
+        /^Invalid configuration: DISCOVERY_PREFIX must end with "\/"/,
+      ],
+      [
+        'an ADVERTISE_URL that is not http(s)',
+        { ADVERTISE_URL: 'orders-1:3003' },
+        /^Invalid configuration: ADVERTISE_URL must be an http\(s\) URL/,
+      ],
+      [
+        'an ADVERTISE_URL with a path',
+        { ADVERTISE_URL: 'http://orders-1:3003/api' },
+        /^Invalid configuration: ADVERTISE_URL must be a base URL without a path/,
       ],
       ['an unknown LOG_LEVEL', { LOG_LEVEL: 'verbose' }, /^Invalid configuration: LOG_LEVEL\b.*"info"/],
       ['an unknown EVENT_BUS', { EVENT_BUS: 'kafka' }, /^Invalid configuration: EVENT_BUS\b.*"bullmq"/],

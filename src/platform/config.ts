@@ -15,6 +15,24 @@ const httpUrlList = z
   )
   .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL (or a comma list of them)' })).min(1));
 
+const ETCD_URL_ERROR = 'must be etcd://host:port[,host:port…]';
+
+/** `etcd://host:port[,host:port…]` (each member may repeat the scheme) → the client's `http://host:port` list. */
+const etcdEndpoints = z.string().transform((value, ctx) => {
+  const members = value.startsWith('etcd://') ? value.slice('etcd://'.length).split(',') : [];
+  const endpoints: string[] = [];
+  for (const member of members.map((m) => m.trim().replace(/^etcd:\/\//, ''))) {
+    const match = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/.exec(member);
+    if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) {
+      ctx.addIssue({ code: 'custom', message: ETCD_URL_ERROR });
+      return z.NEVER;
+    }
+    endpoints.push(`http://${member}`);
+  }
+  if (endpoints.length === 0) ctx.addIssue({ code: 'custom', message: ETCD_URL_ERROR });
+  return endpoints;
+});
+
 const durationMs = z.coerce.number().int().min(1000, 'must be at least 1000 (milliseconds)');
 
 const envSchema = z.object({
@@ -67,6 +85,16 @@ const envSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
+  DISCOVERY_URL: etcdEndpoints.optional(),
+  DISCOVERY_PREFIX: z
+    .string()
+    .regex(/^\S+\/$/, 'must end with "/" and contain no spaces (e.g. /shop/)')
+    .default('/shop/'),
+  ADVERTISE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://orders-1:3003' })
+    .refine((value) => new URL(value).pathname === '/', 'must be a base URL without a path, e.g. http://orders-1:3003')
+    .transform((value) => new URL(value).origin)
+    .optional(),
   ...Object.fromEntries(MODULE_NAMES.map((name) => [moduleUrlVariable(name), httpUrlList.optional()])),
 });
 
@@ -75,8 +103,10 @@ export interface Config {
   /** Modules hosted by this process; empty when it is the gateway. */
   modules: ModuleName[];
   gateway: boolean;
-  /** Base URLs of modules hosted elsewhere. */
+  /** Base URLs of modules hosted elsewhere, as configured; with discovery, the others are looked up. */
   remoteUrls: Partial<Record<ModuleName, string[]>>;
+  /** The etcd registry (DISCOVERY_URL): where this process registers and finds the modules it calls. */
+  discovery?: DiscoveryConfig;
   databaseUrl?: string;
   dataDir: string;
   eventBus: 'memory' | 'bullmq';
@@ -91,6 +121,15 @@ export interface Config {
   smtpUrl?: string;
   smtpFrom: string;
   seedDemoCatalog: boolean;
+}
+
+export interface DiscoveryConfig {
+  /** etcd members as the client dials them: `http://host:port`. */
+  endpoints: string[];
+  /** Key prefix, used as given (ends with `/`). */
+  prefix: string;
+  /** The base URL registered for this process; unset → `http://<hostname>:<listening port>`. */
+  advertiseUrl?: string;
 }
 
 /** Thrown for any configuration mistake; main prints its message as one line and exits 1. */
@@ -131,6 +170,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     modules,
     gateway,
     remoteUrls,
+    discovery: e.DISCOVERY_URL
+      ? { endpoints: e.DISCOVERY_URL, prefix: e.DISCOVERY_PREFIX, advertiseUrl: e.ADVERTISE_URL }
+      : undefined,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     eventBus,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { ConfigError, MODULE_NAMES, type Config, type ModuleName } from './config.js';
+import { startDiscovery } from './discovery/discovery.js';
 import { createEventBus } from './events/create-event-bus.js';
 import type { EventBus } from './events/event-bus.js';
 import { createHttpApp } from './http/app.js';
@@ -31,6 +32,8 @@ export interface Host {
 }
 
 function checkRequirements(config: Config, hosted: ModuleDefinition[]): void {
+  // With discovery a module without a URL is looked up; while none is registered, calls to it get 503.
+  if (config.discovery) return;
   for (const definition of hosted) {
     for (const required of definition.requires) {
       if (!config.modules.includes(required) && !config.remoteUrls[required]) {
@@ -54,6 +57,8 @@ export async function startHost(
   const metrics = createMetrics();
   const serviceTokens = config.internalTokenSecret ? createServiceTokens(config.internalTokenSecret) : undefined;
   const upstreams = registerRemoteContracts(root, config, definitions, hosted, { logger, metrics, serviceTokens });
+  const discovery = config.discovery && startDiscovery(config.discovery, logger);
+  for (const [name, upstream] of upstreams) if (!config.remoteUrls[name]) discovery?.follow(name, upstream);
 
   const modules = new Map<ModuleName, ModuleContext>();
   const bus = await createEventBus(config, eventRouting(definitions), logger, metrics);
@@ -81,6 +86,7 @@ export async function startHost(
     })),
     { name: `events:${config.eventBus}`, check: () => bus.ping() },
     ...hosted.flatMap((definition) => definition.healthChecks?.(modules.get(definition.name)!) ?? []),
+    ...(discovery ? [discovery.healthCheck] : []),
   ];
   let shuttingDown = false;
   const openApi = buildOpenApiDocument(definitions.flatMap((definition) => definition.routes));
@@ -107,6 +113,8 @@ export async function startHost(
     { port, modules: config.modules, eventBus: config.eventBus, database: config.databaseUrl ? 'postgres' : 'sqlite' },
     'listening',
   );
+  // Registered only now that it serves, so no caller is sent here before the port is open.
+  discovery?.register(config.modules, port);
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -118,10 +126,13 @@ export async function startHost(
     async stop() {
       if (shuttingDown) return;
       shuttingDown = true;
+      // Out of the registry before the drain: callers stop choosing this instance while it finishes.
+      await discovery?.deregister();
       await closeServer(server);
       for (const task of tasks.reverse()) await task.stop();
       await bus.close();
-      await Promise.all(upstreams.map((upstream) => upstream.close()));
+      await discovery?.close();
+      await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
       for (const context of modules.values()) await context.db.close();
       logger.info('stopped');
     },

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { ConfigError, MODULE_NAMES, type Config } from '../config.js';
+import { startDiscovery } from '../discovery/discovery.js';
 import { createHttpApp } from '../http/app.js';
+import type { HealthCheck } from '../http/health.js';
 import { createMetrics } from '../http/metrics.js';
 import { closeServer, listen } from '../http/server.js';
 import { buildOpenApiDocument } from '../http/openapi.js';
@@ -14,7 +16,9 @@ const TIMEOUT_MS = 10_000;
 
 /**
  * Split mode's front door: every public route of every module is forwarded to the process that
- * hosts it (balanced over its healthy instances, a breaker per instance).
+ * hosts it (balanced over its healthy instances, a breaker per instance). With discovery, a module
+ * without a configured URL is routed to its registered instances, and the gateway registers itself
+ * as `gateway`.
  */
 export async function startGateway(
   config: Config,
@@ -22,27 +26,29 @@ export async function startGateway(
   logger = createLogger(config.logLevel),
 ) {
   const missing = MODULE_NAMES.filter((name) => !config.remoteUrls[name]);
-  if (missing.length > 0)
+  if (missing.length > 0 && !config.discovery)
     throw new ConfigError(
       `Invalid configuration: the gateway needs ${missing.map((name) => `${name.toUpperCase()}_URL`).join(', ')}`,
     );
   const metrics = createMetrics();
+  const discovery = config.discovery && startDiscovery(config.discovery, logger);
   const api = Router();
   const upstreams = definitions.map((definition) => {
     const upstream = new Upstream({
       name: `gateway:${definition.name}`,
-      urls: config.remoteUrls[definition.name]!,
+      urls: config.remoteUrls[definition.name] ?? [],
       logger,
       registry: metrics.registry,
       timeoutMs: TIMEOUT_MS,
     });
+    if (!config.remoteUrls[definition.name]) discovery?.follow(definition.name, upstream);
     const forward = forwardTo(upstream);
     for (const route of definition.routes.filter((r) => r.access !== 'internal'))
       api[route.method](route.path, forward);
     return { module: definition.name, upstream };
   });
   // Ready while every module has at least one live instance; the report lists each instance.
-  const healthChecks = upstreams.map(({ module, upstream }) => ({
+  const healthChecks: HealthCheck[] = upstreams.map(({ module, upstream }) => ({
     name: `module:${module}`,
     check: async () => {
       const instances = await upstream.probe('/health/live', 1500);
@@ -51,6 +57,7 @@ export async function startGateway(
       return { instances };
     },
   }));
+  if (discovery) healthChecks.push(discovery.healthCheck);
   let shuttingDown = false;
   const openApi = buildOpenApiDocument(definitions.flatMap((definition) => definition.routes));
   const app = createHttpApp({
@@ -63,13 +70,17 @@ export async function startGateway(
     passBodiesThrough: true,
   });
   const { server, port } = await listen(app, config.port);
-  logger.info({ port, routes: config.remoteUrls }, 'gateway listening');
+  logger.info({ port, routes: config.remoteUrls, discovery: Boolean(discovery) }, 'gateway listening');
+  discovery?.register(['gateway'], port);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     async stop() {
       shuttingDown = true;
+      // Out of the registry before the drain, like every instance.
+      await discovery?.deregister();
       await closeServer(server);
+      await discovery?.close();
       await Promise.all(upstreams.map(({ upstream }) => upstream.close()));
     },
   };

@@ -11,7 +11,8 @@ import type { Upstream } from './upstream.js';
 /**
  * For every contract a hosted module needs but this process does not host, registers the HTTP
  * adapter under the contract's token, so callers cannot tell local from remote. When users runs
- * elsewhere, access tokens are verified against its published JWKS.
+ * elsewhere, access tokens are verified against its published JWKS. Returns each remote module's
+ * upstream: with discovery, one with no configured URL starts empty and is filled from the registry.
  */
 export function registerRemoteContracts(
   root: DependencyContainer,
@@ -19,14 +20,14 @@ export function registerRemoteContracts(
   definitions: ModuleDefinition[],
   hosted: ModuleDefinition[],
   deps: ClientDeps,
-): Upstream[] {
+): Map<ModuleName, Upstream> {
   const upstreams = new Map<ModuleName, Upstream>();
   const hostedNames = new Set<ModuleName>(hosted.map((definition) => definition.name));
   const needed = new Set(hosted.flatMap((definition) => definition.requires).filter((name) => !hostedNames.has(name)));
   for (const name of needed) {
     const contract = definitions.find((definition) => definition.name === name)?.contract;
     if (!contract) throw new ConfigError(`Invalid configuration: module ${name} has no contract to call`);
-    const client = createContractClient(contract, config.remoteUrls[name]!, deps);
+    const client = createContractClient(contract, config.remoteUrls[name] ?? [], deps);
     root.register(contract.token, { useValue: client.api });
     upstreams.set(name, client.upstream);
   }
@@ -35,15 +36,15 @@ export function registerRemoteContracts(
   );
   if (hosted.length > 0 && !hostedNames.has('users') && needsIdentity) {
     const usersUrls = config.remoteUrls.users;
-    if (!usersUrls)
+    if (!usersUrls && !config.discovery)
       throw new ConfigError(
         'Invalid configuration: USERS_URL is required to verify access tokens when the users module runs elsewhere',
       );
-    const users = upstreams.get('users') ?? moduleUpstream('users', usersUrls, deps);
+    const users = upstreams.get('users') ?? moduleUpstream('users', usersUrls ?? [], deps);
     upstreams.set('users', users);
     root.register(ACCESS_TOKEN_VERIFIER, { useValue: jwksVerifier(remoteKeySet(users)) });
   }
-  return [...upstreams.values()];
+  return upstreams;
 }
 
 /** The users module's published keys, fetched over the same pooled, balanced connections as its contract. */

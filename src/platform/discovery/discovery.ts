@@ -1,0 +1,77 @@
+import { hostname } from 'node:os';
+import { Etcd3 } from 'etcd3';
+import type { DiscoveryConfig } from '../config.js';
+import type { HealthCheck } from '../http/health.js';
+import type { Logger } from '../logger.js';
+import type { Upstream } from '../rpc/upstream.js';
+import { instanceRecords, newInstanceId } from './instance-record.js';
+import { InstanceWatch } from './instance-watch.js';
+import { ServiceRegistration } from './service-registration.js';
+
+/** An unreachable etcd must not hold a call (or a shutdown) for long: the lists already in use stay. */
+const CALL_TIMEOUT_MS = 5_000;
+const DIAL_TIMEOUT_MS = 3_000;
+
+/** A process's part in the etcd registry: it registers what it hosts and follows what it calls. */
+export interface Discovery {
+  /** Keeps the upstream's instances equal to the registered instances of `module` (none until found). */
+  follow(module: string, upstream: Pick<Upstream, 'setUrls'>): void;
+  /** Registers `modules` once this process serves on `port`, at ADVERTISE_URL or `http://<hostname>:<port>`. */
+  register(modules: string[], port: number): void;
+  /**
+   * Ready once the registry was read and this process registered (when it registers); an etcd
+   * outage after that keeps it ready on the last known list, and the report says so.
+   */
+  healthCheck: HealthCheck;
+  /** Deletes this process's records (first thing on shutdown, so callers stop sending here). */
+  deregister(): Promise<void>;
+  /** Stops following and closes the etcd connection (last thing on shutdown). */
+  close(): Promise<void>;
+}
+
+/** Connects to etcd and starts reading the registry; never fails for an unreachable etcd (it retries). */
+export function startDiscovery(config: DiscoveryConfig, logger: Logger): Discovery {
+  const client = new Etcd3({
+    hosts: config.endpoints,
+    dialTimeout: DIAL_TIMEOUT_MS,
+    defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + CALL_TIMEOUT_MS }),
+  });
+  const log = logger.child({ discovery: config.endpoints.join(',') });
+  const watch = new InstanceWatch(client, config.prefix, log);
+  watch.start();
+  let registration: ServiceRegistration | undefined;
+
+  const healthCheck: HealthCheck = {
+    name: 'discovery',
+    check: async () => {
+      if (!watch.syncedAt) throw new Error(`etcd not read yet: ${watch.lastError ?? 'connecting'}`);
+      if (registration && !registration.registeredAt)
+        throw new Error(`not registered yet: ${registration.lastError ?? 'registering'}`);
+      return {
+        etcd: watch.lastError ? `unreachable, using the last known instances: ${watch.lastError}` : 'connected',
+        registered: registration?.registered ?? false,
+        instances: watch.counts(),
+      };
+    },
+  };
+
+  return {
+    follow: (module, upstream) => watch.follow(module, (urls) => upstream.setUrls(urls)),
+    register(modules, port) {
+      const url = config.advertiseUrl ?? `http://${hostname()}:${port}`;
+      registration = new ServiceRegistration(
+        client,
+        config.prefix,
+        instanceRecords(modules, url, newInstanceId()),
+        log,
+      );
+      registration.start();
+    },
+    healthCheck,
+    deregister: async () => registration?.stop(),
+    async close() {
+      await watch.stop();
+      client.close();
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Etcd3 } from 'etcd3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM launcher without types
+import { startSplit } from '../../deploy/split.mjs';
+import { requireEtcd, startEtcd, type TestEtcd } from '../support/etcd.js';
+import { eventually } from '../support/eventually.js';
+import { expectProblem, httpClient, type HttpCall } from '../support/http.js';
+import {
+  createTestDatabase,
+  requirePostgres,
+  requireRedis,
+  uniqueRedisPrefix,
+  uniqueSuffix,
+} from '../support/services.js';
+
+const ENTRY = ['--import', 'tsx', 'src/main.ts'];
+const ADMIN = { email: 'discovery-admin@shop.test', password: 'discovery-admin-password' };
+const available = requireEtcd() && (await requirePostgres()) && (await requireRedis());
+
+interface SplitInstance {
+  name: string;
+  label: string;
+  url: string;
+  child: ChildProcess;
+}
+interface Split {
+  urls: Record<string, string>;
+  instances: SplitInstance[];
+  moduleUrls: Record<string, string>;
+  stop(signal?: string): Promise<void>;
+  restart(label: string): Promise<SplitInstance>;
+}
+
+describe.skipIf(!available)('split mode found through etcd: no <MODULE>_URL anywhere', () => {
+  // Below the ephemeral range (32768+), where servers on port 0 and outgoing connections never land.
+  const basePort = 10000 + Math.floor(Math.random() * 20000);
+  const prefix = `/test-${uniqueSuffix()}/`;
+  let etcd: TestEtcd;
+  let client: Etcd3;
+  let split: Split;
+  let call: HttpCall;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let redis: ReturnType<typeof uniqueRedisPrefix>;
+  let dataDir: string;
+
+  const registered = async (module: string) =>
+    Object.values(await client.getAll().prefix(`${prefix}services/${module}/`).strings()).map(
+      (value) => JSON.parse(value).url as string,
+    );
+
+  beforeAll(async () => {
+    etcd = await startEtcd();
+    client = new Etcd3({ hosts: etcd.clientUrl });
+    database = await createTestDatabase('discovery');
+    redis = uniqueRedisPrefix('discovery');
+    dataDir = mkdtempSync(path.join(tmpdir(), 'shop-discovery-split-'));
+    split = await startSplit({
+      basePort,
+      entry: ENTRY,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        DATABASE_URL: database.url,
+        BULLMQ_PREFIX: redis.prefix,
+        DATA_DIR: dataDir,
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        SEED_DEMO_CATALOG: 'false',
+        SAGA_RECOVERY_AFTER: '2000',
+        DISCOVERY_URL: etcd.discoveryUrl,
+        DISCOVERY_PREFIX: prefix,
+      },
+    });
+    call = httpClient(split.urls.gateway);
+  }, 120_000);
+
+  afterAll(async () => {
+    await split?.stop();
+    await client?.delete().prefix(prefix);
+    client?.close();
+    await etcd?.stop();
+    await database?.drop();
+    await redis?.cleanup();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('registers all six processes, each at its advertised URL', async () => {
+    expect(split.moduleUrls).toEqual({});
+    for (const name of ['gateway', 'users', 'catalog', 'orders', 'payments', 'notifications']) {
+      expect(await registered(name), name).toEqual([split.urls[name]]);
+    }
+  });
+
+  let token: string;
+  let productId: string;
+  let paymentId: string;
+
+  it('serves a checkout through the gateway, and the notification arrives', async () => {
+    const credentials = { email: 'discovery-user@shop.test', password: 'correct-horse-1' };
+    expect((await call('POST', '/api/v1/auth/register', { body: { ...credentials, name: 'Disco' } })).status).toBe(201);
+    token = (await call('POST', '/api/v1/auth/login', { body: credentials })).body.accessToken;
+    const admin = (await call('POST', '/api/v1/auth/login', { body: ADMIN })).body.accessToken;
+    const product = await call('POST', '/api/v1/products', {
+      token: admin,
+      body: { sku: 'DISCO-1', name: 'Discovery mug', priceCents: 900, currency: 'USD', stock: 10 },
+    });
+    expect(product.status).toBe(201);
+    productId = product.body.id;
+
+    const order = await call('POST', '/api/v1/orders', {
+      token,
+      body: { items: [{ productId, quantity: 2 }], paymentMethod: { token: 'tok_visa' } },
+    });
+    expect(order.status).toBe(201);
+    expect(order.body).toMatchObject({ status: 'confirmed', totalCents: 1800 });
+    paymentId = order.body.paymentId;
+    expect((await call('GET', `/api/v1/products/${productId}`)).body.stock).toBe(8);
+
+    const notifications = await eventually(
+      'both notifications',
+      () => call('GET', '/api/v1/notifications', { token }),
+      {
+        until: (r) => r.body?.items?.length === 2,
+        timeoutMs: 20_000,
+        everyMs: 200,
+        onTimeout: 'return',
+      },
+    );
+    const confirmed = notifications.body.items.find((n: { template: string }) => n.template === 'order_confirmed');
+    expect(notifications.body.items.map((n: { template: string }) => n.template).sort()).toEqual([
+      'order_confirmed',
+      'welcome',
+    ]);
+    expect(confirmed.orderId).toBe(order.body.id);
+  });
+
+  it('treats a module with no registered instance as down (202 at checkout, 503 through the gateway) until one registers', async () => {
+    const payments = split.instances.find(({ name }) => name === 'payments')!;
+    await new Promise((resolve) => {
+      payments.child.once('exit', resolve);
+      payments.child.kill('SIGTERM');
+    });
+    expect(await registered('payments')).toEqual([]);
+
+    const pending = await call('POST', '/api/v1/orders', {
+      token,
+      body: { items: [{ productId, quantity: 3 }], paymentMethod: { token: 'tok_visa' } },
+    });
+    expect(pending.status).toBe(202);
+    expect(pending.body.status).toBe('payment_pending');
+    expect((await call('GET', `/api/v1/products/${productId}`)).body.stock).toBe(5);
+    expectProblem(await call('GET', `/api/v1/payments/${paymentId}`, { token }), 503, 'service_unavailable');
+
+    await split.restart(payments.label);
+    expect(await registered('payments')).toEqual([payments.url]);
+    const order = await eventually(
+      'the order to be confirmed',
+      () => call('GET', `/api/v1/orders/${pending.body.id}`, { token }),
+      { until: (r) => r.body?.status === 'confirmed', timeoutMs: 40_000, everyMs: 200, onTimeout: 'return' },
+    );
+    expect(order.body.status).toBe('confirmed');
+    expect((await call('GET', `/api/v1/products/${productId}`)).body.stock).toBe(5);
+    const payment = await call('GET', `/api/v1/payments/${order.body.paymentId}`, { token });
+    expect(payment.body).toMatchObject({ status: 'captured', amountCents: 2700 });
+  }, 90_000);
+});
