@@ -16,7 +16,7 @@ import { createLogger } from './logger.js';
 import { hostModule } from './host-module.js';
 import { runPeriodically } from './periodic-task.js';
 import type { BackgroundTask, ModuleContext, ModuleDefinition } from './module.js';
-import { contractRoutes } from './rpc/contract-routes.js';
+import { contractServer } from './rpc/contract-server.js';
 import { registerRemoteContracts } from './rpc/remote-contracts.js';
 import { createServiceTokens } from './rpc/service-token.js';
 
@@ -71,7 +71,7 @@ export async function startHost(
       : undefined;
   const api = routerFor(
     hosted.map((definition) => ({
-      routes: [...definition.routes, ...(definition.contract ? contractRoutes(definition.contract) : [])],
+      routes: definition.routes,
       options: {
         container: modules.get(definition.name)!.container,
         accessTokenVerifier: verifier,
@@ -108,7 +108,14 @@ export async function startHost(
       tasks.push(runPeriodically(`${definition.name}:${task.name}`, task.everyMs, () => task.run(), context.logger));
     }
   }
-  const { server, port } = await listen(app, config.port);
+  const contracts = hosted.flatMap(({ name, contract }) =>
+    contract ? [{ contract, container: modules.get(name)!.container }] : [],
+  );
+  const { server, port } = await listen(
+    app,
+    config.port,
+    contractServer(contracts, { serviceTokens, logger, metrics }),
+  );
   logger.info(
     { port, modules: config.modules, eventBus: config.eventBus, database: config.databaseUrl ? 'postgres' : 'sqlite' },
     'listening',

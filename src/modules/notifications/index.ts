@@ -2,6 +2,7 @@ import { inboxMigration } from '../../platform/events/inbox.js';
 import { defineModule } from '../../platform/module.js';
 import { MAILER } from './application/ports/mailer.port.js';
 import { NOTIFICATIONS_REPOSITORY } from './application/ports/notifications-repository.port.js';
+import { RecipientCache } from './application/recipient-cache.js';
 import { RetryDeliveriesHandler } from './application/retry-deliveries.handler.js';
 import { onUserRegistered } from './application/subscribers/on-user-registered.subscriber.js';
 import { orderNotifications } from './application/subscribers/order-notifications.subscriber.js';
@@ -25,6 +26,7 @@ export default defineModule({
   register({ container, config, logger }) {
     container.register(MAILER, { useValue: createMailer(config, logger) });
     container.registerSingleton(NOTIFICATIONS_REPOSITORY, NotificationsSqlRepository);
+    container.registerSingleton(RecipientCache);
   },
   tasks({ container }) {
     return [

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { pipeline } from 'node:stream/promises';
-import type { Request, RequestHandler } from 'express';
+import type { Readable } from 'node:stream';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Dispatcher } from 'undici';
 import { currentContext, formatTraceparent } from '../context.js';
 import { AppError } from '../errors.js';
@@ -90,6 +90,25 @@ export function forwardTo(upstream: Upstream): RequestHandler {
     }
     copyResponseHeaders(response.headers, res);
     res.status(response.statusCode);
-    await pipeline(response.body, res);
+    await relay(response.body, res);
   };
+}
+
+/**
+ * Streams the module's answer to the client. `pipe` rather than `stream.pipeline`, which builds
+ * and aborts an AbortController per call: on a hop this small that costs more than the copy.
+ */
+function relay(body: Readable, res: Response): Promise<void> {
+  return new Promise((resolve, reject) => {
+    body.once('error', (error) => {
+      res.destroy(error);
+      reject(error);
+    });
+    // The client went away first: free the connection to the module too.
+    res.once('close', () => {
+      if (!body.readableEnded) body.destroy();
+      resolve();
+    });
+    body.pipe(res);
+  });
 }

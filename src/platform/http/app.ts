@@ -37,7 +37,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
     swaggerUi.serve,
     swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/v1/openapi.json' } }),
   );
-  app.use(helmet());
+  // Browser-facing security headers; module-to-module calls (/internal/…) are not read by a browser.
+  const securityHeaders = helmet();
+  app.use((req, res, next) => (req.path.startsWith('/internal/') ? next() : securityHeaders(req, res, next)));
   app.use(healthRouter(options.healthChecks, options.isShuttingDown));
   app.get('/metrics', async (_req, res) => {
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());

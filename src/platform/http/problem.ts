@@ -1,4 +1,5 @@
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { currentContext } from '../context.js';
 import { AppError, titleOf } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -24,15 +25,18 @@ export function problemBody(error: AppError): Record<string, unknown> {
   };
 }
 
-export function sendProblem(res: Response, error: AppError): void {
+/** Writes the error as problem+json on any node response (express' included). */
+export function sendProblem(res: ServerResponse, error: AppError): void {
   if (error.options.retryAfterSeconds !== undefined)
     res.setHeader('Retry-After', String(error.options.retryAfterSeconds));
   // RFC 6750: a 401 names the scheme the client must use.
   if (error.code === 'unauthorized') res.setHeader('WWW-Authenticate', 'Bearer');
-  res
-    .status(error.status)
-    .type(PROBLEM_CONTENT_TYPE)
-    .send(JSON.stringify(problemBody(error)));
+  const body = JSON.stringify(problemBody(error));
+  res.writeHead(error.status, {
+    'content-type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8`,
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
 }
 
 /** Errors raised by express' body parser carry a `type`; map each to its API code. */

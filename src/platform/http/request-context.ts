@@ -5,6 +5,10 @@ import type { Logger } from '../logger.js';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The client's X-Request-Id when it is sane enough to log and echo; otherwise one is generated. */
+export const saneRequestId = (sent: string | undefined): string | undefined =>
+  sent && SANE_REQUEST_ID.test(sent) ? sent : undefined;
+
 /**
  * Opens the request's context (request id, W3C trace), echoes X-Request-Id, and on completion
  * writes one access log line and one latency observation labelled by route template.
@@ -13,7 +17,7 @@ export function requestContext(logger: Logger, duration: Histogram<'method' | 'r
   return (req, res, next) => {
     const sent = req.header('x-request-id');
     const context = contextFrom({
-      requestId: sent && SANE_REQUEST_ID.test(sent) ? sent : undefined,
+      requestId: saneRequestId(sent),
       traceparent: req.header('traceparent'),
     });
     res.setHeader('X-Request-Id', context.requestId);

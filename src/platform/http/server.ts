@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 
@@ -7,10 +7,24 @@ const problemLine = (status: number, title: string, code: string) => {
   return `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 };
 
-/** Starts serving; requests node rejects before express sees them (oversized headers) still get problem+json. */
-export async function listen(app: Express, port: number): Promise<{ server: Server; port: number }> {
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(listening)));
+/**
+ * Starts serving; requests node rejects before express sees them (oversized headers) still get
+ * problem+json. `ahead` may take a request first (module-to-module calls) and return true.
+ */
+export async function listen(
+  app: Express,
+  port: number,
+  ahead?: (req: IncomingMessage, res: ServerResponse) => boolean,
+): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    if (!ahead?.(req, res)) app(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   // Longer than any load balancer's idle timeout, so it never closes a connection the balancer reuses.
   server.keepAliveTimeout = 65_000;

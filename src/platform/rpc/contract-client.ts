@@ -6,7 +6,7 @@ import { validate } from '../http/validation.js';
 import type { Logger } from '../logger.js';
 import { retry } from '../resilience/retry.js';
 import type { ApiOf, Contract, OperationManifest } from './contract.js';
-import { operationPath } from './contract-routes.js';
+import { operationPath } from './contract-server.js';
 import type { ServiceTokens } from './service-token.js';
 import { Upstream, UpstreamError } from './upstream.js';
 

@@ -1,4 +1,5 @@
 import { jwtVerify, SignJWT } from 'jose';
+import { ExpiringCache } from '../cache/expiring-cache.js';
 import type { ServiceTokenVerifier } from '../http/auth.js';
 
 const ISSUER = 'modular-shop/internal';
@@ -17,7 +18,7 @@ export function createServiceTokens(secret: string): ServiceTokens {
   const key = new TextEncoder().encode(secret);
   let cached: { token: string; renewAt: number } | undefined;
   // Verified tokens with their expiry (ms), so a hot caller's token is checked once, not per call.
-  const verified = new Map<string, number>();
+  const verified = new ExpiringCache<true>(VERIFIED_CACHE_SIZE);
   return {
     async current() {
       if (!cached || Date.now() >= cached.renewAt) {
@@ -32,11 +33,9 @@ export function createServiceTokens(secret: string): ServiceTokens {
       return cached.token;
     },
     async verify(token) {
-      const expiresAt = verified.get(token);
-      if (expiresAt !== undefined && Date.now() < expiresAt) return;
+      if (verified.get(token)) return;
       const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
-      if (verified.size >= VERIFIED_CACHE_SIZE) verified.clear();
-      verified.set(token, payload.exp! * 1000);
+      verified.set(token, true, payload.exp! * 1000);
     },
   };
 }

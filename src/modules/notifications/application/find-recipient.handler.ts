@@ -3,29 +3,30 @@ import { AppError } from '../../../platform/errors.js';
 import type { Logger } from '../../../platform/logger.js';
 import { LOGGER } from '../../../platform/tokens.js';
 import { type UsersApi, USERS_API } from '../../users/contract/users.contract.js';
-
-export interface Recipient {
-  email: string;
-  name: string;
-}
+import { RecipientCache, type Recipient } from './recipient-cache.js';
 
 /**
  * Who an order event's notification goes to: order events carry only the user id, the users module
- * knows the address. Called before the inbox transaction opens, so no database transaction is
- * held open across a (possibly remote) call.
+ * knows the address (remembered for a while: see RecipientCache). Called before the inbox
+ * transaction opens, so no database transaction is held open across a (possibly remote) call.
  */
 @injectable()
 export class FindRecipientHandler {
   constructor(
     @inject(USERS_API) private readonly users: UsersApi,
     @inject(LOGGER) private readonly logger: Logger,
+    @inject(RecipientCache) private readonly cache: RecipientCache,
   ) {}
 
   /** The user's address, or undefined when the user does not exist (nobody to notify). */
   async ofUser(userId: string): Promise<Recipient | undefined> {
+    const known = this.cache.get(userId);
+    if (known) return known;
     try {
       const user = await this.users.getUser({ id: userId });
-      return { email: user.email, name: user.name };
+      const recipient = { email: user.email, name: user.name };
+      this.cache.set(userId, recipient, Date.now() + RecipientCache.LIFETIME_MS);
+      return recipient;
     } catch (error) {
       // Any other failure (users unreachable) rejects, so the bus delivers the event again later.
       if (!(error instanceof AppError && error.code === 'not_found')) throw error;
