@@ -36,6 +36,13 @@ export class UpstreamError extends Error {
   }
 }
 
+/**
+ * Safe to send to the next instance after a socket died mid-call: idempotent by nature, or carrying
+ * an Idempotency-Key, which the owning module dedupes (a replay, or 409 while the first still runs).
+ * A POST sent on a kept-alive connection to an instance killed a moment before fails this way.
+ */
+const resendable = (request: UpstreamRequest) => request.idempotent || request.headers['idempotency-key'] !== undefined;
+
 /** No connection was made, so the request cannot have reached the instance. */
 const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 /** The socket broke before an answer: the request may or may not have been handled. */
@@ -144,7 +151,7 @@ export class Upstream {
   private mayMoveOn(error: unknown, request: UpstreamRequest): boolean {
     const code = errorCode(error) ?? errorCode((error as { cause?: unknown }).cause);
     if (!code) return false;
-    return CONNECT_FAILURES.has(code) || (request.idempotent && SOCKET_FAILURES.has(code));
+    return CONNECT_FAILURES.has(code) || (resendable(request) && SOCKET_FAILURES.has(code));
   }
 
   /** Every instance whose breaker is not open, once, starting with the next in turn. */
