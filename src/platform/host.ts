@@ -57,7 +57,7 @@ export async function startHost(
   const metrics = createMetrics();
   const serviceTokens = config.internalTokenSecret ? createServiceTokens(config.internalTokenSecret) : undefined;
   const upstreams = registerRemoteContracts(root, config, definitions, hosted, { logger, metrics, serviceTokens });
-  const discovery = config.discovery && startDiscovery(config.discovery, logger);
+  const discovery = config.discovery ? await startDiscovery(config.discovery, logger) : undefined;
   for (const [name, upstream] of upstreams) if (!config.remoteUrls[name]) discovery?.follow(name, upstream);
 
   const modules = new Map<ModuleName, ModuleContext>();

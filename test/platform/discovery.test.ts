@@ -18,8 +18,8 @@ describe.skipIf(!available)('discovery through etcd: registering and following i
   const started: Discovery[] = [];
   const upstreams: Upstream[] = [];
 
-  const discovery = (endpoint: string, advertiseUrl?: string) => {
-    const instance = startDiscovery({ endpoints: [endpoint], prefix, advertiseUrl }, logger);
+  const discovery = async (endpoint: string, advertiseUrl?: string) => {
+    const instance = await startDiscovery({ endpoints: [endpoint], prefix, advertiseUrl }, logger);
     started.push(instance);
     return instance;
   };
@@ -58,14 +58,14 @@ describe.skipIf(!available)('discovery through etcd: registering and following i
 
   it('feeds an upstream the URLs registered for its module, and drops each on deregistration', async () => {
     const { clientUrl } = await withEtcd();
-    const caller = discovery(clientUrl);
+    const caller = await discovery(clientUrl);
     const catalog = upstream();
     caller.follow('catalog', catalog);
-    const first = discovery(clientUrl, 'http://127.0.0.1:4102');
-    const second = discovery(clientUrl, 'http://127.0.0.1:4112');
+    const first = await discovery(clientUrl, 'http://127.0.0.1:4102');
+    const second = await discovery(clientUrl, 'http://127.0.0.1:4112');
     first.register(['catalog'], 4102);
     second.register(['catalog'], 4112);
-    discovery(clientUrl, 'http://127.0.0.1:4104').register(['payments'], 4104);
+    (await discovery(clientUrl, 'http://127.0.0.1:4104')).register(['payments'], 4104);
 
     await eventually('both catalog instances', () => catalog.urls.length === 2);
     expect(catalog.urls).toEqual(['http://127.0.0.1:4102', 'http://127.0.0.1:4112']);
@@ -88,10 +88,10 @@ describe.skipIf(!available)('discovery through etcd: registering and following i
 
   it('keeps the last known instances while etcd is down, and says so in its readiness report', async () => {
     const { clientUrl } = await withEtcd();
-    const caller = discovery(clientUrl);
+    const caller = await discovery(clientUrl);
     const catalog = upstream();
     caller.follow('catalog', catalog);
-    discovery(clientUrl, 'http://127.0.0.1:4202').register(['catalog'], 4202);
+    (await discovery(clientUrl, 'http://127.0.0.1:4202')).register(['catalog'], 4202);
     await eventually('the catalog instance', () => catalog.urls.length === 1);
 
     await etcd!.stop();
@@ -108,7 +108,7 @@ describe.skipIf(!available)('discovery through etcd: registering and following i
 
   it('starts while etcd is unreachable, is not ready, and registers and reads once etcd answers', async () => {
     const clientPort = await freePort();
-    const caller = discovery(`http://127.0.0.1:${clientPort}`, 'http://127.0.0.1:4303');
+    const caller = await discovery(`http://127.0.0.1:${clientPort}`, 'http://127.0.0.1:4303');
     const catalog = upstream();
     caller.follow('catalog', catalog);
     caller.register(['orders'], 4303);

@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { Etcd3 } from 'etcd3';
 import type { DiscoveryConfig } from '../config.js';
 import type { HealthCheck } from '../http/health.js';
 import type { Logger } from '../logger.js';
@@ -29,8 +28,12 @@ export interface Discovery {
   close(): Promise<void>;
 }
 
-/** Connects to etcd and starts reading the registry; never fails for an unreachable etcd (it retries). */
-export function startDiscovery(config: DiscoveryConfig, logger: Logger): Discovery {
+/**
+ * Connects to etcd and starts reading the registry; never fails for an unreachable etcd (it retries).
+ * The etcd client (gRPC) is loaded only here, so a process without DISCOVERY_URL never pays its memory.
+ */
+export async function startDiscovery(config: DiscoveryConfig, logger: Logger): Promise<Discovery> {
+  const { Etcd3 } = await import('etcd3');
   const client = new Etcd3({
     hosts: config.endpoints,
     dialTimeout: DIAL_TIMEOUT_MS,

@@ -1,13 +1,13 @@
 import type { Config } from '../config.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
-import { BullmqEventBus } from './bullmq-event-bus.js';
 import type { EventBus, EventRouting } from './event-bus.js';
 import { MemoryEventBus } from './memory-event-bus.js';
 
 /**
  * The bus selected by EVENT_BUS. Rejects (with a one-line message) when Redis may evict keys;
  * an unreachable Redis does not stop startup, since the outbox holds events until it is back.
+ * BullMQ and ioredis are loaded only when chosen: a monolith or a gateway never pays their memory.
  */
 export async function createEventBus(
   config: Config,
@@ -16,5 +16,6 @@ export async function createEventBus(
   metrics: Metrics,
 ): Promise<EventBus> {
   if (config.eventBus === 'memory') return new MemoryEventBus(routing, logger, metrics);
+  const { BullmqEventBus } = await import('./bullmq-event-bus.js');
   return BullmqEventBus.connect({ redisUrl: config.redisUrl, prefix: config.bullmqPrefix }, routing, logger, metrics);
 }

@@ -31,7 +31,7 @@ export async function startGateway(
       `Invalid configuration: the gateway needs ${missing.map((name) => `${name.toUpperCase()}_URL`).join(', ')}`,
     );
   const metrics = createMetrics();
-  const discovery = config.discovery && startDiscovery(config.discovery, logger);
+  const discovery = config.discovery ? await startDiscovery(config.discovery, logger) : undefined;
   const api = Router();
   const upstreams = definitions.map((definition) => {
     const upstream = new Upstream({

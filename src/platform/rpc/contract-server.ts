@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { contextFrom, runWithContext } from '../context.js';
+import { runWithContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { BODY_LIMIT } from '../http/app.js';
 import type { ServiceTokenVerifier } from '../http/auth.js';
 import type { Metrics } from '../http/metrics.js';
 import { payloadTooLarge, sendProblem } from '../http/problem.js';
-import { saneRequestId } from '../http/request-context.js';
+import { openRequest } from '../http/request-context.js';
 import { validate } from '../http/validation.js';
 import type { Logger } from '../logger.js';
 import type { Contract } from './contract.js';
@@ -42,7 +42,7 @@ interface Operation {
  * answered on node's http server directly: no express router, body parser or browser security
  * headers, which cost more than the work of a small operation. Input is validated with the
  * contract's schema, errors are rendered by the same problemBody as every other answer, and each
- * call runs in the caller's trace context and is timed like any route.
+ * call runs in the caller's trace context and is logged and timed like any route.
  */
 export function contractServer(hosted: HostedContract[], options: ContractServerOptions): ContractServer {
   const operations = new Map<string, Operation>();
@@ -62,18 +62,7 @@ export function contractServer(hosted: HostedContract[], options: ContractServer
   return (req, res) => {
     const operation = req.method === 'POST' ? operations.get(req.url ?? '') : undefined;
     if (!operation) return false;
-    const started = process.hrtime.bigint();
-    const context = contextFrom({
-      requestId: saneRequestId(header(req, 'x-request-id')),
-      traceparent: header(req, 'traceparent'),
-    });
-    res.once('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      options.metrics.httpDuration.observe(
-        { method: 'POST', route: operation.route, status: String(res.statusCode) },
-        seconds,
-      );
-    });
+    const context = openRequest(req, res, options.logger, options.metrics.httpDuration, () => operation.route);
     void runWithContext(context, () => answer(req, res, operation, options));
     return true;
   };
