@@ -91,6 +91,13 @@ describe('loadConfig', () => {
     expect(gateway.remoteUrls).toEqual({ payments: ['http://p:3004'] });
   });
 
+  it('limits 1200 requests per minute per socket address unless RATE_LIMIT_PER_MINUTE and TRUSTED_PROXIES say otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ rateLimitPerMinute: 1200, trustedProxies: [] });
+    expect(
+      loadConfig({ RATE_LIMIT_PER_MINUTE: '0', TRUSTED_PROXIES: '10.0.0.7, 172.16.0.0/12,fd00::/8, loopback' }),
+    ).toMatchObject({ rateLimitPerMinute: 0, trustedProxies: ['10.0.0.7', '172.16.0.0/12', 'fd00::/8', 'loopback'] });
+  });
+
   describe('rejects each mistake with one clear line naming the variable', () => {
     const mistakes: Array<[string, Record<string, string>, RegExp]> = [
       ['a PORT that is not a number', { PORT: 'eighty' }, /^Invalid configuration: PORT\b/],
@@ -170,6 +177,36 @@ describe('loadConfig', () => {
         'an ADVERTISE_URL with a path',
         { ADVERTISE_URL: 'http://orders-1:3003/api' },
         /^Invalid configuration: ADVERTISE_URL must be a base URL without a path/,
+      ],
+      [
+        'a RATE_LIMIT_PER_MINUTE that is not a number',
+        { RATE_LIMIT_PER_MINUTE: 'lots' },
+        /^Invalid configuration: RATE_LIMIT_PER_MINUTE must be a whole number of requests per minute \(0 turns rate limiting off\)$/,
+      ],
+      [
+        'a negative RATE_LIMIT_PER_MINUTE',
+        { RATE_LIMIT_PER_MINUTE: '-1' },
+        /^Invalid configuration: RATE_LIMIT_PER_MINUTE must be a whole number/,
+      ],
+      [
+        'a fractional RATE_LIMIT_PER_MINUTE',
+        { RATE_LIMIT_PER_MINUTE: '2.5' },
+        /^Invalid configuration: RATE_LIMIT_PER_MINUTE must be a whole number/,
+      ],
+      [
+        'a TRUSTED_PROXIES entry that is a host name',
+        { TRUSTED_PROXIES: '10.0.0.7,proxy.internal' },
+        /^Invalid configuration: TRUSTED_PROXIES must be a comma list of IP addresses or CIDR ranges/,
+      ],
+      [
+        'a TRUSTED_PROXIES range with a prefix too long',
+        { TRUSTED_PROXIES: '10.0.0.0/33' },
+        /^Invalid configuration: TRUSTED_PROXIES must be a comma list of IP addresses or CIDR ranges/,
+      ],
+      [
+        'a TRUSTED_PROXIES of commas only',
+        { TRUSTED_PROXIES: ' , ' },
+        /^Invalid configuration: TRUSTED_PROXIES must be a comma list of IP addresses or CIDR ranges/,
       ],
       ['an unknown LOG_LEVEL', { LOG_LEVEL: 'verbose' }, /^Invalid configuration: LOG_LEVEL\b.*"info"/],
       ['an unknown EVENT_BUS', { EVENT_BUS: 'kafka' }, /^Invalid configuration: EVENT_BUS\b.*"bullmq"/],

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export const MODULE_NAMES = ['users', 'catalog', 'orders', 'payments', 'notifications'] as const;
@@ -32,6 +33,30 @@ const etcdEndpoints = z.string().transform((value, ctx) => {
   if (endpoints.length === 0) ctx.addIssue({ code: 'custom', message: ETCD_URL_ERROR });
   return endpoints;
 });
+
+const PROXY_ERROR =
+  'must be a comma list of IP addresses or CIDR ranges (e.g. 10.0.0.0/8), or loopback, linklocal, uniquelocal';
+
+/** An address, a CIDR range or one of the named ranges express' `trust proxy` understands. */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
+
+const trustedProxies = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().refine(isProxyAddress, PROXY_ERROR)).min(1, PROXY_ERROR));
+
+const RATE_LIMIT_ERROR = 'must be a whole number of requests per minute (0 turns rate limiting off)';
 
 const durationMs = z.coerce.number().int().min(1000, 'must be at least 1000 (milliseconds)');
 
@@ -95,6 +120,12 @@ const envSchema = z.object({
     .refine((value) => new URL(value).pathname === '/', 'must be a base URL without a path, e.g. http://orders-1:3003')
     .transform((value) => new URL(value).origin)
     .optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: RATE_LIMIT_ERROR })
+    .int(RATE_LIMIT_ERROR)
+    .min(0, RATE_LIMIT_ERROR)
+    .default(1200),
+  TRUSTED_PROXIES: trustedProxies.optional(),
   ...Object.fromEntries(MODULE_NAMES.map((name) => [moduleUrlVariable(name), httpUrlList.optional()])),
 });
 
@@ -121,6 +152,10 @@ export interface Config {
   smtpUrl?: string;
   smtpFrom: string;
   seedDemoCatalog: boolean;
+  /** Requests per client address per 60 s window on /api/v1/* at the edge; 0 = no limit. */
+  rateLimitPerMinute: number;
+  /** Proxies whose X-Forwarded-For names the client (express `trust proxy` entries); empty = the socket's address. */
+  trustedProxies: string[];
 }
 
 export interface DiscoveryConfig {
@@ -189,6 +224,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     seedDemoCatalog: e.SEED_DEMO_CATALOG,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    trustedProxies: e.TRUSTED_PROXIES ?? [],
   };
 }
 

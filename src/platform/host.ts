@@ -8,6 +8,7 @@ import { createHttpApp } from './http/app.js';
 import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from './http/auth.js';
 import type { HealthCheck } from './http/health.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
+import { edgeRateLimit } from './http/rate-limit.js';
 import { routerFor } from './http/mount.js';
 import { closeServer, listen } from './http/server.js';
 import { buildOpenApiDocument } from './http/openapi.js';
@@ -90,6 +91,9 @@ export async function startHost(
   ];
   let shuttingDown = false;
   const openApi = buildOpenApiDocument(definitions.flatMap((definition) => definition.routes));
+  const behindProxy = config.modules.length < MODULE_NAMES.length;
+  // Only the edge limits: behind the gateway every client would share the gateway's address.
+  const rateLimit = behindProxy ? undefined : await edgeRateLimit(config, logger, metrics);
   const app = createHttpApp({
     logger,
     metrics,
@@ -97,7 +101,9 @@ export async function startHost(
     isShuttingDown: () => shuttingDown,
     openApiDocument: () => openApi,
     api,
-    behindProxy: config.modules.length < MODULE_NAMES.length,
+    behindProxy,
+    rateLimit: rateLimit?.middleware,
+    trustedProxies: config.trustedProxies,
   });
 
   const tasks: BackgroundTask[] = [...events.tasks];
@@ -138,6 +144,7 @@ export async function startHost(
       await closeServer(server);
       for (const task of tasks.reverse()) await task.stop();
       await bus.close();
+      rateLimit?.close();
       await discovery?.close();
       await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
       for (const context of modules.values()) await context.db.close();

@@ -49,6 +49,8 @@ export async function startSplitMode(label: string, env: Record<string, string> 
         ADMIN_PASSWORD: ADMIN.password,
         SEED_DEMO_CATALOG: 'false',
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+        // Scenarios poll from one address; the edge limit is the subject of its own tests.
+        RATE_LIMIT_PER_MINUTE: '0',
         ...env,
       },
       stdio: ['ignore', 'ignore', 'inherit'],

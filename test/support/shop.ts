@@ -24,7 +24,7 @@ let sequence = 0;
 
 /**
  * Starts the whole shop in this process on a random port, with a throwaway data directory (or the
- * given DATABASE_URL), an empty catalog and silent logs. Extra env entries override the defaults.
+ * given DATABASE_URL), an empty catalog, silent logs and no rate limit. Extra env entries override the defaults.
  */
 export async function startTestShop(env: Record<string, string> = {}): Promise<TestShop> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'shop-test-'));
@@ -35,6 +35,8 @@ export async function startTestShop(env: Record<string, string> = {}): Promise<T
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
+    // Tests send many requests from one address; the edge limit is the subject of its own tests.
+    RATE_LIMIT_PER_MINUTE: '0',
     ...env,
   });
   const host = await startHost(config, MODULES, createLogger(config.logLevel));

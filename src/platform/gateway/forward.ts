@@ -29,8 +29,9 @@ function outgoingHeaders(req: Request): Record<string, string> {
     if (value !== undefined) headers[name] = value;
   }
   // The gateway is the edge: the module behind gets the client's address (login throttling is per
-  // account and address), never an address the client claims.
-  if (req.socket.remoteAddress) headers['x-forwarded-for'] = req.socket.remoteAddress;
+  // account and address), never an address the client claims; req.ip believes only TRUSTED_PROXIES.
+  const client = req.ip ?? req.socket.remoteAddress;
+  if (client) headers['x-forwarded-for'] = client;
   const context = currentContext();
   if (context) Object.assign(headers, { 'x-request-id': context.requestId, traceparent: formatTraceparent(context) });
   return headers;

@@ -4,6 +4,7 @@ import { startDiscovery } from '../discovery/discovery.js';
 import { createHttpApp } from '../http/app.js';
 import type { HealthCheck } from '../http/health.js';
 import { createMetrics } from '../http/metrics.js';
+import { edgeRateLimit } from '../http/rate-limit.js';
 import { closeServer, listen } from '../http/server.js';
 import { buildOpenApiDocument } from '../http/openapi.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -60,6 +61,7 @@ export async function startGateway(
   if (discovery) healthChecks.push(discovery.healthCheck);
   let shuttingDown = false;
   const openApi = buildOpenApiDocument(definitions.flatMap((definition) => definition.routes));
+  const rateLimit = await edgeRateLimit(config, logger, metrics);
   const app = createHttpApp({
     logger,
     metrics,
@@ -68,6 +70,8 @@ export async function startGateway(
     openApiDocument: () => openApi,
     api,
     passBodiesThrough: true,
+    rateLimit: rateLimit?.middleware,
+    trustedProxies: config.trustedProxies,
   });
   const { server, port } = await listen(app, config.port);
   logger.info({ port, routes: config.remoteUrls, discovery: Boolean(discovery) }, 'gateway listening');
@@ -80,6 +84,7 @@ export async function startGateway(
       // Out of the registry before the drain, like every instance.
       await discovery?.deregister();
       await closeServer(server);
+      rateLimit?.close();
       await discovery?.close();
       await Promise.all(upstreams.map(({ upstream }) => upstream.close()));
     },

@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { Logger } from '../logger.js';
@@ -22,6 +22,10 @@ export interface HttpAppOptions {
   behindProxy?: boolean;
   /** The gateway: request bodies stay unread streams, for the module that owns the route to parse. */
   passBodiesThrough?: boolean;
+  /** At the edge: the per-address budget of /api/v1/* (platform endpoints above it are never limited). */
+  rateLimit?: RequestHandler;
+  /** At the edge: proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES); otherwise the socket's address. */
+  trustedProxies?: string[];
 }
 
 /** The express app every process serves: platform endpoints, then the API, then problem+json errors. */
@@ -30,6 +34,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   if (options.behindProxy) app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  else if (options.trustedProxies?.length) app.set('trust proxy', options.trustedProxies);
   app.use(requestContext(options.logger, options.metrics.httpDuration));
   app.use(
     '/docs',
@@ -47,6 +52,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(options.openApiDocument());
   });
+  // Before the body parser: a request over budget is refused unread.
+  if (options.rateLimit) app.use('/api/v1', options.rateLimit);
   if (!options.passBodiesThrough) app.use(express.json({ limit: BODY_LIMIT, strict: true }));
   app.use(options.api);
   app.use(notFoundHandler);
