@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import type { ModuleContext, ModuleDefinition } from './module.js';
 import { inProcessApi } from './rpc/in-process-api.js';
 import type { ApiOf } from './rpc/contract.js';
+import { CALL_TELEMETRY, type CallTelemetry } from './telemetry/call-telemetry.js';
 import { CONFIG, LOGGER } from './tokens.js';
 
 /**
@@ -42,7 +43,12 @@ export async function hostModule(
   const contract = definition.contract;
   if (contract) {
     let api: ApiOf<typeof contract.operations> | undefined;
-    context.expose(contract.token, (own) => (api ??= inProcessApi(contract, own.resolve(contract.token))));
+    // Traced and counted like a remote call (client and server spans, shop_operation_*), as `local`.
+    const calls = root.resolve<CallTelemetry>(CALL_TELEMETRY);
+    context.expose(
+      contract.token,
+      (own) => (api ??= calls.traced(contract, inProcessApi(contract, own.resolve(contract.token)), 'local')),
+    );
   }
   return context;
 }

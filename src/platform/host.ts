@@ -20,6 +20,11 @@ import type { BackgroundTask, ModuleContext, ModuleDefinition } from './module.j
 import { contractServer } from './rpc/contract-server.js';
 import { registerRemoteContracts } from './rpc/remote-contracts.js';
 import { createServiceTokens } from './rpc/service-token.js';
+import { CALL_TELEMETRY, CallTelemetry } from './telemetry/call-telemetry.js';
+import { SHOP_METRICS, ShopMetrics } from './telemetry/shop-metrics.js';
+import { inModule } from './telemetry/spans.js';
+import type { TraceStore } from './telemetry/trace-store.js';
+import { serviceNameFor, startTracing } from './telemetry/tracing.js';
 
 /** A running process: the modules it hosts, their HTTP API, events and background work. */
 export interface Host {
@@ -29,6 +34,8 @@ export interface Host {
   modules: Map<ModuleName, ModuleContext>;
   bus: EventBus;
   metrics: Metrics;
+  /** This process's recent finished spans. */
+  traces: TraceStore;
   stop(): Promise<void>;
 }
 
@@ -56,6 +63,13 @@ export async function startHost(
   checkRequirements(config, hosted);
   const root = rootContainer.createChildContainer();
   const metrics = createMetrics();
+  const all = config.modules.length === MODULE_NAMES.length;
+  const tracing = startTracing({
+    serviceName: serviceNameFor(config.modules, all),
+    processModule: hosted.length === 1 ? hosted[0].name : 'shop',
+  });
+  root.register(CALL_TELEMETRY, { useValue: new CallTelemetry(metrics.registry) });
+  root.register(SHOP_METRICS, { useValue: new ShopMetrics(metrics.registry) });
   const serviceTokens = config.internalTokenSecret ? createServiceTokens(config.internalTokenSecret) : undefined;
   const upstreams = registerRemoteContracts(root, config, definitions, hosted, { logger, metrics, serviceTokens });
   const discovery = config.discovery ? await startDiscovery(config.discovery, logger) : undefined;
@@ -74,6 +88,7 @@ export async function startHost(
     hosted.map((definition) => ({
       routes: definition.routes,
       options: {
+        module: definition.name,
         container: modules.get(definition.name)!.container,
         accessTokenVerifier: verifier,
         serviceTokenVerifier: serviceTokens,
@@ -111,7 +126,8 @@ export async function startHost(
   for (const definition of hosted) {
     const context = modules.get(definition.name)!;
     for (const task of definition.tasks?.(context) ?? []) {
-      tasks.push(runPeriodically(`${definition.name}:${task.name}`, task.everyMs, () => task.run(), context.logger));
+      const run = () => inModule(definition.name, () => task.run());
+      tasks.push(runPeriodically(`${definition.name}:${task.name}`, task.everyMs, run, context.logger));
     }
   }
   const contracts = hosted.flatMap(({ name, contract }) =>
@@ -136,6 +152,7 @@ export async function startHost(
     modules,
     bus,
     metrics,
+    traces: tracing.traces,
     async stop() {
       if (shuttingDown) return;
       shuttingDown = true;
@@ -148,6 +165,7 @@ export async function startHost(
       await discovery?.close();
       await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
       for (const context of modules.values()) await context.db.close();
+      await tracing.stop();
       logger.info('stopped');
     },
   };

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runWithContext } from './context.js';
+import { continuedContext, runWithContext } from './context.js';
 import { createLogger } from './logger.js';
 
 /** A logger writing into memory, and the JSON lines it wrote so far. */
@@ -82,10 +82,11 @@ describe('createLogger', () => {
     });
   });
 
-  it('writes requestId and traceId on every line logged inside a context, also after an await', async () => {
+  it('writes requestId, trace_id and span_id on every line logged inside a context, also after an await', async () => {
     const { logger, records } = memoryLogger();
-    const context = { requestId: 'req-42', traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
-    await runWithContext(context, async () => {
+    const ids = { trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7' };
+    const traceparent = `00-${ids.trace_id}-${ids.span_id}-01`;
+    await runWithContext(continuedContext({ traceparent }, { requestId: 'req-42' }), async () => {
       logger.info('before the await');
       await new Promise((resolve) => setImmediate(resolve));
       logger.warn({ code: 'x' }, 'after the await');
@@ -93,16 +94,17 @@ describe('createLogger', () => {
     logger.info('outside any request');
 
     const [before, after, outside] = records();
-    expect(before).toMatchObject({ requestId: 'req-42', traceId: context.traceId, msg: 'before the await' });
-    expect(after).toMatchObject({ requestId: 'req-42', traceId: context.traceId, msg: 'after the await' });
+    expect(before).toMatchObject({ requestId: 'req-42', ...ids, msg: 'before the await' });
+    expect(after).toMatchObject({ requestId: 'req-42', ...ids, msg: 'after the await' });
     expect(outside).not.toHaveProperty('requestId');
-    expect(outside).not.toHaveProperty('traceId');
+    expect(outside).not.toHaveProperty('trace_id');
+    expect(outside).not.toHaveProperty('span_id');
   });
 
   it('keeps concurrent requests apart', async () => {
     const { logger, records } = memoryLogger();
     const serve = (requestId: string, delayMs: number) =>
-      runWithContext({ requestId, traceId: requestId.padEnd(32, '0'), spanId: '0'.repeat(15) + '1' }, async () => {
+      runWithContext(continuedContext({}, { requestId }), async () => {
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         logger.info({ served: requestId }, 'done');
       });

@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import { currentContext } from './context.js';
+import { logCorrelation } from './context.js';
 
 export type { Logger };
 
@@ -43,11 +43,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: { pid: process.pid },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      // Every line written while serving a request or an event names it, without threading a child logger through.
-      mixin() {
-        const context = currentContext();
-        return context ? { requestId: context.requestId, traceId: context.traceId } : {};
-      },
+      // Every line written while serving a request or an event names it and its span (trace_id,
+      // span_id: the OpenTelemetry log data model's names), without threading a child logger through.
+      mixin: () => logCorrelation() ?? {},
     },
     destination ?? pino.destination({ sync: false }),
   );

@@ -54,7 +54,7 @@ function openSqlite(module: string, dataDir: string): ModuleDb {
       },
     },
   });
-  return wrap(instance, 'sqlite', undefined);
+  return wrap(module, instance, 'sqlite', undefined);
 }
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -88,7 +88,7 @@ async function openPostgres(module: string, databaseUrl: string): Promise<Module
       },
     },
   });
-  return wrap(instance, 'postgres', schema);
+  return wrap(module, instance, 'postgres', schema);
 }
 
 /**
@@ -126,11 +126,11 @@ async function serialised<T>(db: Knex, key: string, work: (trx: Knex.Transaction
   });
 }
 
-function wrap(instance: Knex, dialect: Dialect, schema: string | undefined): ModuleDb {
+function wrap(module: string, instance: Knex, dialect: Dialect, schema: string | undefined): ModuleDb {
   return {
     knex: instance,
     dialect,
-    sql: createSqlRunner(instance, dialect),
+    sql: createSqlRunner(instance, dialect, module),
     async migrate(migrations) {
       const latest = () =>
         instance.migrate.latest({

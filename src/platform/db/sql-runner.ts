@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import { SqlSpans } from '../telemetry/sql-spans.js';
 import { perUnitOfWork, takingTurns, type WithConnection } from './connection-access.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -20,6 +21,7 @@ export interface SqlSession {
  * knex's transaction machinery cost several times the SQL itself. Each distinct statement is
  * prepared once per connection (better-sqlite3 statements; PostgreSQL named statements). Write
  * `?` placeholders; they become `$n` on PostgreSQL. Every module has one, as `ModuleDb.sql`.
+ * Inside a trace, each transaction and each statement run on its own is a span of `module`.
  */
 export interface SqlRunner extends SqlSession {
   /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
@@ -43,34 +45,40 @@ interface PgConnection {
   }): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
-export function createSqlRunner(knex: Knex, dialect: Dialect): SqlRunner {
-  return dialect === 'sqlite' ? sqliteRunner(knex) : postgresRunner(knex);
+export function createSqlRunner(knex: Knex, dialect: Dialect, module: string): SqlRunner {
+  const spans = new SqlSpans(module, dialect);
+  return dialect === 'sqlite' ? sqliteRunner(knex, spans) : postgresRunner(knex, spans);
 }
 
 function runner<C>(
   withConnection: WithConnection<C>,
   run: (connection: C, sql: string, params: readonly unknown[]) => Promise<SqlResult<unknown>>,
   begin: string,
+  spans: SqlSpans,
 ): SqlRunner {
   return {
     query: <T>(sql: string, params: readonly unknown[] = []) =>
-      withConnection((connection) => run(connection, sql, params) as Promise<SqlResult<T>>),
+      spans.query(sql, () => withConnection((connection) => run(connection, sql, params) as Promise<SqlResult<T>>)),
     transaction: (work) =>
-      withConnection(async (connection) => {
-        const session: SqlSession = {
-          query: <T>(sql: string, params: readonly unknown[] = []) =>
-            run(connection, sql, params) as Promise<SqlResult<T>>,
-        };
-        await run(connection, begin, []);
-        try {
-          const result = await work(session);
-          await run(connection, 'COMMIT', []);
-          return result;
-        } catch (error) {
-          await run(connection, 'ROLLBACK', []).catch(() => undefined);
-          throw error;
-        }
-      }),
+      spans.transaction((ran) =>
+        withConnection(async (connection) => {
+          const session: SqlSession = {
+            query: <T>(sql: string, params: readonly unknown[] = []) => {
+              ran(sql);
+              return run(connection, sql, params) as Promise<SqlResult<T>>;
+            },
+          };
+          await run(connection, begin, []);
+          try {
+            const result = await work(session);
+            await run(connection, 'COMMIT', []);
+            return result;
+          } catch (error) {
+            await run(connection, 'ROLLBACK', []).catch(() => undefined);
+            throw error;
+          }
+        }),
+      ),
   };
 }
 
@@ -78,7 +86,7 @@ function runner<C>(
  * SQLite: the pool has one connection, so holding it makes the transaction exclusive in this
  * process; the runner's units of work take turns on it without going back to the pool each time.
  */
-function sqliteRunner(knex: Knex): SqlRunner {
+function sqliteRunner(knex: Knex, spans: SqlSpans): SqlRunner {
   const statements = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
   const prepared = (connection: SqliteConnection, sql: string) => {
     let cache = statements.get(connection);
@@ -100,10 +108,11 @@ function sqliteRunner(knex: Knex): SqlRunner {
     },
     // IMMEDIATE: take the write lock up front, so two processes sharing the file never deadlock on an upgrade.
     'BEGIN IMMEDIATE',
+    spans,
   );
 }
 
-function postgresRunner(knex: Knex): SqlRunner {
+function postgresRunner(knex: Knex, spans: SqlSpans): SqlRunner {
   const texts = new Map<string, { name: string; text: string }>();
   const compiled = (sql: string) => {
     let entry = texts.get(sql);
@@ -122,5 +131,6 @@ function postgresRunner(knex: Knex): SqlRunner {
       return { rows: result.rows, changes: result.rowCount ?? 0 };
     },
     'BEGIN',
+    spans,
   );
 }

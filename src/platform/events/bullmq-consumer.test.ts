@@ -6,7 +6,7 @@ import { eventually } from '../../../test/support/eventually.js';
 import { TcpProxy } from '../../../test/support/events-tcp-proxy.js';
 import { REDIS_URL, requireRedis, uniqueRedisPrefix } from '../../../test/support/services.js';
 import { BullmqConsumer } from './bullmq-consumer.js';
-import { deadLetterCounter } from './event-metrics.js';
+import { busLagHistogram, deadLetterCounter } from './event-metrics.js';
 
 const enabled = await requireRedis();
 
@@ -36,6 +36,7 @@ it.skipIf(!enabled)(
         stalledIntervalMs: 5000,
         logger: captureLogger().logger,
         deadLettered: deadLetterCounter(testMetrics().registry),
+        busLag: busLagHistogram(testMetrics().registry),
         warn: () => undefined,
       },
       async (event) => void delivered.push(event.id),

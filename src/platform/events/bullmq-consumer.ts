@@ -1,10 +1,10 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Counter } from 'prom-client';
+import type { Counter, Histogram } from 'prom-client';
 import type { Logger } from '../logger.js';
 import type { EventEnvelope } from './event.js';
 import type { EventHandler } from './event-bus.js';
-import { runInEventContext } from './event-context.js';
+import { consumeEvent, runInEventContext } from './event-context.js';
 
 export interface BullmqConsumerSettings {
   queue: string;
@@ -17,6 +17,8 @@ export interface BullmqConsumerSettings {
   stalledIntervalMs: number;
   logger: Logger;
   deadLettered: Counter;
+  /** Observes each event's time from its outbox write to here. */
+  busLag: Histogram;
   /** Reports connection trouble (the bus rate-limits these lines). */
   warn(source: string, error: Error): void;
 }
@@ -43,7 +45,7 @@ export class BullmqConsumer {
     const { queue, module, prefix, connection, concurrency, lockDurationMs, stalledIntervalMs } = this.settings;
     const worker = new Worker<EventEnvelope>(
       queue,
-      (job) => runInEventContext(job.data, () => this.handler(job.data)),
+      (job) => consumeEvent(job.data, module, this.settings.busLag, () => this.handler(job.data)),
       {
         connection,
         prefix,

@@ -1,7 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { contextFrom, formatTraceparent } from '../context.js';
 import {
   captureLogger,
   envelope,
@@ -95,15 +94,16 @@ describe.skipIf(!enabled)('BullmqEventBus against the real Redis', () => {
     expect((await counts('broken')).failed).toBe(1);
   });
 
-  it('runs the consumer in the publisher’s trace: its log lines carry traceId and requestId', async () => {
+  it('runs the consumer in the publisher’s trace: its log lines carry trace_id, span_id and requestId', async () => {
     const { logger, lines } = captureLogger();
     const bus = await connect({ 'thing.happened': ['traced'] }, {}, logger);
-    const origin = contextFrom({ requestId: 'req-bullmq' });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     await bus.consume('traced', async () => logger.info('consumer ran'));
-    await bus.publish({ ...envelope(1), traceparent: formatTraceparent(origin), requestId: origin.requestId });
+    await bus.publish({ ...envelope(1), traceparent: `00-${traceId}-00f067aa0ba902b7-01`, requestId: 'req-bullmq' });
     await eventually('consumer log line', () => lines.some((line) => line.msg === 'consumer ran'), { timeoutMs: 5000 });
     expect(lines.find((line) => line.msg === 'consumer ran')).toMatchObject({
-      traceId: origin.traceId,
+      trace_id: traceId,
+      span_id: expect.stringMatching(/^[0-9a-f]{16}$/),
       requestId: 'req-bullmq',
     });
   });

@@ -1,13 +1,13 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Counter } from 'prom-client';
+import type { Counter, Histogram } from 'prom-client';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import { BullmqConsumer } from './bullmq-consumer.js';
 import type { BullmqConnection, BullmqEventBusOptions } from './bullmq-options.js';
 import type { EventEnvelope } from './event.js';
 import type { EventBus, EventHandler, EventRouting } from './event-bus.js';
-import { deadLetterCounter } from './event-metrics.js';
+import { busLagHistogram, deadLetterCounter } from './event-metrics.js';
 import { assertNoEviction } from './redis-eviction-check.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -32,6 +32,7 @@ export class BullmqEventBus implements EventBus {
   private readonly queues = new Map<string, Queue>();
   private readonly consumers: BullmqConsumer[] = [];
   private readonly deadLettered: Counter;
+  private readonly busLag: Histogram;
   private readonly lastWarned = new Map<string, number>();
 
   constructor(
@@ -42,6 +43,7 @@ export class BullmqEventBus implements EventBus {
     private readonly options: BullmqEventBusOptions = {},
   ) {
     this.deadLettered = deadLetterCounter(metrics.registry);
+    this.busLag = busLagHistogram(metrics.registry);
     const common = { retryStrategy, connectTimeout: 2000 };
     this.producer = new Redis(connection.redisUrl, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     this.producer.on('error', (error) => this.warn('producer', error));
@@ -104,6 +106,7 @@ export class BullmqEventBus implements EventBus {
         stalledIntervalMs: this.options.stalledIntervalMs ?? 30_000,
         logger: this.logger,
         deadLettered: this.deadLettered,
+        busLag: this.busLag,
         warn: (source, error) => this.warn(source, error),
       },
       handler,

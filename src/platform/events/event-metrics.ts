@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 // Several buses/relays may share one registry (tests, several modules per process): reuse a metric
 // instead of failing on a duplicate registration.
@@ -30,3 +30,21 @@ export const outboxPublishedCounter = (registry: Registry): Counter =>
 /** Rows still waiting in a module's outbox, as last seen by its relay. */
 export const outboxBacklogGauge = (registry: Registry): Gauge =>
   gauge(registry, 'outbox_backlog', 'Outbox events not yet published', ['module']);
+
+/** Seconds since a module's oldest unpublished outbox row was written (0 when none waits). */
+export const outboxOldestAgeGauge = (registry: Registry): Gauge =>
+  gauge(registry, 'outbox_oldest_age_seconds', 'Age of the oldest outbox event not yet published', ['module']);
+
+/**
+ * Seconds from an event's outbox write to its consumer starting on it: the outbox wait, the relay and
+ * the bus together, per consuming module and event name, the same in both modes.
+ */
+export const busLagHistogram = (registry: Registry): Histogram =>
+  (registry.getSingleMetric('shop_event_bus_lag_seconds') as Histogram | undefined) ??
+  new Histogram({
+    name: 'shop_event_bus_lag_seconds',
+    help: 'Time from an event being written to its outbox to a consumer starting on it',
+    labelNames: ['module', 'event'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });

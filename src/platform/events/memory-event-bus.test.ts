@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runWithContext, contextFrom, formatTraceparent } from '../context.js';
+import { continuedContext, runWithContext } from '../context.js';
 import { captureLogger, envelope, routing, sleep, testMetrics } from '../../../test/support/events-fixtures.js';
 import { eventually } from '../../../test/support/eventually.js';
 import type { EventEnvelope } from './event.js';
@@ -129,19 +129,20 @@ describe('MemoryEventBus', () => {
     expect(event.payload.n).toBe(1);
   });
 
-  it('runs the consumer in the publisher’s trace: its log lines carry the traceId and requestId', async () => {
+  it('runs the consumer in the publisher’s trace: its log lines carry the trace_id, span_id and requestId', async () => {
     const { logger, lines } = captureLogger();
     bus = new MemoryEventBus(routing({ 'thing.happened': ['traced'] }), logger, testMetrics());
-    const origin = contextFrom({ requestId: 'req-42' });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     await bus.consume('traced', async () => logger.info('consumer ran'));
     const traced: EventEnvelope = {
       ...envelope(1),
-      traceparent: formatTraceparent(origin),
-      requestId: origin.requestId,
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+      requestId: 'req-42',
     };
-    await runWithContext(contextFrom({}), () => bus!.publish(traced));
+    await runWithContext(continuedContext({}, { requestId: 'another' }), () => bus!.publish(traced));
     expect(lines.find((line) => line.msg === 'consumer ran')).toMatchObject({
-      traceId: origin.traceId,
+      trace_id: traceId,
+      span_id: expect.stringMatching(/^[0-9a-f]{16}$/),
       requestId: 'req-42',
     });
   });

@@ -1,3 +1,4 @@
+import type { Histogram } from 'prom-client';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import type { EventEnvelope } from './event.js';
@@ -8,7 +9,8 @@ import {
   type EventHandler,
   type EventRouting,
 } from './event-bus.js';
-import { runInEventContext } from './event-context.js';
+import { consumeEvent, runInEventContext } from './event-context.js';
+import { busLagHistogram } from './event-metrics.js';
 
 export interface MemoryEventBusOptions {
   /** Handlers running at once per consuming module; default 10. */
@@ -41,15 +43,17 @@ export class MemoryEventBus implements EventBus {
   private readonly consumers = new Map<string, Consumer>();
   private readonly running = new Set<Promise<void>>();
   private readonly concurrency: number;
+  private readonly lag: Histogram;
   private closed = false;
 
   constructor(
     private readonly routing: EventRouting,
     private readonly logger: Logger,
-    _metrics: Metrics,
+    metrics: Metrics,
     options: MemoryEventBusOptions = {},
   ) {
     this.concurrency = options.concurrency ?? 10;
+    this.lag = busLagHistogram(metrics.registry);
   }
 
   /**
@@ -132,7 +136,7 @@ export class MemoryEventBus implements EventBus {
 
   private async run(consumer: Consumer, handler: EventHandler, { envelope, resolve, reject }: Delivery): Promise<void> {
     try {
-      await runInEventContext(envelope, async () => handler(envelope));
+      await consumeEvent(envelope, consumer.module, this.lag, async () => handler(envelope));
       resolve();
     } catch (error) {
       runInEventContext(envelope, () =>

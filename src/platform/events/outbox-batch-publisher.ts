@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Counter } from 'prom-client';
+import { traceCarrierOf } from '../context.js';
+import { inSpan, SpanKind } from '../telemetry/spans.js';
 import type { EventEnvelope } from './event.js';
+import { eventAttributes, eventContext } from './event-context.js';
 import { outboxPublishedCounter } from './event-metrics.js';
 import { OutboxFailureRecorder } from './outbox-failure-recorder.js';
 import type { ResolvedRelayOptions } from './outbox-relay-options.js';
@@ -56,10 +59,19 @@ export class OutboxBatchPublisher {
       const outcomes = await Promise.allSettled(
         rows.map(async (row) => {
           const envelope = JSON.parse(row.envelope) as EventEnvelope;
-          await withTimeout(
-            this.options.bus.publish(envelope),
-            this.options.publishTimeoutMs,
-            `publishing ${row.name} ${envelope.id} timed out`,
+          const span = {
+            kind: SpanKind.PRODUCER,
+            parent: eventContext(envelope),
+            module: this.options.module,
+            attributes: eventAttributes(envelope),
+          };
+          await inSpan(`relay publish ${row.name}`, span, () =>
+            withTimeout(
+              // Consumers continue from this span: the envelope on the bus names it as their parent.
+              this.options.bus.publish({ ...envelope, traceparent: traceCarrierOf().traceparent }),
+              this.options.publishTimeoutMs,
+              `publishing ${row.name} ${envelope.id} timed out`,
+            ),
           );
         }),
       );

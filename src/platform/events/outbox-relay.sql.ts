@@ -42,8 +42,9 @@ export const relaySql = (dialect: Dialect) => ({
   fail: `UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, dead_lettered_at = ?, claimed_by = NULL, claimed_until = NULL
     WHERE seq = ? AND claimed_by = ? AND dispatched_at IS NULL`,
   backlog: `SELECT count(*) AS count FROM outbox WHERE ${PENDING}`,
-  /** The backlog and when its earliest unclaimed row falls due. */
-  observe: `SELECT count(*) AS count, min(CASE WHEN claimed_by IS NULL THEN next_attempt_at END) AS next_due FROM outbox WHERE ${PENDING}`,
+  /** The backlog, when its earliest unclaimed row falls due, and when its oldest row was written. */
+  observe: `SELECT count(*) AS count, min(CASE WHEN claimed_by IS NULL THEN next_attempt_at END) AS next_due,
+    min(created_at) AS oldest FROM outbox WHERE ${PENDING}`,
 });
 
 export type RelayStatements = ReturnType<typeof relaySql>;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { contextFrom, runWithContext } from '../context.js';
+import { continuedContext, runWithContext } from '../context.js';
 import { openModuleDb, type DbSettings, type ModuleDb } from '../db/module-db.js';
 import {
   captureLogger,
@@ -66,7 +66,8 @@ function outboxSuite(
       const outbox = new Outbox(MODULE);
       const { relay, metrics } = relayFor(db, bus, outbox);
       relay.start();
-      const origin = contextFrom({ requestId: 'req-7' });
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const origin = continuedContext({ traceparent: `00-${traceId}-00f067aa0ba902b7-01` }, { requestId: 'req-7' });
       await runWithContext(origin, () =>
         db.knex.transaction(async (trx) => {
           await outbox.add(trx, thingHappened, { n: 1 });
@@ -81,7 +82,7 @@ function outboxSuite(
         payload: { n: 1 },
         requestId: 'req-7',
       });
-      expect(bus.envelopes[0].traceparent).toContain(origin.traceId);
+      expect(bus.envelopes[0].traceparent).toContain(traceId);
 
       await db.knex
         .transaction(async (trx) => {

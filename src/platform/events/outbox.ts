@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { z } from 'zod';
-import { currentContext, formatTraceparent } from '../context.js';
+import { currentContext, traceCarrierOf } from '../context.js';
 import type { Migration } from '../db/migration.js';
 import type { SqlSession } from '../db/sql-runner.js';
+import { openSpan, SpanKind } from '../telemetry/spans.js';
 import type { EventDefinition, EventEnvelope } from './event.js';
+import { eventAttributes } from './event-context.js';
 
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 
@@ -76,8 +78,8 @@ export class Outbox {
   constructor(readonly module: string) {}
 
   /**
-   * Validates `payload` against the event's schema, builds its envelope (new id, trace context of
-   * the current request) and inserts it through `trx`. Pass the transaction of the state change.
+   * Validates `payload` against the event's schema, builds its envelope (new id, the current request,
+   * and the trace context of its outbox write span) and inserts it through `trx`. Pass the transaction of the state change.
    */
   async add<E extends EventDefinition>(
     trx: Knex.Transaction | Knex,
@@ -99,7 +101,7 @@ export class Outbox {
     event: E,
     payload: z.input<E['schema']>,
   ): { envelope: EventEnvelope<z.output<E['schema']>>; row: OutboxRow } {
-    const context = currentContext();
+    const requestId = currentContext()?.requestId;
     const envelope: EventEnvelope<z.output<E['schema']>> = {
       id: randomUUID(),
       name: event.name,
@@ -107,8 +109,13 @@ export class Outbox {
       source: this.module,
       occurredAt: new Date().toISOString(),
       payload: event.schema.parse(payload) as z.output<E['schema']>,
-      ...(context ? { traceparent: formatTraceparent(context), requestId: context.requestId } : {}),
+      ...(requestId ? { requestId } : {}),
     };
+    // The write's span is the parent the event's journey (relay, consumers) continues from.
+    const { span, context } = openSpan(`outbox write ${event.name}`, { kind: SpanKind.PRODUCER, module: this.module });
+    if (span.isRecording()) span.setAttributes(eventAttributes(envelope));
+    envelope.traceparent = traceCarrierOf(context).traceparent;
+    span.end();
     return {
       envelope,
       row: {

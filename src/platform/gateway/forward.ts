@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Dispatcher } from 'undici';
-import { currentContext, formatTraceparent } from '../context.js';
+import { injectTraceHeaders } from '../context.js';
 import { AppError } from '../errors.js';
 import { BODY_LIMIT } from '../http/app.js';
 import { payloadTooLarge } from '../http/problem.js';
@@ -32,9 +32,7 @@ function outgoingHeaders(req: Request): Record<string, string> {
   // account and address), never an address the client claims; req.ip believes only TRUSTED_PROXIES.
   const client = req.ip ?? req.socket.remoteAddress;
   if (client) headers['x-forwarded-for'] = client;
-  const context = currentContext();
-  if (context) Object.assign(headers, { 'x-request-id': context.requestId, traceparent: formatTraceparent(context) });
-  return headers;
+  return injectTraceHeaders(headers);
 }
 
 /**

@@ -10,6 +10,7 @@ import { buildOpenApiDocument } from '../http/openapi.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { ModuleDefinition } from '../module.js';
 import { Upstream } from '../rpc/upstream.js';
+import { startTracing } from '../telemetry/tracing.js';
 import { forwardTo } from './forward.js';
 
 /** Longest wait for a module's answer: a checkout may wait on payments' own timeouts. */
@@ -32,6 +33,7 @@ export async function startGateway(
       `Invalid configuration: the gateway needs ${missing.map((name) => `${name.toUpperCase()}_URL`).join(', ')}`,
     );
   const metrics = createMetrics();
+  const tracing = startTracing({ serviceName: 'shop-gateway', processModule: 'gateway' });
   const discovery = config.discovery ? await startDiscovery(config.discovery, logger) : undefined;
   const api = Router();
   const upstreams = definitions.map((definition) => {
@@ -79,6 +81,8 @@ export async function startGateway(
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    /** The gateway's recent finished spans. */
+    traces: tracing.traces,
     async stop() {
       shuttingDown = true;
       // Out of the registry before the drain, like every instance.
@@ -87,6 +91,7 @@ export async function startGateway(
       rateLimit?.close();
       await discovery?.close();
       await Promise.all(upstreams.map(({ upstream }) => upstream.close()));
+      await tracing.stop();
     },
   };
 }

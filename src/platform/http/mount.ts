@@ -1,11 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import type { DependencyContainer } from 'tsyringe';
 import { AppError } from '../errors.js';
+import { asModule } from '../telemetry/spans.js';
 import { authenticate, type AccessTokenVerifier, type ServiceTokenVerifier } from './auth.js';
 import type { AnyRoute } from './route.js';
 import { validate } from './validation.js';
 
 export interface MountOptions {
+  /** The module whose routes these are: the request's span and the work below it are its. */
+  module: string;
   container: DependencyContainer;
   /** Resolved per request: the verifier may live in another module's registration. */
   accessTokenVerifier: () => AccessTokenVerifier | undefined;
@@ -37,15 +40,17 @@ export function mountRoutes(router: Router, routes: AnyRoute[], options: MountOp
       const query = route.query ? validate(route.query, req.query, 'query') : undefined;
       if (route.headers) validate(route.headers, req.headers, 'headers');
       const body = readBody(route, req);
-      const result = await route.handler({
-        params,
-        query,
-        body,
-        principal,
-        header: (name) => req.header(name),
-        ip: req.ip ?? '',
-        container: options.container,
-      });
+      const result = await asModule(options.module, () =>
+        route.handler({
+          params,
+          query,
+          body,
+          principal,
+          header: (name) => req.header(name),
+          ip: req.ip ?? '',
+          container: options.container,
+        }),
+      );
       if (result.headers) res.set(result.headers);
       if (result.body === undefined) res.status(result.status).end();
       else res.status(result.status).json(result.body);

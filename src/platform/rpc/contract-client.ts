@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { currentContext, formatTraceparent } from '../context.js';
+import { injectTraceHeaders } from '../context.js';
 import { AppError, isErrorCode } from '../errors.js';
 import type { Metrics } from '../http/metrics.js';
 import { validate } from '../http/validation.js';
@@ -52,10 +52,8 @@ export function createContractClient<M extends OperationManifest>(
   const upstream = moduleUpstream(contract.module, baseUrls, deps);
 
   async function post(operation: string, input: unknown, idempotent: boolean): Promise<unknown> {
-    const context = currentContext();
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers = injectTraceHeaders({ 'content-type': 'application/json' });
     if (deps.serviceTokens) headers['x-internal-token'] = await deps.serviceTokens.current();
-    if (context) Object.assign(headers, { traceparent: formatTraceparent(context), 'x-request-id': context.requestId });
     const response = await upstream.request({
       method: 'POST',
       path: operationPath(contract.module, operation),

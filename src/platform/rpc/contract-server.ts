@@ -7,9 +7,10 @@ import { BODY_LIMIT } from '../http/app.js';
 import type { ServiceTokenVerifier } from '../http/auth.js';
 import type { Metrics } from '../http/metrics.js';
 import { payloadTooLarge, sendProblem } from '../http/problem.js';
-import { openRequest } from '../http/request-context.js';
+import { openRequest, type OperationSpan } from '../http/request-context.js';
 import { validate } from '../http/validation.js';
 import type { Logger } from '../logger.js';
+import { operationSpan } from '../telemetry/call-telemetry.js';
 import type { Contract } from './contract.js';
 
 export const operationPath = (module: string, operation: string) => `/internal/${module}/${operation}`;
@@ -31,6 +32,8 @@ export type ContractServer = (req: IncomingMessage, res: ServerResponse) => bool
 
 interface Operation {
   route: string;
+  /** The callee's server span of the call (the caller has the client span). */
+  span: OperationSpan;
   /** Validates the whole body (`{ input }`, so errors name `input.<field>`) and runs the operation. */
   call(body: unknown): Promise<unknown>;
 }
@@ -52,6 +55,7 @@ export function contractServer(hosted: HostedContract[], options: ContractServer
       const body = z.object({ input: operation.input });
       operations.set(route, {
         route,
+        span: operationSpan(contract.module, name, 'remote'),
         async call(received) {
           const api = container.resolve(contract.token) as Record<string, (input: unknown) => Promise<unknown>>;
           return api[name](validate(body, received, 'body').input);
@@ -62,7 +66,14 @@ export function contractServer(hosted: HostedContract[], options: ContractServer
   return (req, res) => {
     const operation = req.method === 'POST' ? operations.get(req.url ?? '') : undefined;
     if (!operation) return false;
-    const context = openRequest(req, res, options.logger, options.metrics.httpDuration, () => operation.route);
+    const { context } = openRequest(
+      req,
+      res,
+      options.logger,
+      options.metrics.httpDuration,
+      () => operation.route,
+      operation.span,
+    );
     void runWithContext(context, () => answer(req, res, operation, options));
     return true;
   };

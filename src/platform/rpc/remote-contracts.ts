@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { ACCESS_TOKEN_VERIFIER } from '../http/auth.js';
 import { JWKS_PATH, jwksVerifier } from '../http/jwt.js';
 import type { ModuleDefinition } from '../module.js';
+import { CallTelemetry } from '../telemetry/call-telemetry.js';
 import { createContractClient, moduleUpstream, type ClientDeps } from './contract-client.js';
 import type { Upstream } from './upstream.js';
 
@@ -23,12 +24,13 @@ export function registerRemoteContracts(
 ): Map<ModuleName, Upstream> {
   const upstreams = new Map<ModuleName, Upstream>();
   const hostedNames = new Set<ModuleName>(hosted.map((definition) => definition.name));
+  const calls = new CallTelemetry(deps.metrics.registry);
   const needed = new Set(hosted.flatMap((definition) => definition.requires).filter((name) => !hostedNames.has(name)));
   for (const name of needed) {
     const contract = definitions.find((definition) => definition.name === name)?.contract;
     if (!contract) throw new ConfigError(`Invalid configuration: module ${name} has no contract to call`);
     const client = createContractClient(contract, config.remoteUrls[name] ?? [], deps);
-    root.register(contract.token, { useValue: client.api });
+    root.register(contract.token, { useValue: calls.traced(contract, client.api, 'remote') });
     upstreams.set(name, client.upstream);
   }
   const needsIdentity = hosted.some((definition) =>

@@ -1,4 +1,5 @@
 import { createTransport } from 'nodemailer';
+import { inSpan, SpanKind } from '../../../platform/telemetry/spans.js';
 import type { MailMessage, Mailer } from '../application/ports/mailer.port.js';
 
 /**
@@ -8,6 +9,8 @@ import type { MailMessage, Mailer } from '../application/ports/mailer.port.js';
  */
 export class SmtpMailer implements Mailer {
   private readonly transport: ReturnType<typeof createTransport>;
+  /** The SMTP server, on the send's span (never the credentials in the URL). */
+  private readonly server: Record<string, string | number>;
 
   constructor(url: string, from: string) {
     // Bounded waits: a hung server fails the attempt (and it is retried) well within the delivery lease.
@@ -15,9 +18,13 @@ export class SmtpMailer implements Mailer {
       { url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 },
       { from },
     );
+    const { hostname, port, protocol } = new URL(url);
+    this.server = { 'server.address': hostname, 'server.port': Number(port || (protocol === 'smtps:' ? 465 : 25)) };
   }
 
   async send(message: MailMessage): Promise<void> {
-    await this.transport.sendMail({ to: message.to, subject: message.subject, text: message.text });
+    await inSpan('smtp send', { kind: SpanKind.CLIENT, attributes: this.server }, () =>
+      this.transport.sendMail({ to: message.to, subject: message.subject, text: message.text }),
+    );
   }
 }

@@ -1,6 +1,8 @@
 import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../platform/errors.js';
+import { ShopMetrics } from '../../../platform/telemetry/shop-metrics.js';
 import type { CatalogApi } from '../../catalog/contract/catalog.contract.js';
 import type { PaymentsApi, PaymentView } from '../../payments/contract/payments.contract.js';
 import type { Order, OrderStatus, SagaLease } from '../domain/order.js';
@@ -82,7 +84,7 @@ function setup(
     updatedAt: '2026-01-01T00:00:00.000Z',
   };
   orders.rows.set(order.id, { order, lease: { owner: 'me', until: Date.now() + 1000 } });
-  const saga = new CheckoutSaga(catalog, payments, orders, pino({ level: 'silent' }));
+  const saga = new CheckoutSaga(catalog, payments, orders, pino({ level: 'silent' }), new ShopMetrics(new Registry()));
   return { saga, orders, order, calls };
 }
 

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import type { Logger } from '../../../platform/logger.js';
+import { SHOP_METRICS, type ShopMetrics } from '../../../platform/telemetry/shop-metrics.js';
 import { LOGGER } from '../../../platform/tokens.js';
 import { CATALOG_API, type CatalogApi } from '../../catalog/contract/catalog.contract.js';
 import { PAYMENTS_API, type PaymentsApi, type PaymentView } from '../../payments/contract/payments.contract.js';
@@ -38,7 +39,12 @@ export class CheckoutSaga {
     @inject(PAYMENTS_API) private readonly payments: PaymentsApi,
     @inject(ORDERS_REPOSITORY) private readonly orders: OrdersRepository,
     @inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    @inject(SHOP_METRICS) metrics: ShopMetrics,
+  ) {
+    // Each step is a span (searchable by order id) and a duration observation, whoever drives it.
+    const orderIdOf = (first: SagaRun | Order) => ('order' in first ? first.order.id : first.id);
+    metrics.traceSteps(this, ['reserve', 'charge', 'findCharge', 'settle', 'finishCancel', 'defer'], orderIdOf);
+  }
 
   /**
    * Holds the stock: resolves null once it is held, or the step that ended the checkout — rejected

@@ -1,6 +1,9 @@
 import { AppError } from '../../../platform/errors.js';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../../../platform/http/problem.js';
 import type { RouteResponse } from '../../../platform/http/route.js';
+import type { ShopMetrics } from '../../../platform/telemetry/shop-metrics.js';
+import { ATTR } from '../../../platform/telemetry/span-attributes.js';
+import { annotate } from '../../../platform/telemetry/spans.js';
 import type { CheckoutOutcome } from '../application/checkout-outcome.js';
 import { orderLocation } from '../application/order-view.js';
 
@@ -21,4 +24,14 @@ export function checkoutResponse(outcome: CheckoutOutcome): RouteResponse {
   const headers: Record<string, string> = { 'Content-Type': PROBLEM_CONTENT_TYPE };
   if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
   return { status: error.status, headers, body: { ...problemBody(error), traceId } };
+}
+
+/**
+ * Counts a checkout's answer (a replay only as a replay) and names its order on the request's span,
+ * so the request's trace is found by the order id.
+ */
+export function observeCheckout(metrics: ShopMetrics, outcome: CheckoutOutcome, replayed: boolean): void {
+  if (outcome.kind === 'placed') annotate({ [ATTR.orderId]: outcome.order.id });
+  if (replayed) return metrics.replayed('orders');
+  metrics.checkoutAnswered(outcome.kind === 'placed' ? outcome.order.status : outcome.refusal.code);
 }

@@ -1,5 +1,6 @@
 import { defineRoute, type AnyRoute, type RouteRequest, type RouteResponse } from '../../../platform/http/route.js';
 import { pageOf, pageQuery } from '../../../platform/http/pagination.js';
+import { SHOP_METRICS } from '../../../platform/telemetry/shop-metrics.js';
 import { CancelOrderHandler } from '../application/cancel-order.handler.js';
 import { GetOrderHandler } from '../application/get-order.handler.js';
 import { IdempotentCheckoutHandler } from '../application/idempotent-checkout.handler.js';
@@ -7,7 +8,7 @@ import { ListOrdersHandler } from '../application/list-orders.handler.js';
 import { toOrderView, type Viewer } from '../application/order-view.js';
 import { PlaceOrderHandler } from '../application/place-order.handler.js';
 import { orderView } from '../contract/orders.contract.js';
-import { checkoutResponse } from './checkout-response.js';
+import { checkoutResponse, observeCheckout } from './checkout-response.js';
 import { idempotencyKeyOf } from './idempotency-key.js';
 import { checkoutHeaders, orderIdParams, placeOrderBody } from './orders.schemas.js';
 
@@ -30,8 +31,11 @@ export const ordersRoutes: AnyRoute[] = [
       const { body, container } = request;
       const command = { userId: request.principal!.userId, items: body.items, paymentToken: body.paymentMethod.token };
       const key = idempotencyKeyOf(request.header('idempotency-key'));
-      if (key === undefined) return checkoutResponse(await container.resolve(PlaceOrderHandler).execute(command));
-      const { outcome, replayed } = await container.resolve(IdempotentCheckoutHandler).execute(command, key);
+      const { outcome, replayed } =
+        key === undefined
+          ? { outcome: await container.resolve(PlaceOrderHandler).execute(command), replayed: false }
+          : await container.resolve(IdempotentCheckoutHandler).execute(command, key);
+      observeCheckout(container.resolve(SHOP_METRICS), outcome, replayed);
       const response = checkoutResponse(outcome);
       return replayed ? { ...response, headers: { ...response.headers, 'Idempotent-Replayed': 'true' } } : response;
     },
