@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { BULKHEAD_ENV, bulkheadLimitsFrom, type BulkheadLimits } from './resilience/bulkhead-limits.js';
 
 export const MODULE_NAMES = ['users', 'catalog', 'orders', 'payments', 'notifications'] as const;
 export type ModuleName = (typeof MODULE_NAMES)[number];
@@ -126,6 +127,7 @@ const envSchema = z.object({
     .min(0, RATE_LIMIT_ERROR)
     .default(1200),
   TRUSTED_PROXIES: trustedProxies.optional(),
+  ...BULKHEAD_ENV,
   ...Object.fromEntries(MODULE_NAMES.map((name) => [moduleUrlVariable(name), httpUrlList.optional()])),
 });
 
@@ -152,6 +154,8 @@ export interface Config {
   smtpUrl?: string;
   smtpFrom: string;
   seedDemoCatalog: boolean;
+  /** Each module's, and each remote module's, concurrency limit and queue (BULKHEAD_*). */
+  bulkhead: BulkheadLimits;
   /** Requests per client address per 60 s window on /api/v1/* at the edge; 0 = no limit. */
   rateLimitPerMinute: number;
   /** Proxies whose X-Forwarded-For names the client (express `trust proxy` entries); empty = the socket's address. */
@@ -224,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     seedDemoCatalog: e.SEED_DEMO_CATALOG,
+    bulkhead: bulkheadLimitsFrom(e),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustedProxies: e.TRUSTED_PROXIES ?? [],
   };

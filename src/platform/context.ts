@@ -14,6 +14,8 @@ import { randomFillSync } from 'node:crypto';
 /** What one request (or event) carries besides its trace, set once where it enters the process. */
 export interface RequestScope {
   requestId: string;
+  /** When the request's time budget runs out (epoch ms); unset for background work, which has none. */
+  deadline?: number;
 }
 
 /** What every log line, outgoing call and published event of one unit of work carries. */

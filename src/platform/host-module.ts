@@ -5,6 +5,7 @@ import { openModuleDb } from './db/module-db.js';
 import { Outbox, OUTBOX } from './events/outbox.js';
 import type { Logger } from './logger.js';
 import type { ModuleContext, ModuleDefinition } from './module.js';
+import type { Bulkhead } from './resilience/bulkhead.js';
 import { inProcessApi } from './rpc/in-process-api.js';
 import type { ApiOf } from './rpc/contract.js';
 import { CALL_TELEMETRY, type CallTelemetry } from './telemetry/call-telemetry.js';
@@ -15,13 +16,15 @@ import { CONFIG, LOGGER } from './tokens.js';
  * the host registers the module's db, logger, config (and outbox) under platform tokens; the module
  * registers its ports' adapters and repositories as container singletons; use cases stay
  * unregistered, so tsyringe builds one afresh per resolve. Only the contract is exposed to the
- * process, wrapped so that in-process callers get their input validated like remote ones.
+ * process, wrapped so that in-process callers get their input validated like remote ones (and, in
+ * a process shared with other modules, their calls limited by the module's `bulkhead`).
  */
 export async function hostModule(
   definition: ModuleDefinition,
   config: Config,
   logger: Logger,
   root: DependencyContainer,
+  bulkhead?: Bulkhead,
 ): Promise<ModuleContext> {
   const db = await openModuleDb(definition.name, config);
   await db.migrate(definition.migrations);
@@ -47,7 +50,7 @@ export async function hostModule(
     const calls = root.resolve<CallTelemetry>(CALL_TELEMETRY);
     context.expose(
       contract.token,
-      (own) => (api ??= calls.traced(contract, inProcessApi(contract, own.resolve(contract.token)), 'local')),
+      (own) => (api ??= calls.traced(contract, inProcessApi(contract, own.resolve(contract.token), bulkhead), 'local')),
     );
   }
   return context;

@@ -25,6 +25,7 @@ import { SHOP_METRICS, ShopMetrics } from './telemetry/shop-metrics.js';
 import { inModule } from './telemetry/spans.js';
 import type { TraceStore } from './telemetry/trace-store.js';
 import { serviceNameFor, startTracing } from './telemetry/tracing.js';
+import { Bulkheads } from './resilience/bulkhead.js';
 
 /** A running process: the modules it hosts, their HTTP API, events and background work. */
 export interface Host {
@@ -71,13 +72,18 @@ export async function startHost(
   root.register(CALL_TELEMETRY, { useValue: new CallTelemetry(metrics.registry) });
   root.register(SHOP_METRICS, { useValue: new ShopMetrics(metrics.registry) });
   const serviceTokens = config.internalTokenSecret ? createServiceTokens(config.internalTokenSecret) : undefined;
-  const upstreams = registerRemoteContracts(root, config, definitions, hosted, { logger, metrics, serviceTokens });
+  const bulkheads = new Bulkheads(config.bulkhead, metrics.registry);
+  // Sharing a process, each module's work has its own limit, so one slow module cannot take it all.
+  const inbound = (module: string) => (hosted.length > 1 ? bulkheads.named(`module:${module}`) : undefined);
+  const deps = { logger, metrics, serviceTokens, bulkheads };
+  const upstreams = registerRemoteContracts(root, config, definitions, hosted, deps);
   const discovery = config.discovery ? await startDiscovery(config.discovery, logger) : undefined;
   for (const [name, upstream] of upstreams) if (!config.remoteUrls[name]) discovery?.follow(name, upstream);
 
   const modules = new Map<ModuleName, ModuleContext>();
   const bus = await createEventBus(config, eventRouting(definitions), logger, metrics);
-  for (const definition of hosted) modules.set(definition.name, await hostModule(definition, config, logger, root));
+  for (const definition of hosted)
+    modules.set(definition.name, await hostModule(definition, config, logger, root, inbound(definition.name)));
   const events = await wireEvents(bus, hosted, modules, metrics, logger);
 
   const verifier = () =>
@@ -92,6 +98,7 @@ export async function startHost(
         container: modules.get(definition.name)!.container,
         accessTokenVerifier: verifier,
         serviceTokenVerifier: serviceTokens,
+        bulkhead: inbound(definition.name),
       },
     })),
   );
@@ -136,7 +143,7 @@ export async function startHost(
   const { server, port } = await listen(
     app,
     config.port,
-    contractServer(contracts, { serviceTokens, logger, metrics }),
+    contractServer(contracts, { serviceTokens, logger, metrics, inboundBulkhead: inbound }),
   );
   logger.info(
     { port, modules: config.modules, eventBus: config.eventBus, database: config.databaseUrl ? 'postgres' : 'sqlite' },

@@ -147,6 +147,20 @@ export function describePayments(label: string, backend: () => Promise<Backend>)
         expect(row.decline_reason).toBe('invalid_token');
       });
 
+      it('captures a tok_slow_300 charge after 300 ms, and tok_slow_10001 (out of range) at once', async () => {
+        const timedCharge = async (token: string) => {
+          const startedAt = performance.now();
+          const payment = await api().charge(chargeInput({ token }));
+          return { status: payment.status, ms: performance.now() - startedAt };
+        };
+        const [slow, outOfRange] = await Promise.all([timedCharge('tok_slow_300'), timedCharge('tok_slow_10001')]);
+        expect(slow.status).toBe('captured');
+        expect(slow.ms).toBeGreaterThanOrEqual(295);
+        expect(slow.ms).toBeLessThan(3000);
+        expect(outOfRange.status).toBe('captured');
+        expect(outOfRange.ms).toBeLessThan(295);
+      });
+
       it('refunds once however often refund is called', async () => {
         const captured = await api().charge(chargeInput());
         const refunds = await Promise.all([

@@ -9,12 +9,17 @@ import { closeServer, listen } from '../http/server.js';
 import { buildOpenApiDocument } from '../http/openapi.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { ModuleDefinition } from '../module.js';
+import { Bulkheads } from '../resilience/bulkhead.js';
+import { DEFAULT_BUDGET_MS } from '../resilience/time-budget.js';
 import { Upstream } from '../rpc/upstream.js';
 import { startTracing } from '../telemetry/tracing.js';
 import { forwardTo } from './forward.js';
 
-/** Longest wait for a module's answer: a checkout may wait on payments' own timeouts. */
-const TIMEOUT_MS = 10_000;
+/**
+ * Longest wait for a module's answer: a checkout may wait on payments' own timeouts. It is also
+ * the time budget every request starts with here, handed on to each module it reaches.
+ */
+const TIMEOUT_MS = DEFAULT_BUDGET_MS;
 
 /**
  * Split mode's front door: every public route of every module is forwarded to the process that
@@ -33,6 +38,8 @@ export async function startGateway(
       `Invalid configuration: the gateway needs ${missing.map((name) => `${name.toUpperCase()}_URL`).join(', ')}`,
     );
   const metrics = createMetrics();
+  // Each module gets its own limit, so a slow one cannot hold every connection of the gateway.
+  const bulkheads = new Bulkheads(config.bulkhead, metrics.registry);
   const tracing = startTracing({ serviceName: 'shop-gateway', processModule: 'gateway' });
   const discovery = config.discovery ? await startDiscovery(config.discovery, logger) : undefined;
   const api = Router();
@@ -43,6 +50,7 @@ export async function startGateway(
       logger,
       registry: metrics.registry,
       timeoutMs: TIMEOUT_MS,
+      bulkhead: bulkheads.named(`gateway:${definition.name}`),
     });
     if (!config.remoteUrls[definition.name]) discovery?.follow(definition.name, upstream);
     const forward = forwardTo(upstream);

@@ -3,6 +3,8 @@ import type { DependencyContainer } from 'tsyringe';
 import { AppError } from '../errors.js';
 import { asModule } from '../telemetry/spans.js';
 import { authenticate, type AccessTokenVerifier, type ServiceTokenVerifier } from './auth.js';
+import type { Bulkhead } from '../resilience/bulkhead.js';
+import { assertBudgetLeft } from '../resilience/time-budget.js';
 import type { AnyRoute } from './route.js';
 import { validate } from './validation.js';
 
@@ -13,6 +15,8 @@ export interface MountOptions {
   /** Resolved per request: the verifier may live in another module's registration. */
   accessTokenVerifier: () => AccessTokenVerifier | undefined;
   serviceTokenVerifier?: ServiceTokenVerifier;
+  /** The module's share of a process hosting several modules: its routes run under this limit. */
+  bulkhead?: Bulkhead;
 }
 
 function readBody(route: AnyRoute, req: Request): unknown {
@@ -25,10 +29,14 @@ function readBody(route: AnyRoute, req: Request): unknown {
   return validate(route.body, req.body, 'body');
 }
 
-/** Mounts declared routes: authenticate, validate params/query/headers/body, call the handler. */
+/**
+ * Mounts declared routes: authenticate, validate params/query/headers/body, call the handler, under
+ * the module's bulkhead; a request whose time budget is already spent is refused before any of it.
+ */
 export function mountRoutes(router: Router, routes: AnyRoute[], options: MountOptions): void {
+  const { bulkhead } = options;
   for (const route of routes) {
-    router[route.method](route.path, async (req: Request, res: Response) => {
+    const handle = async (req: Request, res: Response) => {
       const principal = await authenticate(
         route.access,
         req.header('authorization'),
@@ -54,6 +62,10 @@ export function mountRoutes(router: Router, routes: AnyRoute[], options: MountOp
       if (result.headers) res.set(result.headers);
       if (result.body === undefined) res.status(result.status).end();
       else res.status(result.status).json(result.body);
+    };
+    router[route.method](route.path, (req: Request, res: Response) => {
+      assertBudgetLeft();
+      return bulkhead ? bulkhead.run(() => handle(req, res)) : handle(req, res);
     });
   }
 }

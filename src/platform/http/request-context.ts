@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 import type { Histogram } from 'prom-client';
 import { continuedContext, newRequestId, runWithContext, type Context } from '../context.js';
 import type { Logger } from '../logger.js';
+import { BUDGET_HEADER, deadlineFrom } from '../resilience/time-budget.js';
 import { ATTR } from '../telemetry/span-attributes.js';
 import { openSpan, SpanKind } from '../telemetry/spans.js';
 
@@ -25,10 +26,11 @@ export interface OperationSpan {
 }
 
 /**
- * Opens a request's context (request id: the client's when sane; W3C trace: continued when sent)
- * and its server span, named by `route()`, the route template, once known (or by `operation`). On
- * completion the span ends, and one access log line and one latency observation are written.
- * Express routes and module-to-module calls share it.
+ * Opens a request's context (request id: the client's when sane; W3C trace: continued when sent;
+ * time budget: the caller's remaining one, or the default) and its server span, named by
+ * `route()`, the route template, once known (or by `operation`). On completion the span ends, and
+ * one access log line and one latency observation are written. Express routes and module-to-module
+ * calls share it.
  */
 export function openRequest(
   req: IncomingMessage,
@@ -43,7 +45,7 @@ export function openRequest(
   const url = urlOf(req) ?? '/';
   const { span, context } = openSpan(operation?.name ?? req.method ?? 'HTTP', {
     kind: SpanKind.SERVER,
-    parent: continuedContext(req.headers, { requestId }),
+    parent: continuedContext(req.headers, { requestId, deadline: deadlineFrom(req.headers[BUDGET_HEADER]) }),
     module: operation?.module,
     untraced: UNTRACED.test(url),
   });

@@ -4,7 +4,9 @@ import { AppError, isErrorCode } from '../errors.js';
 import type { Metrics } from '../http/metrics.js';
 import { validate } from '../http/validation.js';
 import type { Logger } from '../logger.js';
+import type { Bulkheads } from '../resilience/bulkhead.js';
 import { retry } from '../resilience/retry.js';
+import { budgetSpent } from '../resilience/time-budget.js';
 import type { ApiOf, Contract, OperationManifest } from './contract.js';
 import { operationPath } from './contract-server.js';
 import type { ServiceTokens } from './service-token.js';
@@ -15,6 +17,8 @@ export interface ClientDeps {
   metrics: Metrics;
   serviceTokens?: ServiceTokens;
   timeoutMs?: number;
+  /** Gives each remote module its own concurrency limit (`remote:<module>`); none in unit tests. */
+  bulkheads?: Bulkheads;
 }
 
 async function toError(statusCode: number, body: Dispatcher.ResponseData['body'], contract: Contract): Promise<Error> {
@@ -34,13 +38,15 @@ export function moduleUpstream(module: string, urls: string[], deps: ClientDeps)
     registry: deps.metrics.registry,
     timeoutMs: deps.timeoutMs ?? 3000,
     isFailedAnswer: (statusCode) => statusCode >= 500,
+    bulkhead: deps.bulkheads?.named(`remote:${module}`),
   });
 }
 
 /**
  * Implements a contract by calling the module that hosts it over HTTP (pooled keep-alive
  * connections, balanced over its healthy instances): inputs and outputs are validated with the
- * contract's schemas, identity and trace context travel along, every call has a timeout,
+ * contract's schemas, identity, trace context and time budget travel along, every call has a
+ * timeout (cut short by the budget) and runs under the module's bulkhead,
  * idempotent operations are retried with backoff, and a module with no instance able to answer
  * fails fast with `service_unavailable`. Typed errors come back as the same AppError.
  */
@@ -76,7 +82,8 @@ export function createContractClient<M extends OperationManifest>(
           attempts,
           baseDelayMs: 50,
           maxDelayMs: 500,
-          retryable: (error) => error instanceof UpstreamError && !error.allOpen,
+          // A retry after the caller's budget is spent would answer nobody.
+          retryable: (error) => error instanceof UpstreamError && !error.allOpen && !budgetSpent(),
         });
         return operation.output.parse(output);
       } catch (error) {

@@ -11,6 +11,8 @@ import { openRequest, type OperationSpan } from '../http/request-context.js';
 import { validate } from '../http/validation.js';
 import type { Logger } from '../logger.js';
 import { operationSpan } from '../telemetry/call-telemetry.js';
+import type { Bulkhead } from '../resilience/bulkhead.js';
+import { assertBudgetLeft } from '../resilience/time-budget.js';
 import type { Contract } from './contract.js';
 
 export const operationPath = (module: string, operation: string) => `/internal/${module}/${operation}`;
@@ -25,6 +27,8 @@ export interface ContractServerOptions {
   serviceTokens?: ServiceTokenVerifier;
   logger: Logger;
   metrics: Metrics;
+  /** The bulkhead a hosted module's work runs under, in a process shared by several modules. */
+  inboundBulkhead?(module: string): Bulkhead | undefined;
 }
 
 /** Answers a module-to-module call, or returns false when the request is not one (express takes it). */
@@ -53,12 +57,16 @@ export function contractServer(hosted: HostedContract[], options: ContractServer
     for (const [name, operation] of Object.entries(contract.operations)) {
       const route = operationPath(contract.module, name);
       const body = z.object({ input: operation.input });
+      const bulkhead = options.inboundBulkhead?.(contract.module);
       operations.set(route, {
         route,
         span: operationSpan(contract.module, name, 'remote'),
         async call(received) {
           const api = container.resolve(contract.token) as Record<string, (input: unknown) => Promise<unknown>>;
-          return api[name](validate(body, received, 'body').input);
+          const input = validate(body, received, 'body').input;
+          // The caller's budget is spent: it has stopped waiting, so the work is not started.
+          assertBudgetLeft();
+          return bulkhead ? bulkhead.run(() => api[name](input)) : api[name](input);
         },
       });
     }

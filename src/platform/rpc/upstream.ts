@@ -1,7 +1,9 @@
 import type { Registry } from 'prom-client';
 import { Pool, type Dispatcher } from 'undici';
 import type { Logger } from '../logger.js';
+import { awayFromHeldSlot, type Bulkhead } from '../resilience/bulkhead.js';
 import { CircuitOpenError, createBreaker, type Breaker } from '../resilience/circuit-breaker.js';
+import { assertBudgetLeft, budgetHeader, remainingBudgetMs } from '../resilience/time-budget.js';
 
 export interface UpstreamOptions {
   /** Who is called (a module, or `gateway:<module>`): names breakers, metrics and messages. */
@@ -13,6 +15,8 @@ export interface UpstreamOptions {
   timeoutMs: number;
   /** Answers that say the instance is failing (the contract client: any 5xx); by default none. */
   isFailedAnswer?(statusCode: number): boolean;
+  /** Limits the calls in flight to this module, so a slow one cannot take every connection and caller. */
+  bulkhead?: Bulkhead;
 }
 
 export interface UpstreamRequest {
@@ -67,7 +71,8 @@ interface Instance {
  * over those whose breaker is not open. An instance that keeps failing is left out for the
  * breaker's cool-down and then tried again with one call. A request that could not reach an
  * instance (connection refused) moves on to the next one at once, so one dead instance costs its
- * callers nothing while another is up.
+ * callers nothing while another is up. Calls run under the module's bulkhead and within the
+ * request's time budget, which travels on to the instance.
  */
 export class Upstream {
   private instances: Instance[] = [];
@@ -88,7 +93,15 @@ export class Upstream {
     for (const [url, instance] of kept) if (!urls.includes(url)) this.disconnect(instance);
   }
 
-  async request(request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+  request(request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+    assertBudgetLeft();
+    const { bulkhead } = this.options;
+    return awayFromHeldSlot(() =>
+      bulkhead ? bulkhead.run(() => this.tryInstances(request)) : this.tryInstances(request),
+    );
+  }
+
+  private async tryInstances(request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
     const candidates = this.rotation();
     const failures: string[] = [];
     for (const instance of candidates) {
@@ -133,13 +146,15 @@ export class Upstream {
   }
 
   private async send(instance: Instance, request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+    // Waiting past the caller's budget is pointless: it has given up by then.
+    const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs, remainingBudgetMs() ?? Infinity));
     const response = await instance.pool.request({
       method: request.method,
       path: request.path,
-      headers: request.headers,
+      headers: { ...request.headers, ...budgetHeader() },
       body: request.body,
-      headersTimeout: this.options.timeoutMs,
-      bodyTimeout: this.options.timeoutMs,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
     });
     if (this.options.isFailedAnswer?.(response.statusCode)) {
       await response.body.dump();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimulatedCardProvider } from './simulated-card.provider.js';
+import { delayOf, SimulatedCardProvider } from './simulated-card.provider.js';
 
 const provider = new SimulatedCardProvider();
 const capture = (token: string, reference = 'key-1') =>
@@ -13,6 +13,29 @@ describe('SimulatedCardProvider', () => {
       approved: false,
       declineReason: 'card_declined',
     });
+  });
+
+  it('approves tok_slow_<ms> after that many milliseconds, and out-of-range ones at once', async () => {
+    const timed = async (token: string) => {
+      const started = performance.now();
+      const result = await capture(token);
+      return { approved: result.approved, ms: performance.now() - started };
+    };
+    const [slow, tooSlow, zero] = await Promise.all([
+      timed('tok_slow_300'),
+      timed('tok_slow_10001'),
+      timed('tok_slow_0'),
+    ]);
+    expect(slow.approved).toBe(true);
+    expect(slow.ms).toBeGreaterThanOrEqual(295);
+    expect(slow.ms).toBeLessThan(2000);
+    expect(tooSlow).toMatchObject({ approved: true });
+    expect(tooSlow.ms).toBeLessThan(200);
+    expect(zero).toMatchObject({ approved: true });
+    expect(zero.ms).toBeLessThan(200);
+    expect(delayOf('tok_slow_1')).toBe(1);
+    expect(delayOf('tok_slow_10000')).toBe(10_000);
+    expect(delayOf('tok_slow_abc')).toBe(0);
   });
 
   it('declines malformed tokens as invalid instead of failing', async () => {

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+export interface BulkheadLimits {
+  /** Calls running at once. */
+  concurrency: number;
+  /** Calls waiting for a place; one more is refused at once. */
+  queue: number;
+  /** Longest a call waits for a place (less when its time budget runs out sooner). */
+  maxWaitMs: number;
+}
+
+const count = (min: number, max: number) =>
+  z.coerce
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be a whole number from ${min} to ${max}`)
+    .max(max, `must be a whole number from ${min} to ${max}`);
+
+/**
+ * The environment variables that size every bulkhead of a process. A process is sized for 64 calls
+ * at once (its connection pools keep 64 connections per instance); by default one module, or one
+ * remote module's calls, may run 32 of them and queue 32 more for at most a second, so no module
+ * can take more than half of the process.
+ */
+export const BULKHEAD_ENV = {
+  BULKHEAD_CONCURRENCY: count(1, 10_000).default(32),
+  BULKHEAD_QUEUE: count(0, 10_000).default(32),
+  BULKHEAD_MAX_WAIT: count(0, 60_000).default(1000),
+};
+
+export const bulkheadLimitsFrom = (env: {
+  BULKHEAD_CONCURRENCY: number;
+  BULKHEAD_QUEUE: number;
+  BULKHEAD_MAX_WAIT: number;
+}): BulkheadLimits => ({
+  concurrency: env.BULKHEAD_CONCURRENCY,
+  queue: env.BULKHEAD_QUEUE,
+  maxWaitMs: env.BULKHEAD_MAX_WAIT,
+});

@@ -1,0 +1,173 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { AppError } from '../errors.js';
+import type { BulkheadLimits } from './bulkhead-limits.js';
+import { remainingBudgetMs } from './time-budget.js';
+
+export type RejectionReason = 'full' | 'wait';
+
+interface Waiter {
+  start(): void;
+  timer: NodeJS.Timeout;
+}
+
+/** The place a call holds while it runs; `away` counts the nested calls to other modules it waits on. */
+interface Slot {
+  bulkhead: Bulkhead;
+  away: number;
+  done: boolean;
+}
+
+const heldSlot = new AsyncLocalStorage<Slot>();
+
+/**
+ * A concurrency limit with a bounded queue, so that one slow dependency or module holds at most its
+ * share of a process: past the queue, or after waiting `maxWaitMs`, a call is refused at once with
+ * 503 `service_unavailable` (Retry-After: 1) rather than left to hang.
+ */
+export class Bulkhead {
+  private running = 0;
+  private readonly waiting: Waiter[] = [];
+
+  constructor(
+    readonly name: string,
+    private readonly limits: BulkheadLimits,
+    private readonly metrics: BulkheadMetrics,
+  ) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    await this.enter();
+    const slot: Slot = { bulkhead: this, away: 0, done: false };
+    try {
+      return await heldSlot.run(slot, work);
+    } finally {
+      slot.done = true;
+      if (slot.away === 0) this.leave();
+    }
+  }
+
+  private enter(): Promise<void> | void {
+    if (this.running < this.limits.concurrency) {
+      this.running++;
+      return this.report();
+    }
+    const waitMs = Math.min(this.limits.maxWaitMs, remainingBudgetMs() ?? Infinity);
+    if (this.waiting.length >= this.limits.queue || waitMs <= 0) throw this.refuse('full');
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        start: () => {
+          clearTimeout(waiter.timer);
+          resolve();
+        },
+        timer: setTimeout(() => {
+          this.waiting.splice(this.waiting.indexOf(waiter), 1);
+          this.report();
+          reject(this.refuse('wait'));
+        }, waitMs),
+      };
+      this.waiting.push(waiter);
+      this.report();
+    });
+  }
+
+  /** Hands the place to the first waiter, unless calls back from another module have pushed it over the limit. */
+  leave(): void {
+    const next = this.running <= this.limits.concurrency ? this.waiting.shift() : undefined;
+    if (next) next.start();
+    else this.running--;
+    this.report();
+  }
+
+  /** A call back from another module takes its place again without queueing: it only has to finish. */
+  reenter(): void {
+    this.running++;
+    this.report();
+  }
+
+  private refuse(reason: RejectionReason): AppError {
+    this.metrics.rejected.inc({ bulkhead: this.name, reason });
+    return new AppError(
+      'service_unavailable',
+      `${this.name} is at capacity (too many calls in progress); try again shortly`,
+      {
+        retryAfterSeconds: 1,
+      },
+    );
+  }
+
+  private report(): void {
+    this.metrics.inFlight.set({ bulkhead: this.name }, this.running);
+    this.metrics.queued.set({ bulkhead: this.name }, this.waiting.length);
+  }
+}
+
+/**
+ * Runs a call to another module without holding the caller's place: the time spent waiting on the
+ * callee is the callee's to limit, so a slow payments cannot fill the orders bulkhead with
+ * checkouts that only wait. The caller takes its place back when the call returns.
+ */
+export async function awayFromHeldSlot<T>(call: () => Promise<T>): Promise<T> {
+  const slot = heldSlot.getStore();
+  if (!slot || slot.done) return call();
+  if (slot.away++ === 0) slot.bulkhead.leave();
+  try {
+    return await call();
+  } finally {
+    if (--slot.away === 0 && !slot.done) slot.bulkhead.reenter();
+  }
+}
+
+export interface BulkheadMetrics {
+  inFlight: Gauge<'bulkhead'>;
+  queued: Gauge<'bulkhead'>;
+  rejected: Counter<'bulkhead' | 'reason'>;
+}
+
+function bulkheadMetrics(registry: Registry): BulkheadMetrics {
+  const existing = (name: string) => registry.getSingleMetric(name);
+  return {
+    inFlight:
+      (existing('bulkhead_in_flight') as Gauge<'bulkhead'>) ??
+      new Gauge({
+        name: 'bulkhead_in_flight',
+        help: 'Calls running per bulkhead',
+        labelNames: ['bulkhead'],
+        registers: [registry],
+      }),
+    queued:
+      (existing('bulkhead_queued') as Gauge<'bulkhead'>) ??
+      new Gauge({
+        name: 'bulkhead_queued',
+        help: 'Calls waiting per bulkhead',
+        labelNames: ['bulkhead'],
+        registers: [registry],
+      }),
+    rejected:
+      (existing('bulkhead_rejected_total') as Counter<'bulkhead' | 'reason'>) ??
+      new Counter({
+        name: 'bulkhead_rejected_total',
+        help: 'Calls refused per bulkhead: full (queue full) or wait (no place in time)',
+        labelNames: ['bulkhead', 'reason'],
+        registers: [registry],
+      }),
+  };
+}
+
+/** A process's bulkheads, one per name, all with the configured limits and reporting to its registry. */
+export class Bulkheads {
+  private readonly byName = new Map<string, Bulkhead>();
+  private readonly metrics: BulkheadMetrics;
+
+  constructor(
+    private readonly limits: BulkheadLimits,
+    registry: Registry,
+  ) {
+    this.metrics = bulkheadMetrics(registry);
+  }
+
+  named(name: string): Bulkhead {
+    let bulkhead = this.byName.get(name);
+    if (!bulkhead) this.byName.set(name, (bulkhead = new Bulkhead(name, this.limits, this.metrics)));
+    return bulkhead;
+  }
+}

@@ -1,0 +1,60 @@
+import { currentContext } from '../context.js';
+import { AppError } from '../errors.js';
+
+/**
+ * The milliseconds the caller still has for this request. Relative rather than a deadline, so the
+ * clocks of the hosts it crosses need not agree; each hop subtracts the time it has spent.
+ */
+export const BUDGET_HEADER = 'x-shop-budget-ms';
+
+/** A request's budget when nobody sent one, and the most any caller may grant: the gateway's timeout. */
+export const DEFAULT_BUDGET_MS = 10_000;
+
+/** The deadline of a request that arrived now with `header`: the caller's remaining budget, capped at the default. */
+export function deadlineFrom(header: string | string[] | undefined, now = Date.now()): number {
+  const sent = typeof header === 'string' && /^\d{1,9}$/.test(header) ? Number(header) : DEFAULT_BUDGET_MS;
+  return now + Math.min(sent, DEFAULT_BUDGET_MS);
+}
+
+/** What is left of the current request's budget; undefined outside a request (background work has none). */
+export function remainingBudgetMs(): number | undefined {
+  const deadline = currentContext()?.deadline;
+  return deadline === undefined ? undefined : deadline - Date.now();
+}
+
+export const budgetSpent = (): boolean => (remainingBudgetMs() ?? 1) <= 0;
+
+const spentError = () =>
+  new AppError('service_unavailable', 'The time budget of this request ran out before the work was done', {
+    retryAfterSeconds: 1,
+  });
+
+/** Refuses to start a step whose request has no time left: its caller has given up or is about to. */
+export function assertBudgetLeft(): void {
+  if (budgetSpent()) throw spentError();
+}
+
+/** The header that hands the current budget on to the next hop; empty outside a request. */
+export function budgetHeader(): Record<string, string> {
+  const remaining = remainingBudgetMs();
+  return remaining === undefined ? {} : { [BUDGET_HEADER]: String(Math.max(0, Math.floor(remaining))) };
+}
+
+/**
+ * Runs `work` and gives up waiting for it when the budget runs out, as a remote call's timeout
+ * would: the work itself goes on (steps are idempotent and the saga settles what it finished).
+ */
+export async function withinBudget<T>(work: () => Promise<T>): Promise<T> {
+  const remaining = remainingBudgetMs();
+  if (remaining === undefined) return work();
+  if (remaining <= 0) throw spentError();
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(spentError()), remaining);
+  });
+  try {
+    return await Promise.race([work(), expiry]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
