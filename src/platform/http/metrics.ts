@@ -4,6 +4,10 @@ import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // prom-client exports these gauges twice, once with a `_total` suffix that Prometheus reserves for
+  // counters (promtool check metrics refuses it); the unsuffixed ones remain.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+    registry.removeSingleMetric(name);
   const httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request latency by route template, method and status',
