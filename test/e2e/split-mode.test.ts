@@ -7,11 +7,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAYOUT, startSplit } from '../../deploy/split.mjs';
 import { eventually } from '../support/eventually.js';
 import { httpClient, type HttpCall } from '../support/http.js';
+import { startOtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { createTestDatabase, requirePostgres, requireRedis, uniqueRedisPrefix } from '../support/services.js';
+import { startTestShop } from '../support/shop.js';
 
 const ENTRY = ['--import', 'tsx', 'src/main.ts'];
 const ADMIN = { email: 'split-admin@shop.test', password: 'split-admin-password' };
 const available = (await requirePostgres()) && (await requireRedis());
+
+/** The client's own span, parent of every trace the tests start: never exported by the shop. */
+const CLIENT_SPAN = '1111222233334444';
+const SERVICES = ['shop-gateway', 'shop-orders', 'shop-catalog', 'shop-payments', 'shop-notifications'];
+
+/**
+ * A trace's tree below `root` as text: name and module of each span, children sorted; an event's
+ * journey stops at its relay publish (its consumers run later, in their own order).
+ */
+function shapeOf(spans: ReceivedSpan[], root: ReceivedSpan): string {
+  const label = `${root.name}[${String(root.attributes['shop.module'])}]`;
+  if (root.name.startsWith('relay publish')) return label;
+  const children = spans.filter((span) => span.parentSpanId === root.spanId).map((child) => shapeOf(spans, child));
+  return `${label}(${children.sort().join(',')})`;
+}
+
+const checkoutSpan = (spans: ReceivedSpan[], service: string) =>
+  spans.find((span) => span.service === service && span.name === 'POST /api/v1/orders')!;
 
 interface Split {
   urls: Record<string, string>;
@@ -31,6 +51,7 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
   let redis: ReturnType<typeof uniqueRedisPrefix>;
   let env: Record<string, string>;
   let dataDir: string;
+  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
   const extra: ChildProcess[] = [];
 
   const collect = (name: string, child: ChildProcess) => {
@@ -42,7 +63,11 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
     database = await createTestDatabase('split');
     redis = uniqueRedisPrefix('split');
     dataDir = mkdtempSync(path.join(tmpdir(), 'shop-split-'));
+    receiver = await startOtlpReceiver();
     env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_BSP_SCHEDULE_DELAY: '200',
       DATABASE_URL: database.url,
       BULLMQ_PREFIX: redis.prefix,
       DATA_DIR: dataDir,
@@ -63,6 +88,7 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
     await database?.drop();
     await redis?.cleanup();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await receiver?.stop();
   }, 60_000);
 
   let token: string;
@@ -116,6 +142,71 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
       ).toBe(true);
     }
   });
+
+  it('exports the checkout as one trace from every process, every parent present, every span with shop.module; the monolith gives the same tree with local calls', async () => {
+    const traceId = 'aaaabbbbccccddddeeeeffff00001111';
+    const spansOf = (id: string) => receiver.spans.filter((span) => span.traceId === id);
+    const consumed = (id: string) =>
+      spansOf(id).some(
+        (span) => span.name === 'consume order.confirmed' && span.attributes['shop.module'] === 'notifications',
+      );
+    await eventually('the notification consumer span', () => consumed(traceId), { timeoutMs: 15_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // what the last batches still hold
+    const split = spansOf(traceId);
+    expect([...new Set(split.map((span) => span.service))]).toEqual(expect.arrayContaining(SERVICES));
+    expect(split.every((span) => span.protocol === 'http/protobuf')).toBe(true);
+    for (const span of split) expect(span.attributes['shop.module'], span.name).toMatch(/^[a-z]+$/);
+    const ids = new Set(split.map((span) => span.spanId));
+    const orphans = split.filter((span) => span.parentSpanId !== CLIENT_SPAN && !ids.has(span.parentSpanId!));
+    expect(orphans.map((span) => span.name)).toEqual([]);
+    expect(split.filter((span) => span.parentSpanId === CLIENT_SPAN).map((span) => span.service)).toEqual([
+      'shop-gateway',
+    ]);
+    const calls = split.filter((span) => span.attributes['shop.transport'] !== undefined);
+    expect(calls.length).toBeGreaterThanOrEqual(8); // getProducts, reserve, charge, commitReservation: both sides
+    expect(new Set(calls.map((span) => span.attributes['shop.transport']))).toEqual(new Set(['remote']));
+    const byName = (name: string) => split.filter((span) => span.name === name).map((span) => span.service);
+    expect(byName('payments/charge').sort()).toEqual(['shop-orders', 'shop-payments']);
+    expect(byName('saga reserve')).toEqual(['shop-orders']);
+    expect(byName('consume order.confirmed')).toEqual(['shop-notifications']);
+
+    // The same checkout in one process, exported as OTLP/JSON.
+    Object.assign(process.env, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    });
+    const shop = await startTestShop();
+    try {
+      const customer = await shop.customer();
+      const product = await shop.request('POST', '/api/v1/products', {
+        token: await shop.adminToken(),
+        body: { sku: 'MONO-1', name: 'Mono mug', priceCents: 1250, currency: 'USD', stock: 10 },
+      });
+      const monolithTrace = 'aaaabbbbccccddddeeeeffff00002222';
+      const order = await shop.request('POST', '/api/v1/orders', {
+        token: customer.token,
+        headers: { 'idempotency-key': 'mono-1', traceparent: `00-${monolithTrace}-${CLIENT_SPAN}-01` },
+        body: { items: [{ productId: product.body.id, quantity: 3 }], paymentMethod: { token: 'tok_visa' } },
+      });
+      expect(order.status).toBe(201);
+      await eventually('the monolith consumer span', () => consumed(monolithTrace), { timeoutMs: 15_000 });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const monolith = spansOf(monolithTrace);
+      expect(new Set(monolith.map((span) => span.service))).toEqual(new Set(['shop']));
+      expect(monolith.every((span) => span.protocol === 'http/json')).toBe(true);
+      const local = monolith.filter((span) => span.attributes['shop.transport'] !== undefined);
+      expect(new Set(local.map((span) => span.attributes['shop.transport']))).toEqual(new Set(['local']));
+      expect(local).toHaveLength(calls.length);
+      expect(shapeOf(monolith, checkoutSpan(monolith, 'shop'))).toBe(
+        shapeOf(split, checkoutSpan(split, 'shop-orders')),
+      );
+    } finally {
+      await shop.stop();
+      for (const name of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_BSP_SCHEDULE_DELAY'])
+        delete process.env[name];
+    }
+  }, 60_000);
 
   it('answers 202 payment_pending while payments is down, and confirms once it is back', async () => {
     const index = LAYOUT.findIndex(([name]: [string]) => name === 'payments');
