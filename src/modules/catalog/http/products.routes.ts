@@ -1,8 +1,5 @@
-import type { DependencyContainer } from 'tsyringe';
-import { cacheableRead } from '../../../platform/http/conditional-get.js';
 import { pageOf } from '../../../platform/http/pagination.js';
 import { defineRoute } from '../../../platform/http/route.js';
-import { CONFIG } from '../../../platform/tokens.js';
 import { CreateProductHandler } from '../application/create-product.handler.js';
 import { GetProductHandler } from '../application/get-product.handler.js';
 import { ListProductsHandler } from '../application/list-products.handler.js';
@@ -10,7 +7,6 @@ import { RestockProductHandler } from '../application/restock-product.handler.js
 import { UpdateProductHandler } from '../application/update-product.handler.js';
 import {
   createProductBody,
-  conditionalReadHeaders,
   listProductsQuery,
   productParams,
   productView,
@@ -20,9 +16,6 @@ import {
 
 const tags = ['catalog'];
 
-// Only reads: a checkout prices and reserves through the catalog contract, never through these.
-const maxAgeOf = (container: DependencyContainer) => container.resolve(CONFIG).catalogMaxAgeSeconds;
-
 export const productsRoutes = [
   defineRoute({
     method: 'get',
@@ -31,11 +24,9 @@ export const productsRoutes = [
     tags,
     access: 'public',
     query: listProductsQuery,
-    headers: conditionalReadHeaders,
-    responses: { 200: pageOf(productView), 304: null },
-    async handler({ query, container, header }) {
-      const page = await container.resolve(ListProductsHandler).execute(query);
-      return cacheableRead(page, header('if-none-match'), maxAgeOf(container));
+    responses: { 200: pageOf(productView) },
+    async handler({ query, container }) {
+      return { status: 200, body: await container.resolve(ListProductsHandler).execute(query) };
     },
   }),
   defineRoute({
@@ -45,11 +36,9 @@ export const productsRoutes = [
     tags,
     access: 'public',
     params: productParams,
-    headers: conditionalReadHeaders,
-    responses: { 200: productView, 304: null },
-    async handler({ params, container, header }) {
-      const product = await container.resolve(GetProductHandler).execute(params.id);
-      return cacheableRead(product, header('if-none-match'), maxAgeOf(container));
+    responses: { 200: productView },
+    async handler({ params, container }) {
+      return { status: 200, body: await container.resolve(GetProductHandler).execute(params.id) };
     },
   }),
   defineRoute({
