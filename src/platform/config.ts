@@ -121,6 +121,12 @@ const envSchema = z.object({
     .refine((value) => new URL(value).pathname === '/', 'must be a base URL without a path, e.g. http://orders-1:3003')
     .transform((value) => new URL(value).origin)
     .optional(),
+  CATALOG_MAX_AGE: z.coerce
+    .number({ error: 'must be a whole number of seconds (0 turns caching off)' })
+    .int('must be a whole number of seconds (0 turns caching off)')
+    .min(0, 'must be a whole number of seconds (0 turns caching off)')
+    .max(86_400, 'must be at most 86400 (a day)')
+    .default(2),
   RATE_LIMIT_PER_MINUTE: z.coerce
     .number({ error: RATE_LIMIT_ERROR })
     .int(RATE_LIMIT_ERROR)
@@ -160,6 +166,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Proxies whose X-Forwarded-For names the client (express `trust proxy` entries); empty = the socket's address. */
   trustedProxies: string[];
+  /** Seconds a public catalog read may be served from a cache (the gateway's, a client's); 0: none. */
+  catalogMaxAgeSeconds: number;
 }
 
 export interface DiscoveryConfig {
@@ -231,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bulkhead: bulkheadLimitsFrom(e),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustedProxies: e.TRUSTED_PROXIES ?? [],
+    catalogMaxAgeSeconds: e.CATALOG_MAX_AGE,
   };
 }
 

@@ -9,7 +9,7 @@ import { payloadTooLarge } from '../http/problem.js';
 import type { Upstream } from '../rpc/upstream.js';
 
 /** Request headers the owning module needs; hop-by-hop headers are the connection's own. */
-const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'accept'];
+const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'accept', 'if-none-match'];
 const FORWARDED_RESPONSE_HEADERS = [
   'content-type',
   'content-length',
@@ -18,11 +18,12 @@ const FORWARDED_RESPONSE_HEADERS = [
   'idempotent-replayed',
   'www-authenticate',
   'cache-control',
+  'etag',
 ];
 
 const tooLarge = () => payloadTooLarge(BODY_LIMIT);
 
-function outgoingHeaders(req: Request): Record<string, string> {
+export function outgoingHeaders(req: Request): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of FORWARDED_REQUEST_HEADERS) {
     const value = req.header(name);
@@ -63,34 +64,42 @@ function copyResponseHeaders(from: IncomingHttpHeaders, to: Parameters<RequestHa
 }
 
 /**
- * Proxies a public route to an instance of the module that owns it; the answer is streamed back as
- * it comes. Only an unreachable or silent module counts against its instance; its own answers
- * (even 503) pass through unchanged.
+ * Sends the client's request to an instance of the module with `headers`. Only an unreachable or
+ * silent module counts against its instance (503 here); its own answers (even 503) are returned.
  */
+export async function callModule(
+  upstream: Upstream,
+  req: Request,
+  headers: Record<string, string>,
+): Promise<Dispatcher.ResponseData> {
+  const body = await bodyOf(req);
+  if (body) headers['content-length'] = String(body.length);
+  try {
+    return await upstream.request({
+      method: req.method as Dispatcher.HttpMethod,
+      path: req.originalUrl,
+      headers,
+      body,
+      idempotent: req.method === 'GET' || req.method === 'HEAD',
+    });
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('service_unavailable', `The service behind ${req.path} is unavailable`, {
+      retryAfterSeconds: 5,
+    });
+  }
+}
+
+/** The module's answer, unchanged: status, the forwarded headers, and the body streamed as it comes. */
+export function relayAnswer(response: Dispatcher.ResponseData, res: Response): Promise<void> {
+  copyResponseHeaders(response.headers, res);
+  res.status(response.statusCode);
+  return relay(response.body, res);
+}
+
+/** Proxies a public route to an instance of the module that owns it. */
 export function forwardTo(upstream: Upstream): RequestHandler {
-  return async (req, res) => {
-    const body = await bodyOf(req);
-    const headers = outgoingHeaders(req);
-    if (body) headers['content-length'] = String(body.length);
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await upstream.request({
-        method: req.method as Dispatcher.HttpMethod,
-        path: req.originalUrl,
-        headers,
-        body,
-        idempotent: req.method === 'GET' || req.method === 'HEAD',
-      });
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      throw new AppError('service_unavailable', `The service behind ${req.path} is unavailable`, {
-        retryAfterSeconds: 5,
-      });
-    }
-    copyResponseHeaders(response.headers, res);
-    res.status(response.statusCode);
-    await relay(response.body, res);
-  };
+  return async (req, res) => relayAnswer(await callModule(upstream, req, outgoingHeaders(req)), res);
 }
 
 /**

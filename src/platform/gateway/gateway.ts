@@ -14,6 +14,7 @@ import { DEFAULT_BUDGET_MS } from '../resilience/time-budget.js';
 import { Upstream } from '../rpc/upstream.js';
 import { startTracing } from '../telemetry/tracing.js';
 import { forwardTo } from './forward.js';
+import { createSharedCache } from './shared-cache.js';
 
 /**
  * Longest wait for a module's answer: a checkout may wait on payments' own timeouts. It is also
@@ -43,6 +44,16 @@ export async function startGateway(
   const tracing = startTracing({ serviceName: 'shop-gateway', processModule: 'gateway' });
   const discovery = config.discovery ? await startDiscovery(config.discovery, logger) : undefined;
   const api = Router();
+  // CATALOG_MAX_AGE=0 turns caching off at the edge too, not only in what catalog answers.
+  const sharedCache =
+    config.catalogMaxAgeSeconds > 0
+      ? createSharedCache({
+          redisUrl: config.redisUrl,
+          keyPrefix: `${config.bullmqPrefix}:httpcache:`,
+          logger,
+          registry: metrics.registry,
+        })
+      : undefined;
   const upstreams = definitions.map((definition) => {
     const upstream = new Upstream({
       name: `gateway:${definition.name}`,
@@ -54,8 +65,9 @@ export async function startGateway(
     });
     if (!config.remoteUrls[definition.name]) discovery?.follow(definition.name, upstream);
     const forward = forwardTo(upstream);
+    const forwardCached = sharedCache?.forwardTo(upstream) ?? forward;
     for (const route of definition.routes.filter((r) => r.access !== 'internal'))
-      api[route.method](route.path, forward);
+      api[route.method](route.path, route.method === 'get' && route.access === 'public' ? forwardCached : forward);
     return { module: definition.name, upstream };
   });
   // Ready while every module has at least one live instance; the report lists each instance.
@@ -99,6 +111,7 @@ export async function startGateway(
       rateLimit?.close();
       await discovery?.close();
       await Promise.all(upstreams.map(({ upstream }) => upstream.close()));
+      sharedCache?.close();
       await tracing.stop();
     },
   };

@@ -1,5 +1,8 @@
+import type { DependencyContainer } from 'tsyringe';
+import { cacheableRead } from '../../../platform/http/conditional-get.js';
 import { pageOf } from '../../../platform/http/pagination.js';
 import { defineRoute } from '../../../platform/http/route.js';
+import { CONFIG } from '../../../platform/tokens.js';
 import { CreateProductHandler } from '../application/create-product.handler.js';
 import { GetProductHandler } from '../application/get-product.handler.js';
 import { ListProductsHandler } from '../application/list-products.handler.js';
@@ -7,6 +10,7 @@ import { RestockProductHandler } from '../application/restock-product.handler.js
 import { UpdateProductHandler } from '../application/update-product.handler.js';
 import {
   createProductBody,
+  conditionalReadHeaders,
   listProductsQuery,
   productParams,
   productView,
@@ -16,6 +20,9 @@ import {
 
 const tags = ['catalog'];
 
+// Only reads: a checkout prices and reserves through the catalog contract, never through these.
+const maxAgeOf = (container: DependencyContainer) => container.resolve(CONFIG).catalogMaxAgeSeconds;
+
 export const productsRoutes = [
   defineRoute({
     method: 'get',
@@ -24,9 +31,11 @@ export const productsRoutes = [
     tags,
     access: 'public',
     query: listProductsQuery,
-    responses: { 200: pageOf(productView) },
-    async handler({ query, container }) {
-      return { status: 200, body: await container.resolve(ListProductsHandler).execute(query) };
+    headers: conditionalReadHeaders,
+    responses: { 200: pageOf(productView), 304: null },
+    async handler({ query, container, header }) {
+      const page = await container.resolve(ListProductsHandler).execute(query);
+      return cacheableRead(page, header('if-none-match'), maxAgeOf(container));
     },
   }),
   defineRoute({
@@ -36,9 +45,11 @@ export const productsRoutes = [
     tags,
     access: 'public',
     params: productParams,
-    responses: { 200: productView },
-    async handler({ params, container }) {
-      return { status: 200, body: await container.resolve(GetProductHandler).execute(params.id) };
+    headers: conditionalReadHeaders,
+    responses: { 200: productView, 304: null },
+    async handler({ params, container, header }) {
+      const product = await container.resolve(GetProductHandler).execute(params.id);
+      return cacheableRead(product, header('if-none-match'), maxAgeOf(container));
     },
   }),
   defineRoute({

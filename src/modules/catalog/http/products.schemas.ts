@@ -24,6 +24,14 @@ export const productView = z.object({
   updatedAt: z.string(),
 });
 
+export const conditionalReadHeaders = z.object({
+  'if-none-match': z
+    .string()
+    .max(1000)
+    .optional()
+    .describe('ETag of a representation the client holds: 304 without a body while it is current'),
+});
+
 export const productParams = z.object({ id: z.string().min(1).max(200) });
 
 export const listProductsQuery = pageQuery.extend({
