@@ -22,7 +22,6 @@ export function eventAttributes(envelope: EventEnvelope): Attributes {
   const orderId = (envelope.payload as { orderId?: unknown } | undefined)?.orderId;
   return {
     'messaging.system': 'shop',
-    'messaging.destination.name': envelope.name,
     'messaging.message.id': envelope.id,
     [ATTR.event]: envelope.name,
     ...(typeof orderId === 'string' ? { [ATTR.orderId]: orderId } : {}),

@@ -18,8 +18,6 @@ export function operationSpan(callee: string, operation: string, transport: Tran
     [ATTR.operation]: operation,
     [ATTR.transport]: transport,
     'rpc.system': 'shop',
-    'rpc.service': callee,
-    'rpc.method': operation,
   };
   return { name: `${callee}/${operation}`, module: callee, operation, attributes };
 }

@@ -16,9 +16,10 @@ export function summaryOf(sql: string): string {
 }
 
 /**
- * Spans of one module's SQL runner: a statement run on its own is a span named by its summary, with
- * its text (fixed SQL with placeholders, never values); a transaction is one span listing what it
- * ran. Only inside a trace: the relay's polls and the sweepers' queries start none of their own.
+ * Spans of one module's SQL runner: a statement run on its own is a span named by its summary; a
+ * transaction is one span listing what it ran. Summaries rather than the SQL text keep exported
+ * spans small (the text is fixed SQL, found in the code by its summary). Only inside a trace: the
+ * relay's polls and the sweepers' queries start none of their own.
  */
 export class SqlSpans {
   private readonly attributes: Record<string, string>;
@@ -33,7 +34,7 @@ export class SqlSpans {
   query<T>(sql: string, work: () => Promise<T>): Promise<T> {
     if (!isTracing()) return work();
     const summary = summaryOf(sql);
-    const attributes = { ...this.attributes, 'db.query.summary': summary, 'db.query.text': sql };
+    const attributes = { ...this.attributes, 'db.query.summary': summary };
     return inSpan(summary, { kind: SpanKind.CLIENT, module: this.module, attributes }, work);
   }
 

@@ -29,7 +29,8 @@ describe('TraceStore', () => {
     const second = traceWith({});
     const [latest, earlier] = store.recentTraces(10);
     expect([latest.traceId, earlier.traceId]).toEqual([second, first]);
-    const [root, child] = latest.spans;
+    const root = latest.spans.find((span) => span.name === 'POST /api/v1/orders')!;
+    const child = latest.spans.find((span) => span.name === 'saga reserve')!;
     expect(root).toMatchObject({
       name: 'POST /api/v1/orders',
       service: 'shop-orders',
