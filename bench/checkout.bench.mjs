@@ -4,6 +4,10 @@
 //   --split      the monolith against split mode (six processes, through the gateway, BullMQ on
 //                Redis), alternating BENCH_ROUNDS times, with CPU per checkout summed over every
 //                process and each process's RSS after the load.
+//   --tracing    the monolith with tracing off (OTEL_SDK_DISABLED=true: ids and propagation only), on
+//                without an exporter (spans recorded, kept in the trace store), and on exporting OTLP
+//                to a local receiver (bench/otlp-sink.mjs), alternating BENCH_ROUNDS times; the cost of
+//                tracing is the throughput lost against off.
 // BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_DURATION (s) and BENCH_PROFILE (a directory) tune it.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { startOtlpSink } from './otlp-sink.mjs';
 import { Redis } from 'ioredis';
 import { startSplit } from '../deploy/split.mjs';
 import { measured } from './process-stats.mjs';
@@ -75,10 +80,11 @@ async function benchCheckouts(url, pids) {
   return { result, cpu, rss, verdict: await checkShop(url, admin, tokens, productIds) };
 }
 
-async function benchMonolith(dataDir) {
+async function benchMonolith(dataDir, env = {}) {
   const port = freePort();
   const server = spawnNode([...NODE_ARGS, 'dist/main.js'], {
     ...shopEnv(dataDir),
+    ...env,
     PORT: String(port),
     EVENT_BUS: 'memory',
     MODULES: 'all',
@@ -181,12 +187,44 @@ async function compareWithSplit(dataDir) {
   return [...runs.monolith, ...runs.split].map((run) => run.verdict);
 }
 
+async function compareTracing(dataDir) {
+  const sink = await startOtlpSink();
+  const modes = {
+    'tracing off': { OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: '' },
+    'on, no exporter': { OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: '' },
+    'on, exporting': { OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url },
+  };
+  const runs = Object.fromEntries(Object.keys(modes).map((mode) => [mode, []]));
+  try {
+    for (let round = 0; round < ROUNDS; round++)
+      for (const [mode, env] of Object.entries(modes))
+        runs[mode].push(await benchMonolith(path.join(dataDir, `${mode.replace(/\W+/g, '-')}-${round}`), env));
+  } finally {
+    await sink.stop();
+  }
+  const table = {};
+  for (const [mode, list] of Object.entries(runs)) list.forEach((run, i) => (table[`${mode} #${i + 1}`] = row(run)));
+  console.table(table);
+  const mean = (list) => list.reduce((sum, run) => sum + run.result.requests.average, 0) / list.length;
+  const off = mean(runs['tracing off']);
+  for (const mode of ['on, no exporter', 'on, exporting'])
+    console.log(
+      `${mode}: ${mean(runs[mode]).toFixed(0)} req/s, ${((1 - mean(runs[mode]) / off) * 100).toFixed(1)} % below off (${off.toFixed(0)} req/s)`,
+    );
+  console.log(`the receiver got ${sink.requests()} OTLP export requests (${(sink.bytes() / 1e6).toFixed(1)} MB)`);
+  return Object.values(runs).flatMap((list) => list.map((run) => run.verdict));
+}
+
 const dataDir = mkdtempSync(path.join(tmpdir(), 'shop-bench-'));
 try {
   console.log(
     `checkout benchmark: ${CONNECTIONS} connections, ${DURATION_S} s, 2 lines per order, a distinct Idempotency-Key per request`,
   );
-  const verdicts = process.argv.includes('--split') ? await compareWithSplit(dataDir) : await compareWithFlat(dataDir);
+  const verdicts = process.argv.includes('--split')
+    ? await compareWithSplit(dataDir)
+    : process.argv.includes('--tracing')
+      ? await compareTracing(dataDir)
+      : await compareWithFlat(dataDir);
   for (const verdict of verdicts)
     console.log(`consistency: ${verdict.ok ? 'OK' : 'BROKEN'} ${JSON.stringify(verdict)}`);
   if (verdicts.some((verdict) => !verdict.ok)) process.exitCode = 1;
