@@ -133,6 +133,7 @@ const envSchema = z.object({
     .min(0, RATE_LIMIT_ERROR)
     .default(1200),
   TRUSTED_PROXIES: trustedProxies.optional(),
+  CONSOLE: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   ...BULKHEAD_ENV,
   ...Object.fromEntries(MODULE_NAMES.map((name) => [moduleUrlVariable(name), httpUrlList.optional()])),
 });
@@ -168,6 +169,8 @@ export interface Config {
   trustedProxies: string[];
   /** Seconds a public catalog read may be served from a cache (the gateway's, a client's); 0: none. */
   catalogMaxAgeSeconds: number;
+  /** The admin console (`/console` and `/api/v1/console/…`); CONSOLE=off removes both. */
+  console: boolean;
 }
 
 export interface DiscoveryConfig {
@@ -240,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustedProxies: e.TRUSTED_PROXIES ?? [],
     catalogMaxAgeSeconds: e.CATALOG_MAX_AGE,
+    console: e.CONSOLE === 'on',
   };
 }
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { ConfigError, MODULE_NAMES, type Config, type ModuleName } from './config.js';
+import { createAdminConsole } from './console/admin-console.js';
 import { startDiscovery } from './discovery/discovery.js';
 import { createEventBus } from './events/create-event-bus.js';
 import type { EventBus } from './events/event-bus.js';
@@ -112,7 +113,35 @@ export async function startHost(
     ...(discovery ? [discovery.healthCheck] : []),
   ];
   let shuttingDown = false;
-  const openApi = buildOpenApiDocument(definitions.flatMap((definition) => definition.routes));
+  const adminConsole = config.console
+    ? createAdminConsole({
+        service: serviceNameFor(config.modules, all),
+        processModule: hosted.length === 1 ? hosted[0].name : 'shop',
+        hostedModules: config.modules,
+        bus: config.eventBus,
+        registry: metrics.registry,
+        traces: tracing.traces,
+        selfUrl: () => config.discovery?.advertiseUrl ?? `http://127.0.0.1:${port}`,
+        instancesOf: (module) =>
+          upstreams.get(module as ModuleName)?.urls ?? config.remoteUrls[module as ModuleName] ?? [],
+        gather: false,
+        container: root,
+        accessTokenVerifier: verifier,
+        serviceTokens,
+        bullmq:
+          config.eventBus === 'bullmq'
+            ? {
+                redisUrl: config.redisUrl,
+                prefix: config.bullmqPrefix,
+                consumers: hosted.filter((d) => d.subscriptions.length > 0).map((d) => d.name),
+              }
+            : undefined,
+      })
+    : undefined;
+  const openApi = buildOpenApiDocument([
+    ...definitions.flatMap((definition) => definition.routes),
+    ...(adminConsole?.routes ?? []),
+  ]);
   const behindProxy = config.modules.length < MODULE_NAMES.length;
   // Only the edge limits: behind the gateway every client would share the gateway's address.
   const rateLimit = behindProxy ? undefined : await edgeRateLimit(config, logger, metrics);
@@ -122,7 +151,7 @@ export async function startHost(
     healthChecks,
     isShuttingDown: () => shuttingDown,
     openApiDocument: () => openApi,
-    api,
+    api: adminConsole ? [adminConsole.router, api] : api,
     behindProxy,
     rateLimit: rateLimit?.middleware,
     trustedProxies: config.trustedProxies,
@@ -169,6 +198,7 @@ export async function startHost(
       for (const task of tasks.reverse()) await task.stop();
       await bus.close();
       rateLimit?.close();
+      await adminConsole?.close();
       await discovery?.close();
       await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
       for (const context of modules.values()) await context.db.close();

@@ -16,8 +16,8 @@ export interface HttpAppOptions {
   healthChecks: HealthCheck[];
   isShuttingDown: () => boolean;
   openApiDocument: () => object;
-  /** The hosted modules' routes (or the gateway's proxy), mounted after the platform endpoints. */
-  api: Router;
+  /** The hosted modules' routes (or the gateway's proxy), and the console's, mounted after the platform endpoints. */
+  api: Router | Router[];
   /** Behind the gateway: take the client address from X-Forwarded-For set by a proxy on a private network. */
   behindProxy?: boolean;
   /** The gateway: request bodies stay unread streams, for the module that owns the route to parse. */
@@ -55,7 +55,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   // Before the body parser: a request over budget is refused unread.
   if (options.rateLimit) app.use('/api/v1', options.rateLimit);
   if (!options.passBodiesThrough) app.use(express.json({ limit: BODY_LIMIT, strict: true }));
-  app.use(options.api);
+  for (const router of [options.api].flat()) app.use(router);
   app.use(notFoundHandler);
   app.use(problemHandler(options.logger));
   return app;

@@ -10,8 +10,11 @@ import { openSpan, SpanKind } from '../telemetry/spans.js';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The platform's own endpoints: answered with ids but not recorded, as probes and scrapes would crowd out the traces. */
-const UNTRACED = /^\/(health\/|metrics(\?|$))/;
+/**
+ * The platform's own endpoints: answered with ids but not recorded, as probes, scrapes and the
+ * console's polling (its page, its API and the gateway's reads of each process) would crowd out the traces.
+ */
+const UNTRACED = /^\/(health\/|metrics(\?|$)|console(\/|\?|$)|api\/v1\/console\/|internal\/console\/)/;
 
 /** Express trims `url` inside mounted routers; `originalUrl` is what the client asked for. */
 const urlOf = (req: IncomingMessage & { originalUrl?: string }) => req.originalUrl ?? req.url;

@@ -50,7 +50,7 @@ export function registerRemoteContracts(
 }
 
 /** The users module's published keys, fetched over the same pooled, balanced connections as its contract. */
-function remoteKeySet(users: Upstream) {
+export function remoteKeySet(users: Upstream) {
   // jose wants an absolute URL; only the path is used, the upstream picks the instance.
   return createRemoteJWKSet(new URL(JWKS_PATH, 'http://users.internal'), {
     cooldownDuration: 30_000,

@@ -1,0 +1,61 @@
+import { request } from 'undici';
+import type { ServiceTokens } from '../rpc/service-token.js';
+
+const TIMEOUT_MS = 2000;
+
+export interface InstanceHealth {
+  url: string;
+  healthy: boolean;
+  error?: string;
+}
+
+/**
+ * How a console reaches other processes: their readiness, and their own console data on the
+ * service-token routes under `/internal/console/` (module processes only answer other modules).
+ */
+export class PeerClient {
+  constructor(private readonly serviceTokens?: ServiceTokens) {}
+
+  /** Ready (`/health/ready` answers 200) or why not. */
+  async health(url: string): Promise<InstanceHealth> {
+    try {
+      const { statusCode, body } = await request(new URL('/health/ready', url), {
+        headersTimeout: TIMEOUT_MS,
+        bodyTimeout: TIMEOUT_MS,
+      });
+      const text = await body.text();
+      return statusCode === 200
+        ? { url, healthy: true }
+        : { url, healthy: false, error: failingChecks(text, statusCode) };
+    } catch (error) {
+      return { url, healthy: false, error: (error as Error).message };
+    }
+  }
+
+  /** GET `path` of the instance at `url` as another module would, parsed. */
+  async internal<T>(url: string, path: string): Promise<T> {
+    if (!this.serviceTokens) throw new Error('no INTERNAL_TOKEN_SECRET to call other processes with');
+    const { statusCode, body } = await request(new URL(path, url), {
+      headers: { 'x-internal-token': await this.serviceTokens.current(), accept: 'application/json' },
+      headersTimeout: TIMEOUT_MS,
+      bodyTimeout: TIMEOUT_MS,
+    });
+    if (statusCode !== 200) {
+      await body.dump();
+      throw new Error(`${url}${path} answered ${statusCode}`);
+    }
+    return (await body.json()) as T;
+  }
+}
+
+/** `db:orders: connection refused; …` from a readiness report, or the status alone. */
+function failingChecks(text: string, statusCode: number): string {
+  try {
+    const report = JSON.parse(text) as { checks?: Record<string, { status: string; error?: string }> };
+    const failing = Object.entries(report.checks ?? {}).filter(([, check]) => check.status !== 'ok');
+    if (failing.length > 0) return failing.map(([name, check]) => `${name}: ${check.error ?? 'failing'}`).join('; ');
+  } catch {
+    // not a readiness report
+  }
+  return `answered ${statusCode}`;
+}
