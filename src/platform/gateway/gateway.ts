@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { ConfigError, MODULE_NAMES, type Config } from '../config.js';
+import { gatewayConsole } from '../console/gateway-console.js';
 import { startDiscovery } from '../discovery/discovery.js';
 import { createHttpApp } from '../http/app.js';
 import type { HealthCheck } from '../http/health.js';
@@ -82,7 +83,12 @@ export async function startGateway(
   }));
   if (discovery) healthChecks.push(discovery.healthCheck);
   let shuttingDown = false;
-  const openApi = buildOpenApiDocument(definitions.flatMap((definition) => definition.routes));
+  const selfUrl = () => config.discovery?.advertiseUrl ?? `http://127.0.0.1:${port}`;
+  const adminConsole = gatewayConsole(config, { metrics, traces: tracing.traces, upstreams, selfUrl });
+  const openApi = buildOpenApiDocument([
+    ...definitions.flatMap((definition) => definition.routes),
+    ...(adminConsole?.routes ?? []),
+  ]);
   const rateLimit = await edgeRateLimit(config, logger, metrics);
   const app = createHttpApp({
     logger,
@@ -90,7 +96,7 @@ export async function startGateway(
     healthChecks,
     isShuttingDown: () => shuttingDown,
     openApiDocument: () => openApi,
-    api,
+    api: adminConsole ? [adminConsole.router, api] : api,
     passBodiesThrough: true,
     rateLimit: rateLimit?.middleware,
     trustedProxies: config.trustedProxies,
@@ -109,6 +115,7 @@ export async function startGateway(
       await discovery?.deregister();
       await closeServer(server);
       rateLimit?.close();
+      await adminConsole?.close();
       await discovery?.close();
       await Promise.all(upstreams.map(({ upstream }) => upstream.close()));
       sharedCache?.close();
