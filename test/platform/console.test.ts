@@ -104,6 +104,7 @@ describe('the console of a process hosting every module', () => {
     const { body } = await shop.request('GET', '/api/v1/openapi.json');
     const overview = body.paths['/api/v1/console/overview'].get;
     expect(overview.responses).toHaveProperty('403');
+    expect(Object.keys(body.paths).filter((path) => path.startsWith('/api/v1/console/'))).toHaveLength(5);
     expect(Object.keys(body.paths)).toEqual(
       expect.arrayContaining([
         '/api/v1/console/calls',

@@ -30,10 +30,11 @@ describe('OpenAPI document', () => {
       const probe = await shop.request(route.method.toUpperCase(), route.path.replace(/:\w+/g, 'x'));
       expect(probe.body?.detail ?? '', `${route.method} ${route.path} is mounted`).not.toMatch(/^No route for/);
     }
-    const documented = Object.values(body.paths as Record<string, object>).reduce(
-      (sum, operations) => sum + Object.keys(operations).length,
-      0,
+    // Beside the modules' routes, the console's (the platform's own; test/platform/console.test.ts covers them).
+    const modulePaths = Object.entries(body.paths as Record<string, object>).filter(
+      ([path]) => !path.startsWith('/api/v1/console/'),
     );
+    const documented = modulePaths.reduce((sum, [, operations]) => sum + Object.keys(operations).length, 0);
     expect(documented).toBe(publicRoutes.length);
   });
 

@@ -29,7 +29,8 @@ export function drawCallGraph(svg, edges) {
   for (const pair of pairs.values()) {
     if (!names.includes(pair.caller) || !names.includes(pair.callee) || pair.caller === pair.callee) continue;
     const [from, to] = [x(pair.caller), x(pair.callee)];
-    const lift = 25 + Math.abs(to - from) * 0.28;
+    // The arc's top is `lift` above the nodes: higher for farther nodes, never out of the picture.
+    const lift = Math.min(20 + Math.abs(to - from) * 0.18, 100);
     const path = el('path', {
       d: `M ${from} ${y - 12} Q ${(from + to) / 2} ${y - 12 - lift * 2} ${to} ${y - 12}`,
       fill: 'none',

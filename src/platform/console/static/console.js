@@ -52,7 +52,7 @@ function drawModules(overview) {
         ...module.instances.map((instance) =>
           h(
             'div',
-            { class: 'instance', title: instance.error ?? 'ready', 'data-healthy': instance.healthy },
+            { class: 'instance', title: instance.error ?? 'ready', 'data-healthy': String(instance.healthy) },
             h('span', { class: `dot ${instance.healthy ? '' : 'bad'}` }),
             instance.url,
             instance.healthy ? null : h('span', { class: 'error' }, instance.error ?? 'unhealthy'),
