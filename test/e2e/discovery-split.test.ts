@@ -19,6 +19,8 @@ import {
 
 const ENTRY = ['--import', 'tsx', 'src/main.ts'];
 const ADMIN = { email: 'discovery-admin@shop.test', password: 'discovery-admin-password' };
+/** Stock read past the gateway's shared cache (RFC 9111 no-cache), to see a checkout's effect at once. */
+const FRESH = { headers: { 'cache-control': 'no-cache' } };
 const available = requireEtcd() && (await requirePostgres()) && (await requireRedis());
 
 interface SplitInstance {
@@ -117,7 +119,7 @@ describe.skipIf(!available)('split mode found through etcd: no <MODULE>_URL anyw
     expect(order.status).toBe(201);
     expect(order.body).toMatchObject({ status: 'confirmed', totalCents: 1800 });
     paymentId = order.body.paymentId;
-    expect((await call('GET', `/api/v1/products/${productId}`)).body.stock).toBe(8);
+    expect((await call('GET', `/api/v1/products/${productId}`, FRESH)).body.stock).toBe(8);
 
     const notifications = await eventually(
       'both notifications',
@@ -151,7 +153,7 @@ describe.skipIf(!available)('split mode found through etcd: no <MODULE>_URL anyw
     });
     expect(pending.status).toBe(202);
     expect(pending.body.status).toBe('payment_pending');
-    expect((await call('GET', `/api/v1/products/${productId}`)).body.stock).toBe(5);
+    expect((await call('GET', `/api/v1/products/${productId}`, FRESH)).body.stock).toBe(5);
     expectProblem(await call('GET', `/api/v1/payments/${paymentId}`, { token }), 503, 'service_unavailable');
 
     await split.restart(payments.label);
@@ -162,7 +164,7 @@ describe.skipIf(!available)('split mode found through etcd: no <MODULE>_URL anyw
       { until: (r) => r.body?.status === 'confirmed', timeoutMs: 40_000, everyMs: 200, onTimeout: 'return' },
     );
     expect(order.body.status).toBe('confirmed');
-    expect((await call('GET', `/api/v1/products/${productId}`)).body.stock).toBe(5);
+    expect((await call('GET', `/api/v1/products/${productId}`, FRESH)).body.stock).toBe(5);
     const payment = await call('GET', `/api/v1/payments/${order.body.paymentId}`, { token });
     expect(payment.body).toMatchObject({ status: 'captured', amountCents: 2700 });
   }, 90_000);

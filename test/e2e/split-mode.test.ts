@@ -13,6 +13,8 @@ import { startTestShop } from '../support/shop.js';
 
 const ENTRY = ['--import', 'tsx', 'src/main.ts'];
 const ADMIN = { email: 'split-admin@shop.test', password: 'split-admin-password' };
+/** Stock read past the gateway's shared cache (RFC 9111 no-cache), to see a checkout's effect at once. */
+const FRESH = { headers: { 'cache-control': 'no-cache' } };
 const available = (await requirePostgres()) && (await requireRedis());
 
 /** The client's own span, parent of every trace the tests start: never exported by the shop. */
@@ -115,7 +117,7 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
     });
     expect(order.status).toBe(201);
     expect(order.body).toMatchObject({ status: 'confirmed', totalCents: 3750 });
-    expect((await call('GET', `/api/v1/products/${productId}`)).body.stock).toBe(7);
+    expect((await call('GET', `/api/v1/products/${productId}`, FRESH)).body.stock).toBe(7);
     const payment = await call('GET', `/api/v1/payments/${order.body.paymentId}`, { token });
     expect(payment.body).toMatchObject({ status: 'captured', amountCents: 3750 });
 
@@ -221,7 +223,7 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
     });
     expect(pending.status).toBe(202);
     expect(pending.body.status).toBe('payment_pending');
-    expect((await call('GET', `/api/v1/products/${productId}`)).body.stock).toBe(5);
+    expect((await call('GET', `/api/v1/products/${productId}`, FRESH)).body.stock).toBe(5);
 
     const restarted = spawn(process.execPath, ENTRY, {
       env: {
@@ -246,7 +248,7 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
       },
     );
     expect(order.body.status).toBe('confirmed');
-    expect((await call('GET', `/api/v1/products/${productId}`)).body.stock).toBe(5);
+    expect((await call('GET', `/api/v1/products/${productId}`, FRESH)).body.stock).toBe(5);
     const payment = await call('GET', `/api/v1/payments/${order.body.paymentId}`, { token });
     expect(payment.body).toMatchObject({ status: 'captured', amountCents: 2500 });
   }, 90_000);

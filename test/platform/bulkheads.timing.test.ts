@@ -6,6 +6,7 @@ import { checkout, createProduct, stockOf } from '../orders/orders.fixtures.js';
 
 const CHECKOUTS = 60;
 const SLOW_TOKEN = 'tok_slow_4000';
+const PLACES = 32;
 
 /** Nearest-rank percentile. */
 const percentile = (samples: number[], p: number): number => {
@@ -56,7 +57,8 @@ describe('bulkheads: a slow payment provider in the monolith', () => {
   let shop: TestShop;
 
   beforeAll(async () => {
-    shop = await startTestShop({ RATE_LIMIT_PER_MINUTE: '0' });
+    // 32 places per module, so that 60 slow charges saturate payments' bulkhead.
+    shop = await startTestShop({ RATE_LIMIT_PER_MINUTE: '0', BULKHEAD_CONCURRENCY: String(PLACES) });
   });
   afterAll(async () => {
     await shop?.stop();
@@ -83,7 +85,7 @@ describe('bulkheads: a slow payment provider in the monolith', () => {
     // "Meanwhile": from the moment payments is saturated until the slow charges come back (none started
     // before the checkouts were sent, so none answers within 4 s of that).
     await eventually('payments saturated', () => gaugeValue(shop, 'bulkhead_in_flight', 'module:payments'), {
-      until: (inFlight) => inFlight >= 32,
+      until: (inFlight) => inFlight >= PLACES,
     });
     let answered = false;
     const during = measure(shop, productId, watcher, () => !answered && performance.now() - started < 3700);

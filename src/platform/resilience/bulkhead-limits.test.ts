@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 
 describe('BULKHEAD_* configuration', () => {
-  it('gives each module half of a 64-call process by default: 32 running, 32 waiting at most 1 s', () => {
-    expect(loadConfig({}).bulkhead).toEqual({ concurrency: 32, queue: 32, maxWaitMs: 1000 });
+  it('gives each module half of a 256-call process by default: 128 running, 128 waiting at most 1 s', () => {
+    expect(loadConfig({}).bulkhead).toEqual({ concurrency: 128, queue: 128, maxWaitMs: 1000 });
   });
 
   it('takes BULKHEAD_CONCURRENCY, BULKHEAD_QUEUE and BULKHEAD_MAX_WAIT', () => {

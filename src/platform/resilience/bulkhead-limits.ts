@@ -17,14 +17,14 @@ const count = (min: number, max: number) =>
     .max(max, `must be a whole number from ${min} to ${max}`);
 
 /**
- * The environment variables that size every bulkhead of a process. A process is sized for 64 calls
- * at once (its connection pools keep 64 connections per instance); by default one module, or one
- * remote module's calls, may run 32 of them and queue 32 more for at most a second, so no module
- * can take more than half of the process.
+ * The environment variables that size every bulkhead of a process. A process is sized for 256
+ * calls in flight at once; by default one module, or one remote module's calls, may run 128 of them
+ * and queue 128 more for at most a second, so no module can take more than half of the process,
+ * while an ordinary burst (a few hundred concurrent requests of fast work) is absorbed, not shed.
  */
 export const BULKHEAD_ENV = {
-  BULKHEAD_CONCURRENCY: count(1, 10_000).default(32),
-  BULKHEAD_QUEUE: count(0, 10_000).default(32),
+  BULKHEAD_CONCURRENCY: count(1, 10_000).default(128),
+  BULKHEAD_QUEUE: count(0, 10_000).default(128),
   BULKHEAD_MAX_WAIT: count(0, 60_000).default(1000),
 };
 

@@ -29,7 +29,11 @@ async function toError(statusCode: number, body: Dispatcher.ResponseData['body']
   return new AppError('service_unavailable', `${contract.module} answered ${statusCode} ${String(problem.code ?? '')}`);
 }
 
-/** The instances of a module as its contract client (and its JWKS fetch) see them: any 5xx counts as failing. */
+/**
+ * The instances of a module as its contract client (and its JWKS fetch) see them. A 5xx counts as
+ * the instance failing, except 503: that is a live instance saying "not now" at once (its bulkhead
+ * is full, a dependency of its own is down), and shedding load must not get it ejected as dead.
+ */
 export function moduleUpstream(module: string, urls: string[], deps: ClientDeps): Upstream {
   return new Upstream({
     name: module,
@@ -37,7 +41,7 @@ export function moduleUpstream(module: string, urls: string[], deps: ClientDeps)
     logger: deps.logger,
     registry: deps.metrics.registry,
     timeoutMs: deps.timeoutMs ?? 3000,
-    isFailedAnswer: (statusCode) => statusCode >= 500,
+    isFailedAnswer: (statusCode) => statusCode >= 500 && statusCode !== 503,
     bulkhead: deps.bulkheads?.named(`remote:${module}`),
   });
 }
