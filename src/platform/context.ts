@@ -35,6 +35,9 @@ const propagator = new W3CTraceContextPropagator();
 
 const scopeOf = (active: Context) => active.getValue(REQUEST_SCOPE) as RequestScope | undefined;
 
+/** The current request's scope (its id and deadline), without building the whole context. */
+export const currentScope = (): RequestScope | undefined => scopeOf(context.active());
+
 /** The current request's ids, or undefined outside a request or event. */
 export function currentContext(): RequestContext | undefined {
   const active = context.active();
@@ -53,6 +56,16 @@ export function logCorrelation(): Record<string, string> | undefined {
 }
 
 export const runWithContext = <T>(active: Context, fn: () => T): T => context.with(active, fn);
+
+/** A key for a value that travels with the current unit of work, in the same one async-local store. */
+export const contextKey = (name: string): symbol => createContextKey(name);
+
+/** The value under `key` in the current unit of work, if any. */
+export const contextValue = <T>(key: symbol): T | undefined => context.active().getValue(key) as T | undefined;
+
+/** Runs `fn` with `value` under `key`, for it and everything it starts. */
+export const withContextValue = <T>(key: symbol, value: unknown, fn: () => T): T =>
+  context.with(context.active().setValue(key, value), fn);
 
 // Every request takes a random id: drawing them from a pool refilled 4 KiB at a time costs one call
 // into the CSPRNG per ~500 requests instead of one per request.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { z } from 'zod';
-import { currentContext, traceCarrierOf } from '../context.js';
+import { currentScope, traceCarrierOf } from '../context.js';
 import type { Migration } from '../db/migration.js';
 import type { SqlSession } from '../db/sql-runner.js';
 import { openSpan, SpanKind } from '../telemetry/spans.js';
@@ -101,7 +101,7 @@ export class Outbox {
     event: E,
     payload: z.input<E['schema']>,
   ): { envelope: EventEnvelope<z.output<E['schema']>>; row: OutboxRow } {
-    const requestId = currentContext()?.requestId;
+    const requestId = currentScope()?.requestId;
     const envelope: EventEnvelope<z.output<E['schema']>> = {
       id: randomUUID(),
       name: event.name,

@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { contextKey, contextValue, withContextValue } from '../context.js';
 import { AppError } from '../errors.js';
 import type { BulkheadLimits } from './bulkhead-limits.js';
 import { remainingBudgetMs } from './time-budget.js';
@@ -18,7 +18,8 @@ interface Slot {
   done: boolean;
 }
 
-const heldSlot = new AsyncLocalStorage<Slot>();
+/** In the request's context (the process's one async-local store), not a store of its own. */
+const HELD_SLOT = contextKey('shop.bulkhead_slot');
 
 /**
  * A concurrency limit with a bounded queue, so that one slow dependency or module holds at most its
@@ -39,7 +40,7 @@ export class Bulkhead {
     await this.enter();
     const slot: Slot = { bulkhead: this, away: 0, done: false };
     try {
-      return await heldSlot.run(slot, work);
+      return await withContextValue(HELD_SLOT, slot, work);
     } finally {
       slot.done = true;
       if (slot.away === 0) this.leave();
@@ -107,7 +108,7 @@ export class Bulkhead {
  * checkouts that only wait. The caller takes its place back when the call returns.
  */
 export async function awayFromHeldSlot<T>(call: () => Promise<T>): Promise<T> {
-  const slot = heldSlot.getStore();
+  const slot = contextValue<Slot>(HELD_SLOT);
   if (!slot || slot.done) return call();
   if (slot.away++ === 0) slot.bulkhead.leave();
   try {

@@ -1,4 +1,4 @@
-import { currentContext } from '../context.js';
+import { currentScope } from '../context.js';
 import { AppError } from '../errors.js';
 
 /**
@@ -18,7 +18,7 @@ export function deadlineFrom(header: string | string[] | undefined, now = Date.n
 
 /** What is left of the current request's budget; undefined outside a request (background work has none). */
 export function remainingBudgetMs(): number | undefined {
-  const deadline = currentContext()?.deadline;
+  const deadline = currentScope()?.deadline;
   return deadline === undefined ? undefined : deadline - Date.now();
 }
 

@@ -49,13 +49,13 @@ const STATUSES = {
  */
 export class TraceStore implements SpanProcessor {
   /** A ring: `next` is where the next span goes, over the oldest once full. */
-  private readonly ring: (StoredSpan | undefined)[];
+  private readonly ring: (ReadableSpan | undefined)[];
   private next = 0;
   /** By trace id, in order of last activity (a Map keeps insertion order; a new span moves its trace last). */
-  private readonly byTrace = new Map<string, StoredSpan[]>();
+  private readonly byTrace = new Map<string, ReadableSpan[]>();
 
   constructor(capacity = 10_000) {
-    this.ring = new Array<StoredSpan | undefined>(capacity);
+    this.ring = new Array<ReadableSpan | undefined>(capacity);
   }
 
   /** The `limit` traces with the most recent activity, newest first. */
@@ -66,8 +66,8 @@ export class TraceStore implements SpanProcessor {
 
   /** Traces with the given id, or with a span naming the order or request; newest first. */
   findTraces(query: TraceQuery): StoredTrace[] {
-    const matches = (span: StoredSpan) =>
-      (query.traceId === undefined || span.traceId === query.traceId) &&
+    const matches = (span: ReadableSpan) =>
+      (query.traceId === undefined || span.spanContext().traceId === query.traceId) &&
       (query.orderId === undefined || span.attributes[ATTR.orderId] === query.orderId) &&
       (query.requestId === undefined || span.attributes[ATTR.requestId] === query.requestId);
     const ids = new Set<string>();
@@ -77,32 +77,34 @@ export class TraceStore implements SpanProcessor {
 
   onStart(_span: Span, _parentContext: Context): void {}
 
+  /** Keeps the span as the SDK made it: it becomes plain JSON only when someone looks (hot path). */
   onEnd(span: ReadableSpan): void {
-    const stored = toStored(span);
     const oldest = this.ring[this.next];
     if (oldest) this.forget(oldest);
-    this.ring[this.next] = stored;
+    this.ring[this.next] = span;
     this.next = (this.next + 1) % this.ring.length;
-    const spans = this.byTrace.get(stored.traceId) ?? [];
-    spans.push(stored);
-    this.byTrace.delete(stored.traceId);
-    this.byTrace.set(stored.traceId, spans);
+    const { traceId } = span.spanContext();
+    const spans = this.byTrace.get(traceId) ?? [];
+    spans.push(span);
+    this.byTrace.delete(traceId);
+    this.byTrace.set(traceId, spans);
   }
 
   async forceFlush(): Promise<void> {}
 
   async shutdown(): Promise<void> {}
 
-  private forget(oldest: StoredSpan): void {
-    const spans = this.byTrace.get(oldest.traceId);
+  private forget(oldest: ReadableSpan): void {
+    const { traceId } = oldest.spanContext();
+    const spans = this.byTrace.get(traceId);
     if (!spans) return;
     // The oldest span of the store is the oldest of its trace: the first one.
     spans.shift();
-    if (spans.length === 0) this.byTrace.delete(oldest.traceId);
+    if (spans.length === 0) this.byTrace.delete(traceId);
   }
 
   private traceOf(traceId: string): StoredTrace {
-    const spans = [...(this.byTrace.get(traceId) ?? [])].sort((a, b) => a.startMs - b.startMs);
+    const spans = (this.byTrace.get(traceId) ?? []).map(toStored).sort((a, b) => a.startMs - b.startMs);
     const startMs = spans[0]?.startMs ?? 0;
     const endMs = Math.max(...spans.map((span) => span.startMs + span.durationMs));
     return { traceId, startMs, durationMs: endMs - startMs, spans };
