@@ -1,5 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { KNEX, SQL_RUNNER } from './db/db.tokens.js';
 import { openModuleDb } from './db/module-db.js';
 import { Outbox, OUTBOX } from './events/outbox.js';
@@ -54,4 +54,19 @@ export async function hostModule(
     );
   }
   return context;
+}
+
+/** Every module hosted here can reach what it requires: hosted too, or at a `<MODULE>_URL`. */
+export function checkRequirements(config: Config, hosted: ModuleDefinition[]): void {
+  // With discovery a module without a URL is looked up; while none is registered, calls to it get 503.
+  if (config.discovery) return;
+  for (const definition of hosted) {
+    for (const required of definition.requires) {
+      if (!config.modules.includes(required) && !config.remoteUrls[required]) {
+        throw new ConfigError(
+          `Invalid configuration: module ${definition.name} needs ${required}; host it here (MODULES) or set ${required.toUpperCase()}_URL`,
+        );
+      }
+    }
+  }
 }

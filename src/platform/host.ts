@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import { ConfigError, MODULE_NAMES, type Config, type ModuleName } from './config.js';
+import { MODULE_NAMES, type Config, type ModuleName } from './config.js';
 import { createAdminConsole } from './console/admin-console.js';
 import { startDiscovery } from './discovery/discovery.js';
 import { createEventBus } from './events/create-event-bus.js';
@@ -15,7 +15,7 @@ import { closeServer, listen } from './http/server.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { eventRouting, wireEvents } from './event-wiring.js';
 import { createLogger } from './logger.js';
-import { hostModule } from './host-module.js';
+import { checkRequirements, hostModule } from './host-module.js';
 import { runPeriodically } from './periodic-task.js';
 import type { BackgroundTask, ModuleContext, ModuleDefinition } from './module.js';
 import { contractServer } from './rpc/contract-server.js';
@@ -41,20 +41,6 @@ export interface Host {
   stop(): Promise<void>;
 }
 
-function checkRequirements(config: Config, hosted: ModuleDefinition[]): void {
-  // With discovery a module without a URL is looked up; while none is registered, calls to it get 503.
-  if (config.discovery) return;
-  for (const definition of hosted) {
-    for (const required of definition.requires) {
-      if (!config.modules.includes(required) && !config.remoteUrls[required]) {
-        throw new ConfigError(
-          `Invalid configuration: module ${definition.name} needs ${required}; host it here (MODULES) or set ${required.toUpperCase()}_URL`,
-        );
-      }
-    }
-  }
-}
-
 /** Builds and starts one process from the configuration and the (static) module definitions. */
 export async function startHost(
   config: Config,
@@ -66,10 +52,9 @@ export async function startHost(
   const root = rootContainer.createChildContainer();
   const metrics = createMetrics();
   const all = config.modules.length === MODULE_NAMES.length;
-  const tracing = startTracing({
-    serviceName: serviceNameFor(config.modules, all),
-    processModule: hosted.length === 1 ? hosted[0].name : 'shop',
-  });
+  const service = serviceNameFor(config.modules, all);
+  const processModule = hosted.length === 1 ? hosted[0].name : 'shop';
+  const tracing = startTracing({ serviceName: service, processModule });
   root.register(CALL_TELEMETRY, { useValue: new CallTelemetry(metrics.registry) });
   root.register(SHOP_METRICS, { useValue: new ShopMetrics(metrics.registry) });
   const serviceTokens = config.internalTokenSecret ? createServiceTokens(config.internalTokenSecret) : undefined;
@@ -115,8 +100,8 @@ export async function startHost(
   let shuttingDown = false;
   const adminConsole = config.console
     ? createAdminConsole({
-        service: serviceNameFor(config.modules, all),
-        processModule: hosted.length === 1 ? hosted[0].name : 'shop',
+        service,
+        processModule,
         hostedModules: config.modules,
         bus: config.eventBus,
         registry: metrics.registry,

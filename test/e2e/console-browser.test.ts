@@ -1,14 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error plain ESM launcher without types
-import { startSplit } from '../../deploy/split.mjs';
 import { startBrowser, type TestBrowser } from '../support/browser.js';
 import { eventually } from '../support/eventually.js';
-import { httpClient, type HttpCall } from '../support/http.js';
-import { createTestDatabase, requirePostgres, requireRedis, uniqueRedisPrefix } from '../support/services.js';
+import type { HttpCall } from '../support/http.js';
+import { startSplitMode, type RunningSplit, type SplitProcesses } from '../support/modes.js';
+import { requirePostgres, requireRedis } from '../support/services.js';
 import { ADMIN } from '../support/shop.js';
 
 const available = (await requirePostgres()) && (await requireRedis());
@@ -21,11 +19,8 @@ const waterfallModules = (page: Page) =>
   page.$$eval('#waterfall .span-row', (rows) => [...new Set(rows.map((row) => row.getAttribute('data-module')))]);
 
 describe.skipIf(!available)('the console in a browser, split mode through the gateway', () => {
-  const basePort = 10000 + Math.floor(Math.random() * 20000);
-  let split: { urls: Record<string, string>; stop(): Promise<void> } | undefined;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let redis: ReturnType<typeof uniqueRedisPrefix>;
-  let dataDir: string;
+  let shop: RunningSplit | undefined;
+  let split: SplitProcesses | undefined;
   let browser: TestBrowser | undefined;
   let call: HttpCall;
   let gateway: string;
@@ -33,26 +28,10 @@ describe.skipIf(!available)('the console in a browser, split mode through the ga
 
   beforeAll(async () => {
     browser = await startBrowser();
-    database = await createTestDatabase('console');
-    redis = uniqueRedisPrefix('console');
-    dataDir = mkdtempSync(path.join(tmpdir(), 'shop-console-'));
-    split = await startSplit({
-      basePort,
-      entry: ['--import', 'tsx', 'src/main.ts'],
-      env: {
-        DATABASE_URL: database.url,
-        BULLMQ_PREFIX: redis.prefix,
-        DATA_DIR: dataDir,
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        SEED_DEMO_CATALOG: 'false',
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
-        RATE_LIMIT_PER_MINUTE: '0',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    gateway = split!.urls.gateway;
-    call = httpClient(gateway);
+    shop = await startSplitMode('console');
+    split = shop.processes;
+    gateway = split.urls.gateway;
+    call = shop.call;
     const login = await call('POST', '/api/v1/auth/login', { body: ADMIN });
     const admin = login.body.accessToken as string;
     const product = await call('POST', '/api/v1/products', {
@@ -72,10 +51,7 @@ describe.skipIf(!available)('the console in a browser, split mode through the ga
 
   afterAll(async () => {
     await browser?.close();
-    await split?.stop();
-    await database?.drop();
-    await redis?.cleanup();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await shop?.stop();
   });
 
   it("gathers every module's instances, remote calls and breakers at the gateway", async () => {

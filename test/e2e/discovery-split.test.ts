@@ -1,53 +1,23 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error plain ESM launcher without types
-import { startSplit } from '../../deploy/split.mjs';
 import { requireEtcd, startEtcd, type TestEtcd } from '../support/etcd.js';
 import { eventually } from '../support/eventually.js';
-import { expectProblem, httpClient, type HttpCall } from '../support/http.js';
-import {
-  createTestDatabase,
-  requirePostgres,
-  requireRedis,
-  uniqueRedisPrefix,
-  uniqueSuffix,
-} from '../support/services.js';
+import { expectProblem, type HttpCall } from '../support/http.js';
+import { startSplitMode, type RunningSplit, type SplitProcesses } from '../support/modes.js';
+import { requirePostgres, requireRedis, uniqueSuffix } from '../support/services.js';
+import { ADMIN } from '../support/shop.js';
 
-const ENTRY = ['--import', 'tsx', 'src/main.ts'];
-const ADMIN = { email: 'discovery-admin@shop.test', password: 'discovery-admin-password' };
 /** Stock read past the gateway's shared cache (RFC 9111 no-cache), to see a checkout's effect at once. */
 const FRESH = { headers: { 'cache-control': 'no-cache' } };
 const available = requireEtcd() && (await requirePostgres()) && (await requireRedis());
 
-interface SplitInstance {
-  name: string;
-  label: string;
-  url: string;
-  child: ChildProcess;
-}
-interface Split {
-  urls: Record<string, string>;
-  instances: SplitInstance[];
-  moduleUrls: Record<string, string>;
-  stop(signal?: string): Promise<void>;
-  restart(label: string): Promise<SplitInstance>;
-}
-
 describe.skipIf(!available)('split mode found through etcd: no <MODULE>_URL anywhere', () => {
-  // Below the ephemeral range (32768+), where servers on port 0 and outgoing connections never land.
-  const basePort = 10000 + Math.floor(Math.random() * 20000);
   const prefix = `/test-${uniqueSuffix()}/`;
   let etcd: TestEtcd;
   let client: Etcd3;
-  let split: Split;
+  let shop: RunningSplit;
+  let split: SplitProcesses;
   let call: HttpCall;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let redis: ReturnType<typeof uniqueRedisPrefix>;
-  let dataDir: string;
 
   const registered = async (module: string) =>
     Object.values(await client.getAll().prefix(`${prefix}services/${module}/`).strings()).map(
@@ -57,36 +27,18 @@ describe.skipIf(!available)('split mode found through etcd: no <MODULE>_URL anyw
   beforeAll(async () => {
     etcd = await startEtcd();
     client = new Etcd3({ hosts: etcd.clientUrl });
-    database = await createTestDatabase('discovery');
-    redis = uniqueRedisPrefix('discovery');
-    dataDir = mkdtempSync(path.join(tmpdir(), 'shop-discovery-split-'));
-    split = await startSplit({
-      basePort,
-      entry: ENTRY,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        DATABASE_URL: database.url,
-        BULLMQ_PREFIX: redis.prefix,
-        DATA_DIR: dataDir,
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        SEED_DEMO_CATALOG: 'false',
-        SAGA_RECOVERY_AFTER: '2000',
-        DISCOVERY_URL: etcd.discoveryUrl,
-        DISCOVERY_PREFIX: prefix,
-      },
+    shop = await startSplitMode('discovery', {
+      env: { SAGA_RECOVERY_AFTER: '2000', DISCOVERY_URL: etcd.discoveryUrl, DISCOVERY_PREFIX: prefix },
     });
-    call = httpClient(split.urls.gateway);
+    split = shop.processes;
+    call = shop.call;
   }, 120_000);
 
   afterAll(async () => {
-    await split?.stop();
+    await shop?.stop();
     await client?.delete().prefix(prefix);
     client?.close();
     await etcd?.stop();
-    await database?.drop();
-    await redis?.cleanup();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
   it('registers all six processes, each at its advertised URL', async () => {

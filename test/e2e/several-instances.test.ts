@@ -1,17 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error plain ESM launcher without types
-import { startSplit } from '../../deploy/split.mjs';
 import { eventually } from '../support/eventually.js';
 import { httpClient, type HttpCall } from '../support/http.js';
 import { openModuleKnex } from '../support/module-db.js';
-import { createTestDatabase, requirePostgres, requireRedis, uniqueRedisPrefix } from '../support/services.js';
+import { startSplitMode, type RunningSplit, type SplitProcesses } from '../support/modes.js';
+import { requirePostgres, requireRedis } from '../support/services.js';
+import { ADMIN } from '../support/shop.js';
 
-const ENTRY = ['--import', 'tsx', 'src/main.ts'];
-const ADMIN = { email: 'instances-admin@shop.test', password: 'instances-admin-password' };
 const STOCK = 10_000;
 const CUSTOMERS = 6;
 const WORKERS = 6;
@@ -29,17 +23,6 @@ const WINDOW_MS = 3000;
 const REQUEST_TIMEOUT_MS = 15_000;
 const available = (await requirePostgres()) && (await requireRedis());
 
-interface Instance {
-  name: string;
-  label: string;
-  url: string;
-  child: ChildProcess;
-}
-interface Split {
-  instances: Instance[];
-  stop(): Promise<void>;
-  restart(instance: Instance): Promise<Instance>;
-}
 interface Answer {
   startedAt: number;
   ms: number;
@@ -105,45 +88,23 @@ async function everyItem<T>(call: HttpCall, path: string, token: string): Promis
 const share503 = (answers: Answer[]) => answers.filter((a) => a.status === 503).length / Math.max(1, answers.length);
 
 describe.skipIf(!available)('split mode with two gateways and two instances of catalog, orders and payments', () => {
-  const basePort = 10000 + Math.floor(Math.random() * 20000);
-  let split: Split;
+  let shop: RunningSplit;
+  let split: SplitProcesses;
   let gateways: string[];
   let call: HttpCall;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let redis: ReturnType<typeof uniqueRedisPrefix>;
-  let dataDir: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase('instances');
-    redis = uniqueRedisPrefix('instances');
-    dataDir = mkdtempSync(path.join(tmpdir(), 'shop-instances-'));
-    split = await startSplit({
-      basePort,
-      entry: ENTRY,
+    shop = await startSplitMode('instances', {
       instances: { gateway: 2, catalog: 2, orders: 2, payments: 2 },
-      env: {
-        DATABASE_URL: database.url,
-        BULLMQ_PREFIX: redis.prefix,
-        DATA_DIR: dataDir,
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        SEED_DEMO_CATALOG: 'false',
-        LOG_LEVEL: 'warn',
-        SAGA_RECOVERY_AFTER: '2000',
-        // The load comes from one address; the edge limit is another test's subject.
-        RATE_LIMIT_PER_MINUTE: '0',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { SAGA_RECOVERY_AFTER: '2000' },
     });
+    split = shop.processes;
     gateways = split.instances.filter((i) => i.name === 'gateway').map((i) => i.url);
     call = httpClient(gateways[0]);
   }, 180_000);
 
   afterAll(async () => {
-    await split?.stop();
-    await database?.drop();
-    await redis?.cleanup();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await shop?.stop();
   }, 60_000);
 
   it('answers every checkout while instances die and return, and the books balance: orders = charges = notifications = stock sold', async () => {
@@ -271,8 +232,8 @@ describe.skipIf(!available)('split mode with two gateways and two instances of c
     expect(new Set(notified.map((n) => n.orderId))).toEqual(confirmedIds);
 
     const unitsConfirmed = confirmed.reduce((sum, o) => sum + o.items.reduce((s, l) => s + l.quantity, 0), 0);
-    const catalog = openModuleKnex('catalog', { databaseUrl: database.url, dataDir });
-    const paymentsDb = openModuleKnex('payments', { databaseUrl: database.url, dataDir });
+    const catalog = openModuleKnex('catalog', { databaseUrl: shop.env.DATABASE_URL, dataDir: shop.env.DATA_DIR });
+    const paymentsDb = openModuleKnex('payments', { databaseUrl: shop.env.DATABASE_URL, dataDir: shop.env.DATA_DIR });
     try {
       const held = await eventually(
         'no stock left held',

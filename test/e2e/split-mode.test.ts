@@ -1,18 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM launcher without types
-import { LAYOUT, startSplit } from '../../deploy/split.mjs';
+import { LAYOUT } from '../../deploy/split.mjs';
 import { eventually } from '../support/eventually.js';
-import { httpClient, type HttpCall } from '../support/http.js';
+import type { HttpCall } from '../support/http.js';
+import { startSplitMode, type RunningSplit, type SplitProcesses } from '../support/modes.js';
 import { startOtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
-import { createTestDatabase, requirePostgres, requireRedis, uniqueRedisPrefix } from '../support/services.js';
-import { startTestShop } from '../support/shop.js';
+import { requirePostgres, requireRedis } from '../support/services.js';
+import { ADMIN, startTestShop } from '../support/shop.js';
 
 const ENTRY = ['--import', 'tsx', 'src/main.ts'];
-const ADMIN = { email: 'split-admin@shop.test', password: 'split-admin-password' };
 /** Stock read past the gateway's shared cache (RFC 9111 no-cache), to see a checkout's effect at once. */
 const FRESH = { headers: { 'cache-control': 'no-cache' } };
 const available = (await requirePostgres()) && (await requireRedis());
@@ -35,24 +32,12 @@ function shapeOf(spans: ReceivedSpan[], root: ReceivedSpan): string {
 const checkoutSpan = (spans: ReceivedSpan[], service: string) =>
   spans.find((span) => span.service === service && span.name === 'POST /api/v1/orders')!;
 
-interface Split {
-  urls: Record<string, string>;
-  children: ChildProcess[];
-  stop(signal?: string): Promise<void>;
-  secret: string;
-  moduleUrls: Record<string, string>;
-}
-
 describe.skipIf(!available)('split mode: six processes behind the gateway', () => {
-  // Below the ephemeral range (32768+), where servers on port 0 and outgoing connections never land.
-  const basePort = 10000 + Math.floor(Math.random() * 20000);
   const logs = new Map<string, string[]>();
-  let split: Split;
+  let shop: RunningSplit;
+  let split: SplitProcesses;
   let call: HttpCall;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let redis: ReturnType<typeof uniqueRedisPrefix>;
   let env: Record<string, string>;
-  let dataDir: string;
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
   const extra: ChildProcess[] = [];
 
@@ -62,34 +47,25 @@ describe.skipIf(!available)('split mode: six processes behind the gateway', () =
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase('split');
-    redis = uniqueRedisPrefix('split');
-    dataDir = mkdtempSync(path.join(tmpdir(), 'shop-split-'));
     receiver = await startOtlpReceiver();
-    env = {
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-      OTEL_BSP_SCHEDULE_DELAY: '200',
-      DATABASE_URL: database.url,
-      BULLMQ_PREFIX: redis.prefix,
-      DATA_DIR: dataDir,
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      SEED_DEMO_CATALOG: 'false',
-      LOG_LEVEL: 'info',
-      SAGA_RECOVERY_AFTER: '2000',
-    };
-    split = await startSplit({ basePort, entry: ENTRY, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    call = httpClient(split.urls.gateway);
+    shop = await startSplitMode('split', {
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+        // Every process's request lines are read back: the trace must be in each one's log.
+        LOG_LEVEL: 'info',
+        SAGA_RECOVERY_AFTER: '2000',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    ({ processes: split, call, env } = shop);
     LAYOUT.forEach(([name]: [string], index: number) => collect(name, split.children[index]));
   }, 120_000);
 
   afterAll(async () => {
     for (const child of extra) child.kill('SIGKILL');
-    await split?.stop();
-    await database?.drop();
-    await redis?.cleanup();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await shop?.stop();
     await receiver?.stop();
   }, 60_000);
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 // @ts-expect-error plain ESM launcher without types
 import { startSplit } from '../../deploy/split.mjs';
 import { httpClient, type HttpCall } from './http.js';
@@ -20,12 +21,48 @@ export async function startMonolith(): Promise<RunningShop> {
   return { call: shop.request, stop: () => shop.stop() };
 }
 
+/** One process of split mode, as deploy/split.mjs started it. */
+export interface SplitInstance {
+  name: string;
+  label: string;
+  url: string;
+  child: ChildProcess;
+}
+
+/** What deploy/split.mjs's startSplit resolves with (see there). */
+export interface SplitProcesses {
+  urls: Record<string, string>;
+  instances: SplitInstance[];
+  children: ChildProcess[];
+  restart(instance: SplitInstance | string): Promise<SplitInstance>;
+  stop(signal?: string): Promise<void>;
+  secret: string;
+  moduleUrls: Record<string, string>;
+}
+
+export interface SplitModeOptions {
+  /** Added to (or overriding) every process's environment. */
+  env?: Record<string, string>;
+  /** Instances per module (e.g. `{ orders: 2 }`). */
+  instances?: Record<string, number>;
+  /** The children's stdio (default: only stderr, inherited). */
+  stdio?: unknown;
+}
+
+export interface RunningSplit extends RunningShop {
+  processes: SplitProcesses;
+  /** The environment the processes got, for a test that starts one more by hand. */
+  env: Record<string, string>;
+}
+
 /**
- * Split mode from the TypeScript sources: six processes (gateway and one per module) on a random
- * base port, each module in its own schema of a fresh PostgreSQL database, events through BullMQ
- * under a fresh Redis prefix. Needs PostgreSQL and Redis (check with requirePostgres/requireRedis).
+ * Split mode from the TypeScript sources: the gateway and one process per module (or more, with
+ * `instances`) on a random base port, each module in its own schema of a fresh PostgreSQL database,
+ * events through BullMQ under a fresh Redis prefix, no demo catalog, the edge limit off (tests call
+ * from one address; the limit has tests of its own). Needs PostgreSQL and Redis (check with
+ * requirePostgres/requireRedis).
  */
-export async function startSplitMode(label: string, env: Record<string, string> = {}): Promise<RunningShop> {
+export async function startSplitMode(label: string, options: SplitModeOptions = {}): Promise<RunningSplit> {
   // Below the ephemeral range (32768+), where servers on port 0 and outgoing connections never land.
   const basePort = 10000 + Math.floor(Math.random() * 20000);
   const database = await createTestDatabase(label);
@@ -36,33 +73,36 @@ export async function startSplitMode(label: string, env: Record<string, string> 
     await redis.cleanup();
     rmSync(dataDir, { recursive: true, force: true });
   };
-  let split: { urls: Record<string, string>; stop(): Promise<void> };
+  const env = {
+    DATABASE_URL: database.url,
+    BULLMQ_PREFIX: redis.prefix,
+    DATA_DIR: dataDir,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    SEED_DEMO_CATALOG: 'false',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    RATE_LIMIT_PER_MINUTE: '0',
+    ...options.env,
+  };
+  let processes: SplitProcesses;
   try {
-    split = await startSplit({
+    processes = await startSplit({
       basePort,
       entry: ['--import', 'tsx', 'src/main.ts'],
-      env: {
-        DATABASE_URL: database.url,
-        BULLMQ_PREFIX: redis.prefix,
-        DATA_DIR: dataDir,
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        SEED_DEMO_CATALOG: 'false',
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
-        // Scenarios poll from one address; the edge limit is the subject of its own tests.
-        RATE_LIMIT_PER_MINUTE: '0',
-        ...env,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      env,
+      instances: options.instances,
+      stdio: options.stdio ?? ['ignore', 'ignore', 'inherit'],
     });
   } catch (error) {
     await cleanup();
     throw error;
   }
   return {
-    call: httpClient(split.urls.gateway),
+    call: httpClient(processes.urls.gateway),
+    processes,
+    env,
     async stop() {
-      await split.stop();
+      await processes.stop();
       await cleanup();
     },
   };
