@@ -8,7 +8,8 @@
 //                without an exporter (spans recorded, kept in the trace store), and on exporting OTLP
 //                to a local receiver (bench/otlp-sink.mjs), alternating BENCH_ROUNDS times; the cost of
 //                tracing is the throughput lost against off.
-// BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_DURATION (s) and BENCH_PROFILE (a directory) tune it.
+// BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_DURATION (s), BENCH_WARMUP (s of unmeasured load first, 3)
+// and BENCH_PROFILE (a directory) tune it.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +27,7 @@ import {
   PRODUCTS,
   STOCK,
   USERS,
+  WARMUP_S,
   checkShop,
   load,
   seedShop,
@@ -72,6 +74,8 @@ function spawnNode(args, env) {
 /** Seeds the shop at `url`, loads it, and checks its books; CPU and RSS are read for `pids`. */
 async function benchCheckouts(url, pids) {
   const { admin, tokens, productIds } = await seedShop(url);
+  if (WARMUP_S > 0) await load(url, tokens, productIds, WARMUP_S);
+  await sleep(TAIL_MS);
   const { result, cpu, rss } = await measured(pids, async () => {
     const result = await load(url, tokens, productIds);
     await sleep(TAIL_MS);

@@ -5,6 +5,8 @@ import autocannon from 'autocannon';
 
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 export const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+/** Seconds of the same load before the measured run: connections opened, code compiled, caches filled. */
+export const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 3);
 export const PRODUCTS = 20;
 export const USERS = 10;
 export const STOCK = 1_000_000;
@@ -54,13 +56,13 @@ export async function waitUntilReady(url) {
   throw new Error(`${url} never became ready`);
 }
 
-/** autocannon with a distinct Idempotency-Key and two random lines per request. */
-export function load(url, tokens, productIds) {
+/** autocannon with a distinct Idempotency-Key and two random lines per request, for `durationS` seconds. */
+export function load(url, tokens, productIds, durationS = DURATION_S) {
   let n = 0;
   return autocannon({
     url: `${url}/api/v1/orders`,
     connections: CONNECTIONS,
-    duration: DURATION_S,
+    duration: durationS,
     requests: [
       {
         method: 'POST',
