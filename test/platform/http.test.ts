@@ -82,6 +82,14 @@ describe('problem+json errors', () => {
     expect(huge.body.code).toBe('payload_too_large');
   });
 
+  it('answers a path parameter that is not valid percent-encoding with 400 validation_failed, not 500', async () => {
+    for (const path of ['/api/v1/products/%ZZ', '/api/v1/orders/%E0%A4%A', '/api/v1/payments/%']) {
+      const { status, body } = await shop.request('GET', path);
+      expect(status, path).toBe(400);
+      expect(body.code, path).toBe('validation_failed');
+    }
+  });
+
   it('sends security headers and hides the framework', async () => {
     const { headers } = await shop.request('GET', '/health/live');
     expect(headers.get('x-powered-by')).toBeNull();

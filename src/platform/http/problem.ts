@@ -39,13 +39,14 @@ export function sendProblem(res: ServerResponse, error: AppError): void {
   res.end(body);
 }
 
-/** Errors raised by express' body parser carry a `type`; map each to its API code. */
-function fromBodyParser(error: {
-  type?: string;
-  status?: number;
-  limit?: number;
-  errno?: unknown;
-}): AppError | undefined {
+/**
+ * Errors express raises about the request itself, mapped to their API code: the body parser's carry
+ * a `type`; the router's failure to decode a path parameter (`/products/%ZZ`) is a URIError with
+ * status 400.
+ */
+function fromExpress(error: { type?: string; status?: number; limit?: number; errno?: unknown }): AppError | undefined {
+  if (error instanceof URIError && error.status === 400)
+    return new AppError('validation_failed', 'The request path is not valid percent-encoding');
   switch (error.type) {
     case 'entity.parse.failed':
       return new AppError('malformed_json', 'The request body is not valid JSON');
@@ -68,7 +69,7 @@ function fromBodyParser(error: {
 /** The one place where any error becomes an RFC 9457 response. Unknown errors are bugs: logged, 500. */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const known = error instanceof AppError ? error : fromBodyParser(error as { type?: string });
+    const known = error instanceof AppError ? error : fromExpress(error as { type?: string });
     if (known) {
       if (known.status >= 500)
         logger.warn({ code: known.code, detail: known.detail, path: req.path }, 'request failed');
