@@ -116,4 +116,11 @@ export const badInputIsProblemJson: Scenario = async (session) => {
     'not_found',
   );
   await problemStep(session, 'read a product by a malformed id', ['GET', '/api/v1/products/%20'], 404, 'not_found');
+  await problemStep(
+    session,
+    'read a product by an id that is not valid percent-encoding',
+    ['GET', '/api/v1/products/%ZZ'],
+    400,
+    'validation_failed',
+  );
 };
