@@ -8,9 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { Redis } from 'ioredis';
 import { startSplit } from '../deploy/split.mjs';
-import { ADMIN, CONNECTIONS, DURATION_S, summary } from './shop-load.mjs';
+import { ADMIN, CONNECTIONS, DURATION_S, deleteRedisKeys, summary } from './shop-load.mjs';
 
 const PRODUCTS = 20;
 const freePort = () => 10000 + Math.floor(Math.random() * 20000); // below the ephemeral port range
@@ -43,16 +42,6 @@ async function cacheOutcomes(gatewayUrl) {
   for (const [, outcome, value] of page.matchAll(/^gateway_http_cache_requests_total\{outcome="(\w+)"\} (\d+)/gm))
     outcomes[outcome] = Number(value);
   return outcomes;
-}
-
-async function deleteRedisKeys(pattern) {
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  try {
-    for await (const keys of redis.scanStream({ match: pattern, count: 500 }))
-      if (keys.length) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
 }
 
 async function benchReads(maxAge, dataDir) {

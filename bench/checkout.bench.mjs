@@ -17,7 +17,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { startOtlpSink } from './otlp-sink.mjs';
-import { Redis } from 'ioredis';
 import { startSplit } from '../deploy/split.mjs';
 import { measured } from './process-stats.mjs';
 import {
@@ -29,6 +28,7 @@ import {
   USERS,
   WARMUP_S,
   checkShop,
+  deleteRedisKeys,
   load,
   seedShop,
   summary,
@@ -115,16 +115,6 @@ async function benchSplit(dataDir) {
   } finally {
     await split.stop();
     await deleteRedisKeys(`${prefix}:*`);
-  }
-}
-
-async function deleteRedisKeys(pattern) {
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  try {
-    for await (const keys of redis.scanStream({ match: pattern, count: 500 }))
-      if (keys.length) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
   }
 }
 

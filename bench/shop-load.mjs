@@ -2,6 +2,7 @@
 // POST /api/v1/orders with autocannon, then check that stock, orders, payments and notifications agree.
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 export const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
@@ -185,4 +186,15 @@ export async function checkShop(url, admin, tokens, productIds) {
     capturedPayments: captured,
     notifications: notified,
   };
+}
+
+/** Removes what a run left in Redis under its own prefix (the bus, rate limits, caches). */
+export async function deleteRedisKeys(pattern) {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    for await (const keys of redis.scanStream({ match: pattern, count: 500 }))
+      if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }
