@@ -76,8 +76,17 @@ export default {
         'knex is used only by infrastructure/ and migrations/ of a module, src/platform/db and ' +
         'src/platform/events (which owns the outbox/inbox tables) (rule 4).',
       severity: 'error',
-      from: { pathNot: '^src/(modules/[^/]+/(infrastructure|migrations)/|platform/(db|events)/)' },
+      from: { pathNot: '^src/(modules/[^/]+/(infrastructure|migrations)/|platform/(db|events)/|platform/kernel/database\\.ts$)' },
       to: { path: KNEX },
+    },
+    {
+      name: 'kernel-names-knex-only-as-types',
+      comment:
+        "The kernel declares what a module sees of its database (kernel/database.ts names knex's types); " +
+        'it never loads knex: that is the db adapter (rule 2).',
+      severity: 'error',
+      from: { path: '^src/platform/kernel/' },
+      to: { path: KNEX, dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'express-only-in-http',

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, loadConfig, type Config } from './platform/config.js';
+import { ConfigError, loadConfig, type Config } from './platform/kernel/config.js';
 import { startGateway } from './platform/gateway/gateway.js';
-import { startHost, type Host } from './platform/host.js';
-import { exitGracefullyOnSignals } from './platform/lifecycle.js';
-import { createLogger, type Logger } from './platform/logger.js';
-import type { ModuleDefinition } from './platform/module.js';
+import { startHost, type Host } from './platform/process/host.js';
+import { exitGracefullyOnSignals } from './platform/kernel/lifecycle.js';
+import { createLogger, type Logger } from './platform/kernel/logger.js';
+import type { ModuleDefinition } from './platform/kernel/module.js';
 import catalog from './modules/catalog/index.js';
 import notifications from './modules/notifications/index.js';
 import orders from './modules/orders/index.js';

@@ -124,7 +124,7 @@ describe('the real source tree', () => {
     async () => {
       const real = await cruiseSrc(ROOT);
       expect(real.summary.violations.map(describeViolation)).toEqual([]);
-      expect(real.modules.some((module) => module.source === 'src/platform/config.ts')).toBe(true);
+      expect(real.modules.some((module) => module.source === 'src/platform/kernel/config.ts')).toBe(true);
     },
     CRUISE_TIMEOUT_MS,
   );

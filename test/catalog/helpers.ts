@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../src/platform/errors.js';
+import { AppError } from '../../src/platform/kernel/errors.js';
 
 export const orderId = () => `order-${randomUUID()}`;
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CatalogApi, catalogContract, CATALOG_API } from '../../src/modules/catalog/contract/catalog.contract.js';
-import { AppError } from '../../src/platform/errors.js';
-import { createMetrics } from '../../src/platform/http/metrics.js';
-import { createLogger } from '../../src/platform/logger.js';
+import { AppError } from '../../src/platform/kernel/errors.js';
+import { createMetrics } from '../../src/platform/telemetry/metrics.js';
+import { createLogger } from '../../src/platform/kernel/logger.js';
 import { createContractClient } from '../../src/platform/rpc/contract-client.js';
 import { createServiceTokens } from '../../src/platform/rpc/service-token.js';
 import { moduleKnex } from '../support/module-db.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 // @ts-expect-error plain ESM helper without types
 import { render } from '../../deploy/k8s/render.mjs';
-import { MODULE_NAMES, loadConfig } from '../../src/platform/config.js';
+import { MODULE_NAMES, loadConfig } from '../../src/platform/kernel/config.js';
 
 const SECRET_VALUES: Record<string, string> = {
   INTERNAL_TOKEN_SECRET: 'x'.repeat(40),

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { DependencyContainer } from 'tsyringe';
-import type { EventDefinition, EventEnvelope } from '../../src/platform/events/event.js';
+import type { EventDefinition, EventEnvelope } from '../../src/platform/kernel/event.js';
 import notificationsModule from '../../src/modules/notifications/index.js';
 import { moduleKnex } from '../support/module-db.js';
 import type { TestShop } from '../support/shop.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ModuleName } from '../../src/platform/config.js';
+import type { ModuleName } from '../../src/platform/kernel/config.js';
 import { eventually } from '../support/eventually.js';
 import { httpClient, type ApiResponse } from '../support/http.js';
 import { openModuleKnex } from '../support/module-db.js';

@@ -9,7 +9,7 @@ import {
   paymentsOperations,
   PAYMENTS_API,
 } from '../../src/modules/payments/contract/payments.contract.js';
-import { AppError } from '../../src/platform/errors.js';
+import { AppError } from '../../src/platform/kernel/errors.js';
 import { eventually } from '../support/eventually.js';
 import { moduleKnex } from '../support/module-db.js';
 import { startTestShop, type TestShop } from '../support/shop.js';

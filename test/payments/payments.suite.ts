@@ -12,9 +12,9 @@ import {
   paymentsContract,
   PAYMENTS_API,
 } from '../../src/modules/payments/contract/payments.contract.js';
-import { AppError } from '../../src/platform/errors.js';
-import { createMetrics } from '../../src/platform/http/metrics.js';
-import { createLogger } from '../../src/platform/logger.js';
+import { AppError } from '../../src/platform/kernel/errors.js';
+import { createMetrics } from '../../src/platform/telemetry/metrics.js';
+import { createLogger } from '../../src/platform/kernel/logger.js';
 import { createContractClient } from '../../src/platform/rpc/contract-client.js';
 import { createServiceTokens } from '../../src/platform/rpc/service-token.js';
 import { moduleKnex } from '../support/module-db.js';

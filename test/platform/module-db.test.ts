@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openModuleDb, type ModuleDb } from '../../src/platform/db/module-db.js';
+import type { ModuleDb } from '../../src/platform/kernel/database.js';
+import { openModuleDb } from '../../src/platform/db/module-db.js';
 import { createTestDatabase, requirePostgres } from '../support/services.js';
 
 const migration = (table: string) => ({

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { Migration } from '../../src/platform/db/migration.js';
-import type { EventEnvelope } from '../../src/platform/events/event.js';
+import type { Migration } from '../../src/platform/kernel/database.js';
+import type { EventEnvelope } from '../../src/platform/kernel/event.js';
 import type { BullmqEventBusOptions } from '../../src/platform/events/bullmq-event-bus.js';
 import { consumeOnce } from '../../src/platform/events/inbox.js';
 

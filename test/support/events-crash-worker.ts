@@ -2,8 +2,8 @@
  * A consumer process for the kill test: records each event's effect through the inbox in a SQLite
  * file, slowly, so the parent can SIGKILL it mid-batch. Configured through the environment.
  */
-import { createMetrics } from '../../src/platform/http/metrics.js';
-import { createLogger } from '../../src/platform/logger.js';
+import { createMetrics } from '../../src/platform/telemetry/metrics.js';
+import { createLogger } from '../../src/platform/kernel/logger.js';
 import { openModuleDb } from '../../src/platform/db/module-db.js';
 import { BullmqEventBus } from '../../src/platform/events/bullmq-event-bus.js';
 import { recordSlowEffect, CRASH_TEST_BUS_OPTIONS } from './events-crash-effect.js';

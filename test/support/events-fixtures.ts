@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { createMetrics } from '../../src/platform/http/metrics.js';
-import { createLogger, type Logger } from '../../src/platform/logger.js';
-import { defineEvent, type EventEnvelope } from '../../src/platform/events/event.js';
+import { createMetrics } from '../../src/platform/telemetry/metrics.js';
+import { createLogger, type Logger } from '../../src/platform/kernel/logger.js';
+import { defineEvent, type EventEnvelope } from '../../src/platform/kernel/event.js';
 import type { EventRouting } from '../../src/platform/events/event-bus.js';
 
 /** The event most event tests publish. */

@@ -6,8 +6,8 @@
  * way the host does (relay.stop(), then bus.close()) and prints "stopped". Configured through the
  * environment; the parent has run the migrations.
  */
-import { createMetrics } from '../../src/platform/http/metrics.js';
-import { createLogger } from '../../src/platform/logger.js';
+import { createMetrics } from '../../src/platform/telemetry/metrics.js';
+import { createLogger } from '../../src/platform/kernel/logger.js';
 import { openModuleDb } from '../../src/platform/db/module-db.js';
 import { MemoryEventBus } from '../../src/platform/events/memory-event-bus.js';
 import { Outbox, OutboxRelay } from '../../src/platform/events/outbox.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
-import type { ModuleName } from '../../src/platform/config.js';
+import type { ModuleName } from '../../src/platform/kernel/config.js';
 import type { TestShop } from './shop.js';
 
 /** A module's own knex in an in-process shop: tests may read any module's tables; production code may not. */

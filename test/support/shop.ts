@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/platform/config.js';
-import { startHost, type Host } from '../../src/platform/host.js';
-import { createLogger } from '../../src/platform/logger.js';
+import { loadConfig } from '../../src/platform/kernel/config.js';
+import { startHost, type Host } from '../../src/platform/process/host.js';
+import { createLogger } from '../../src/platform/kernel/logger.js';
 import { MODULES } from '../../src/main.js';
 import { httpClient, type HttpCall } from './http.js';
 

@@ -1,4 +1,4 @@
-import { defineModule } from '../../platform/module.js';
+import { defineModule } from '../../platform/kernel/module.js';
 import { CatalogApiService } from './application/catalog-api.service.js';
 import { INVENTORY } from './application/ports/inventory.port.js';
 import { PRODUCTS_REPOSITORY } from './application/ports/products.repository.port.js';

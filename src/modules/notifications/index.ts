@@ -1,5 +1,5 @@
 import { inboxMigration } from '../../platform/events/inbox.js';
-import { defineModule } from '../../platform/module.js';
+import { defineModule } from '../../platform/kernel/module.js';
 import { MAILER } from './application/ports/mailer.port.js';
 import { NOTIFICATIONS_REPOSITORY } from './application/ports/notifications-repository.port.js';
 import { RecipientCache } from './application/recipient-cache.js';

@@ -1,5 +1,5 @@
 import { outboxMigration } from '../../platform/events/outbox.js';
-import { defineModule } from '../../platform/module.js';
+import { defineModule } from '../../platform/kernel/module.js';
 import { IDEMPOTENCY_STORE } from './application/ports/idempotency-store.port.js';
 import { ORDERS_REPOSITORY } from './application/ports/orders-repository.port.js';
 import { LIVE_CHECKOUTS, LiveCheckouts } from './application/live-checkouts.js';

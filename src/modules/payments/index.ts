@@ -1,5 +1,5 @@
 import { outboxMigration } from '../../platform/events/outbox.js';
-import { defineModule } from '../../platform/module.js';
+import { defineModule } from '../../platform/kernel/module.js';
 import { IN_FLIGHT_PAYMENTS, InFlightPayments } from './application/in-flight-payments.js';
 import { PaymentsApiService } from './application/payments-api.service.js';
 import { PAYMENT_PROVIDER } from './application/ports/payment-provider.port.js';

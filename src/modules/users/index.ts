@@ -1,5 +1,5 @@
-import { ACCESS_TOKEN_VERIFIER } from '../../platform/http/auth.js';
-import { defineModule, type ModuleContext } from '../../platform/module.js';
+import { ACCESS_TOKEN_VERIFIER } from '../../platform/kernel/principal.js';
+import { defineModule, type ModuleContext } from '../../platform/kernel/module.js';
 import { BootstrapAdminHandler } from './application/bootstrap-admin.handler.js';
 import { ACCESS_TOKENS } from './application/ports/access-tokens.port.js';
 import { LOGIN_ATTEMPTS } from './application/ports/login-attempts.port.js';

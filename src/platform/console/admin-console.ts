@@ -1,7 +1,7 @@
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import type { AccessTokenVerifier } from '../http/auth.js';
+import type { AccessTokenVerifier } from '../kernel/principal.js';
 import { routerFor } from '../http/mount.js';
-import type { AnyRoute } from '../http/route.js';
+import type { AnyRoute } from '../kernel/route.js';
 import type { BullmqConnection } from '../events/bullmq-options.js';
 import type { ServiceTokens } from '../rpc/service-token.js';
 import { ConsoleService, type ConsoleServiceOptions } from './console-service.js';

@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import { MODULE_NAMES } from '../config.js';
+import { MODULE_NAMES } from '../kernel/config.js';
 import type { StoredTrace, TraceQuery, TraceStore } from '../telemetry/trace-store.js';
 import { CallWindow, type CallEdge } from './call-window.js';
 import type { InstanceHealth, PeerClient } from './peer-client.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AppError } from '../errors.js';
-import { defineRoute, type AnyRoute } from '../http/route.js';
+import { AppError } from '../kernel/errors.js';
+import { defineRoute, type AnyRoute } from '../kernel/route.js';
 import type { ConsoleService } from './console-service.js';
 import {
   callsResponse,

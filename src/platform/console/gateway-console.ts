@@ -1,9 +1,9 @@
-import type { Config } from '../config.js';
+import type { Config } from '../kernel/config.js';
 import { jwksVerifier } from '../http/jwt.js';
-import type { Metrics } from '../http/metrics.js';
+import type { Metrics } from '../telemetry/metrics.js';
 import { remoteKeySet } from '../rpc/remote-contracts.js';
 import { createServiceTokens } from '../rpc/service-token.js';
-import type { Upstream } from '../rpc/upstream.js';
+import type { Upstream } from '../discovery/upstream.js';
 import type { TraceStore } from '../telemetry/trace-store.js';
 import { createAdminConsole, type AdminConsole } from './admin-console.js';
 

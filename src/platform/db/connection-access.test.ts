@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openModuleDb, type ModuleDb } from './module-db.js';
+import type { ModuleDb } from '../kernel/database.js';
+import { openModuleDb } from './module-db.js';
 
 const pause = () => new Promise((resolve) => setImmediate(resolve));
 

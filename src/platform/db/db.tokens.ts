@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { InjectionToken } from 'tsyringe';
-import type { SqlRunner } from './sql-runner.js';
+import type { SqlRunner } from '../kernel/database.js';
 
 /** The module's own knex (its SQLite file or PostgreSQL schema and role), registered by the host. */
 export const KNEX: InjectionToken<Knex> = Symbol('KNEX');

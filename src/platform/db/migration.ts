@@ -1,11 +1,5 @@
 import type { Knex } from 'knex';
-
-/** One step of a module's schema; names sort in the order they apply. */
-export interface Migration {
-  name: string;
-  up(knex: Knex): Promise<void>;
-  down(knex: Knex): Promise<void>;
-}
+import type { Migration } from '../kernel/database.js';
 
 /** Feeds a module's in-code migrations to knex, so builds need no migration files on disk. */
 export class ModuleMigrationSource implements Knex.MigrationSource<Migration> {

@@ -1,20 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
-import { ModuleMigrationSource, type Migration } from './migration.js';
-import { createSqlRunner, type Dialect, type SqlRunner } from './sql-runner.js';
-
-export type { Dialect } from './sql-runner.js';
-
-export interface ModuleDb {
-  knex: Knex;
-  dialect: Dialect;
-  /** Prepared statements on the same pool, for hot paths (one runner per module, so one statement cache). */
-  sql: SqlRunner;
-  /** Applies the module's pending migrations (each module has its own migrations table). */
-  migrate(migrations: Migration[]): Promise<void>;
-  close(): Promise<void>;
-}
+import type { Dialect, Migration, ModuleDb } from '../kernel/database.js';
+import { ModuleMigrationSource } from './migration.js';
+import { createSqlRunner } from './sql-runner.js';
 
 export interface DbSettings {
   databaseUrl?: string;

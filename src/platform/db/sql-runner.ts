@@ -1,32 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { SqlSpans } from '../telemetry/sql-spans.js';
+import type { Dialect, SqlResult, SqlRunner, SqlSession } from '../kernel/database.js';
 import { perUnitOfWork, takingTurns, type WithConnection } from './connection-access.js';
-
-export type Dialect = 'sqlite' | 'postgres';
-
-export interface SqlResult<T> {
-  rows: T[];
-  /** Rows changed by an INSERT/UPDATE/DELETE (for a statement with RETURNING: rows returned). */
-  changes: number;
-}
-
-export interface SqlSession {
-  /** Runs one statement with `?` placeholders. */
-  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<SqlResult<T>>;
-}
-
-/**
- * Fixed SQL on a module's own knex pool, without the query builder: on a hot path the builder and
- * knex's transaction machinery cost several times the SQL itself. Each distinct statement is
- * prepared once per connection (better-sqlite3 statements; PostgreSQL named statements). Write
- * `?` placeholders; they become `$n` on PostgreSQL. Every module has one, as `ModuleDb.sql`.
- * Inside a trace, each transaction and each statement run on its own is a span of `module`.
- */
-export interface SqlRunner extends SqlSession {
-  /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
-}
 
 interface SqliteStatement {
   reader: boolean;

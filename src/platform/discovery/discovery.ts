@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
-import type { DiscoveryConfig } from '../config.js';
-import type { HealthCheck } from '../http/health.js';
-import type { Logger } from '../logger.js';
-import type { Upstream } from '../rpc/upstream.js';
+import type { DiscoveryConfig } from '../kernel/config.js';
+import type { HealthCheck } from '../kernel/health-check.js';
+import type { Logger } from '../kernel/logger.js';
+import type { Upstream } from './upstream.js';
 import { instanceRecords, newInstanceId } from './instance-record.js';
 import { InstanceWatch } from './instance-watch.js';
 import { ServiceRegistration } from './service-registration.js';

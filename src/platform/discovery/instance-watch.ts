@@ -1,5 +1,5 @@
 import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { backoffDelay } from '../resilience/retry.js';
 import { instanceRecordSchema, moduleOfKey, servicesPrefix, type InstanceRecord } from './instance-record.js';
 

@@ -1,5 +1,5 @@
 import type { Etcd3, Lease } from 'etcd3';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { backoffDelay } from '../resilience/retry.js';
 import { instanceKey, type InstanceRecord } from './instance-record.js';
 

@@ -1,8 +1,8 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Counter, Histogram } from 'prom-client';
-import type { Logger } from '../logger.js';
-import type { EventEnvelope } from './event.js';
+import type { Logger } from '../kernel/logger.js';
+import type { EventEnvelope } from '../kernel/event.js';
 import type { EventHandler } from './event-bus.js';
 import { consumeEvent, runInEventContext } from './event-context.js';
 

@@ -1,15 +1,15 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Counter, Histogram } from 'prom-client';
-import type { Metrics } from '../http/metrics.js';
-import type { Logger } from '../logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import type { Logger } from '../kernel/logger.js';
 import { BullmqConsumer } from './bullmq-consumer.js';
 import type { BullmqConnection, BullmqEventBusOptions } from './bullmq-options.js';
-import type { EventEnvelope } from './event.js';
+import type { EventEnvelope } from '../kernel/event.js';
 import type { EventBus, EventHandler, EventRouting } from './event-bus.js';
 import { busLagHistogram, deadLetterCounter } from './event-metrics.js';
 import { assertNoEviction } from './redis-eviction-check.js';
-import { withTimeout } from './with-timeout.js';
+import { withTimeout } from '../resilience/with-timeout.js';
 
 export type { BullmqConnection, BullmqEventBusOptions };
 

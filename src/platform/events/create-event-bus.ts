@@ -1,6 +1,6 @@
-import type { Config } from '../config.js';
-import type { Metrics } from '../http/metrics.js';
-import type { Logger } from '../logger.js';
+import type { Config } from '../kernel/config.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import type { Logger } from '../kernel/logger.js';
 import type { EventBus, EventRouting } from './event-bus.js';
 import { MemoryEventBus } from './memory-event-bus.js';
 

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from './event.js';
+import type { EventEnvelope } from '../kernel/event.js';
 
 /** Handles one delivery; rejecting asks for the event to be delivered again later (with backoff). */
 export type EventHandler = (envelope: EventEnvelope) => Promise<void>;

@@ -1,9 +1,9 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Histogram } from 'prom-client';
-import { continuedContext, newRequestId, runWithContext, type Context } from '../context.js';
+import { continuedContext, newRequestId, runWithContext, type Context } from '../kernel/context.js';
 import { ATTR } from '../telemetry/span-attributes.js';
 import { inSpan, SpanKind } from '../telemetry/spans.js';
-import type { EventEnvelope } from './event.js';
+import type { EventEnvelope } from '../kernel/event.js';
 
 type Traced = Pick<EventEnvelope, 'traceparent' | 'requestId'>;
 

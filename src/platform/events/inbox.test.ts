@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openModuleDb, type ModuleDb } from '../db/module-db.js';
+import type { ModuleDb } from '../kernel/database.js';
+import { openModuleDb } from '../db/module-db.js';
 import { envelope } from '../../../test/support/events-fixtures.js';
 import { createTestDatabase, requirePostgres } from '../../../test/support/services.js';
-import type { SqlSession } from '../db/sql-runner.js';
-import type { EventEnvelope } from './event.js';
+import type { SqlSession } from '../kernel/database.js';
+import type { EventEnvelope } from '../kernel/event.js';
 import { consumeOnce, consumeOnceSql, inboxMigration } from './inbox.js';
 
 const effectsMigration = {

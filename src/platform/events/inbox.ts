@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { isUniqueViolation } from '../db/unique-violation.js';
-import type { Migration } from '../db/migration.js';
-import type { SqlRunner, SqlSession } from '../db/sql-runner.js';
-import type { EventEnvelope } from './event.js';
+import type { Migration } from '../kernel/database.js';
+import type { SqlRunner, SqlSession } from '../kernel/database.js';
+import type { EventEnvelope } from '../kernel/event.js';
 
 export const INBOX_TABLE = 'inbox';
 

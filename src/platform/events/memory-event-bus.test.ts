@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { continuedContext, runWithContext } from '../context.js';
+import { continuedContext, runWithContext } from '../kernel/context.js';
 import { captureLogger, envelope, routing, sleep, testMetrics } from '../../../test/support/events-fixtures.js';
 import { eventually } from '../../../test/support/eventually.js';
-import type { EventEnvelope } from './event.js';
+import type { EventEnvelope } from '../kernel/event.js';
 import { EventDeliveryError } from './event-bus.js';
 import { MemoryEventBus } from './memory-event-bus.js';
 

@@ -1,7 +1,7 @@
 import type { Histogram } from 'prom-client';
-import type { Metrics } from '../http/metrics.js';
-import type { Logger } from '../logger.js';
-import type { EventEnvelope } from './event.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import type { Logger } from '../kernel/logger.js';
+import type { EventEnvelope } from '../kernel/event.js';
 import {
   EventDeliveryError,
   type ConsumerFailure,

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Counter } from 'prom-client';
-import { traceCarrierOf } from '../context.js';
+import { traceCarrierOf } from '../kernel/context.js';
 import { inSpan, SpanKind } from '../telemetry/spans.js';
-import type { EventEnvelope } from './event.js';
+import type { EventEnvelope } from '../kernel/event.js';
 import { eventAttributes, eventContext } from './event-context.js';
 import { outboxPublishedCounter } from './event-metrics.js';
 import { OutboxFailureRecorder } from './outbox-failure-recorder.js';
 import type { ResolvedRelayOptions } from './outbox-relay-options.js';
 import type { OutboxRow, RelayStatements } from './outbox-relay.sql.js';
-import { withTimeout } from './with-timeout.js';
+import { withTimeout } from '../resilience/with-timeout.js';
 
 class BusUnavailableError extends Error {
   constructor(cause: unknown) {

@@ -1,5 +1,5 @@
 import type { Counter } from 'prom-client';
-import type { EventEnvelope } from './event.js';
+import type { EventEnvelope } from '../kernel/event.js';
 import { EventDeliveryError } from './event-bus.js';
 import { runInEventContext } from './event-context.js';
 import { deadLetterCounter } from './event-metrics.js';

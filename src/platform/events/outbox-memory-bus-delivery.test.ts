@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { metricValue, sleep, thingHappened } from '../../../test/support/events-fixtures.js';
 import { eventually } from '../../../test/support/eventually.js';
 import { effectsIn, PUBLISHER, useMemoryBusPipeline } from '../../../test/support/outbox-memory-bus-fixtures.js';
-import type { EventEnvelope } from './event.js';
+import type { EventEnvelope } from '../kernel/event.js';
 import { consumeOnce } from './inbox.js';
 
 const n = (event: EventEnvelope) => (event.payload as { n: number }).n;

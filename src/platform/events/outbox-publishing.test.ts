@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { continuedContext, runWithContext } from '../context.js';
+import { continuedContext, runWithContext } from '../kernel/context.js';
 import { metricValue, RecordingBus, sleep, thingHappened } from '../../../test/support/events-fixtures.js';
 import { eventually } from '../../../test/support/eventually.js';
 import { MODULE, outboxSuiteOnEachDatabase } from '../../../test/support/outbox-fixtures.js';

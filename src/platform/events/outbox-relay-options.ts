@@ -1,6 +1,6 @@
-import type { ModuleDb } from '../db/module-db.js';
-import type { Metrics } from '../http/metrics.js';
-import type { Logger } from '../logger.js';
+import type { ModuleDb } from '../kernel/database.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import type { Logger } from '../kernel/logger.js';
 import type { EventBus } from './event-bus.js';
 
 export interface OutboxRelayOptions {

@@ -1,4 +1,4 @@
-import type { Dialect } from '../db/sql-runner.js';
+import type { Dialect } from '../kernel/database.js';
 
 /** Neither dispatched nor dead-lettered: what the relay still has to publish (served by outbox_pending_idx). */
 const PENDING = 'dispatched_at IS NULL AND dead_lettered_at IS NULL';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { z } from 'zod';
-import { currentScope, traceCarrierOf } from '../context.js';
-import type { Migration } from '../db/migration.js';
-import type { SqlSession } from '../db/sql-runner.js';
+import { currentScope, traceCarrierOf } from '../kernel/context.js';
+import type { Migration } from '../kernel/database.js';
+import type { SqlSession } from '../kernel/database.js';
 import { openSpan, SpanKind } from '../telemetry/spans.js';
-import type { EventDefinition, EventEnvelope } from './event.js';
+import type { EventDefinition, EventEnvelope } from '../kernel/event.js';
 import { eventAttributes } from './event-context.js';
 
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';

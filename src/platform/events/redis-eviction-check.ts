@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 
 /** The one command the check needs; an ioredis client fits, and so does a test double. */
 export interface RedisConfigReader {

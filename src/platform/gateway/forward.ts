@@ -2,11 +2,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Dispatcher } from 'undici';
-import { injectTraceHeaders } from '../context.js';
-import { AppError } from '../errors.js';
+import { injectTraceHeaders } from '../kernel/context.js';
+import { AppError } from '../kernel/errors.js';
 import { BODY_LIMIT } from '../http/app.js';
 import { payloadTooLarge } from '../http/problem.js';
-import type { Upstream } from '../rpc/upstream.js';
+import type { Upstream } from '../discovery/upstream.js';
 
 /** Request headers the owning module needs; hop-by-hop headers are the connection's own. */
 const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'accept', 'if-none-match'];

@@ -1,7 +1,7 @@
 import type CachePolicy from 'http-cache-semantics';
 import { Redis } from 'ioredis';
 import type { Counter } from 'prom-client';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 
 /** A stored answer: its cache policy (what decides reuse, including when it was received) and its body. */
 export interface StoredResponse {

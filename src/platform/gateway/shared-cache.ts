@@ -3,8 +3,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import CachePolicy from 'http-cache-semantics';
 import { Counter, type Registry } from 'prom-client';
 import { matchesIfNoneMatch } from '../http/conditional-get.js';
-import type { Logger } from '../logger.js';
-import type { Upstream } from '../rpc/upstream.js';
+import type { Logger } from '../kernel/logger.js';
+import type { Upstream } from '../discovery/upstream.js';
 import { callModule, forwardTo, outgoingHeaders, relayAnswer } from './forward.js';
 import { RedisResponseStore } from './redis-response-store.js';
 

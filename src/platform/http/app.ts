@@ -1,9 +1,10 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
-import type { Logger } from '../logger.js';
-import { healthRouter, type HealthCheck } from './health.js';
-import type { Metrics } from './metrics.js';
+import type { Logger } from '../kernel/logger.js';
+import type { HealthCheck } from '../kernel/health-check.js';
+import { healthRouter } from './health.js';
+import type { Metrics } from '../telemetry/metrics.js';
 import { notFoundHandler, problemHandler } from './problem.js';
 import { requestContext } from './request-context.js';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RouteResponse } from './route.js';
+import type { RouteResponse } from '../kernel/route.js';
 
 /**
  * A strong entity tag derived from the representation itself: the same JSON gives the same tag on

@@ -1,6 +1,6 @@
 import { jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { ExpiringCache } from '../cache/expiring-cache.js';
-import type { AccessTokenVerifier, Principal, Role } from './auth.js';
+import type { AccessTokenVerifier, Principal, Role } from '../kernel/principal.js';
 
 /** Claims every access token carries; the users module signs with them, every process verifies them. */
 export const ACCESS_TOKEN_ISSUER = 'modular-shop/users';

@@ -1,11 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import type { DependencyContainer } from 'tsyringe';
-import { AppError } from '../errors.js';
+import { AppError } from '../kernel/errors.js';
 import { asModule } from '../telemetry/spans.js';
-import { authenticate, type AccessTokenVerifier, type ServiceTokenVerifier } from './auth.js';
+import type { AccessTokenVerifier } from '../kernel/principal.js';
+import { authenticate, type ServiceTokenVerifier } from './auth.js';
 import type { Bulkhead } from '../resilience/bulkhead.js';
 import { assertBudgetLeft } from '../resilience/time-budget.js';
-import type { AnyRoute } from './route.js';
+import type { AnyRoute } from '../kernel/route.js';
 import { validate } from './validation.js';
 
 export interface MountOptions {

@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { currentContext } from '../context.js';
-import { AppError, titleOf } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { currentContext } from '../kernel/context.js';
+import { AppError, titleOf } from '../kernel/errors.js';
+import type { Logger } from '../kernel/logger.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 

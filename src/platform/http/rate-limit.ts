@@ -2,10 +2,10 @@ import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { Counter } from 'prom-client';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Config } from '../config.js';
-import { AppError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import type { Metrics } from './metrics.js';
+import type { Config } from '../kernel/config.js';
+import { AppError } from '../kernel/errors.js';
+import type { Logger } from '../kernel/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
 
 const WINDOW_SECONDS = 60;
 /** The policy's name in the RateLimit-Policy and RateLimit fields (draft-ietf-httpapi-ratelimit-headers-10). */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError, type FieldError } from '../errors.js';
+import { AppError, type FieldError } from '../kernel/errors.js';
 
 const toFieldErrors = (error: z.ZodError, prefix: string): FieldError[] =>
   error.issues.map((issue) => ({

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors.js';
+import { AppError } from '../kernel/errors.js';
 import { awayFromHeldSlot, Bulkheads, type Bulkhead } from './bulkhead.js';
 
 const bulkhead = (concurrency: number, queue: number, maxWaitMs = 1000) => {

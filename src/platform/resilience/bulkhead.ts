@@ -1,7 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { contextKey, contextValue, withContextValue } from '../context.js';
-import { AppError } from '../errors.js';
-import type { BulkheadLimits } from './bulkhead-limits.js';
+import { contextKey, contextValue, withContextValue } from '../kernel/context.js';
+import { AppError } from '../kernel/errors.js';
+import type { BulkheadLimits } from '../kernel/bulkhead-limits.js';
 import { remainingBudgetMs } from './time-budget.js';
 
 export type RejectionReason = 'full' | 'wait';

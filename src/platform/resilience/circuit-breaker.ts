@@ -1,6 +1,6 @@
 import CircuitBreaker from 'opossum';
 import { Gauge, type Registry } from 'prom-client';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 
 export interface BreakerOptions {
   name: string;

@@ -1,5 +1,5 @@
-import { currentScope } from '../context.js';
-import { AppError } from '../errors.js';
+import { currentScope } from '../kernel/context.js';
+import { AppError } from '../kernel/errors.js';
 
 /**
  * The milliseconds the caller still has for this request. Relative rather than a deadline, so the

@@ -1,16 +1,16 @@
 import type { Dispatcher } from 'undici';
-import { injectTraceHeaders } from '../context.js';
-import { AppError, isErrorCode } from '../errors.js';
-import type { Metrics } from '../http/metrics.js';
+import { injectTraceHeaders } from '../kernel/context.js';
+import { AppError, isErrorCode } from '../kernel/errors.js';
+import type { Metrics } from '../telemetry/metrics.js';
 import { validate } from '../http/validation.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { Bulkheads } from '../resilience/bulkhead.js';
 import { retry } from '../resilience/retry.js';
 import { budgetSpent } from '../resilience/time-budget.js';
-import type { ApiOf, Contract, OperationManifest } from './contract.js';
+import type { ApiOf, Contract, OperationManifest } from '../kernel/contract.js';
 import { operationPath } from './contract-server.js';
 import type { ServiceTokens } from './service-token.js';
-import { Upstream, UpstreamError } from './upstream.js';
+import { Upstream, UpstreamError } from '../discovery/upstream.js';
 
 export interface ClientDeps {
   logger: Logger;

@@ -1,19 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { runWithContext } from '../context.js';
-import { AppError } from '../errors.js';
+import { runWithContext } from '../kernel/context.js';
+import { AppError } from '../kernel/errors.js';
 import { BODY_LIMIT } from '../http/app.js';
 import type { ServiceTokenVerifier } from '../http/auth.js';
-import type { Metrics } from '../http/metrics.js';
+import type { Metrics } from '../telemetry/metrics.js';
 import { payloadTooLarge, sendProblem } from '../http/problem.js';
 import { openRequest, type OperationSpan } from '../http/request-context.js';
 import { validate } from '../http/validation.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { operationSpan } from '../telemetry/call-telemetry.js';
 import type { Bulkhead } from '../resilience/bulkhead.js';
 import { assertBudgetLeft } from '../resilience/time-budget.js';
-import type { Contract } from './contract.js';
+import type { Contract } from '../kernel/contract.js';
 
 export const operationPath = (module: string, operation: string) => `/internal/${module}/${operation}`;
 

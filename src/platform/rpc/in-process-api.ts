@@ -1,7 +1,7 @@
 import { validate } from '../http/validation.js';
 import { awayFromHeldSlot, type Bulkhead } from '../resilience/bulkhead.js';
 import { withinBudget } from '../resilience/time-budget.js';
-import type { ApiOf, Contract, OperationManifest } from './contract.js';
+import type { ApiOf, Contract, OperationManifest } from '../kernel/contract.js';
 
 /**
  * A module's own implementation of its contract as other modules in this process call it: every

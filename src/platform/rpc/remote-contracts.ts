@@ -1,13 +1,13 @@
 import { createRemoteJWKSet, customFetch } from 'jose';
 import type { DependencyContainer } from 'tsyringe';
-import { ConfigError, type Config, type ModuleName } from '../config.js';
-import { AppError } from '../errors.js';
-import { ACCESS_TOKEN_VERIFIER } from '../http/auth.js';
+import { ConfigError, type Config, type ModuleName } from '../kernel/config.js';
+import { AppError } from '../kernel/errors.js';
+import { ACCESS_TOKEN_VERIFIER } from '../kernel/principal.js';
 import { JWKS_PATH, jwksVerifier } from '../http/jwt.js';
-import type { ModuleDefinition } from '../module.js';
+import type { ModuleDefinition } from '../kernel/module.js';
 import { CallTelemetry } from '../telemetry/call-telemetry.js';
 import { createContractClient, moduleUpstream, type ClientDeps } from './contract-client.js';
-import type { Upstream } from './upstream.js';
+import type { Upstream } from '../discovery/upstream.js';
 
 /**
  * For every contract a hosted module needs but this process does not host, registers the HTTP

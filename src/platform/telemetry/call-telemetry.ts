@@ -1,7 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { AppError } from '../errors.js';
-import type { ApiOf, Contract, OperationManifest } from '../rpc/contract.js';
+import { AppError } from '../kernel/errors.js';
+import type { ApiOf, Contract, OperationManifest } from '../kernel/contract.js';
 import { ATTR } from './span-attributes.js';
 import { currentModule, inSpan, SpanKind } from './spans.js';
 

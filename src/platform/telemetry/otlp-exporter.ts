@@ -2,7 +2,7 @@ import { getStringFromEnv } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../kernel/config.js';
 
 /**
  * The OTLP/HTTP exporter the standard variables ask for, or undefined when no endpoint is set (or

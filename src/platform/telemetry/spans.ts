@@ -8,7 +8,7 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
-import { AppError } from '../errors.js';
+import { AppError } from '../kernel/errors.js';
 import { ATTR } from './span-attributes.js';
 import { activeTracer, processModule, untracedTracer } from './tracer.js';
 

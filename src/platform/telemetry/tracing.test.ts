@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../config.js';
-import { continuedContext, currentContext, runWithContext } from '../context.js';
+import { ConfigError } from '../kernel/config.js';
+import { continuedContext, currentContext, runWithContext } from '../kernel/context.js';
 import { inSpan } from './spans.js';
 import { startTracing, type Tracing } from './tracing.js';
 

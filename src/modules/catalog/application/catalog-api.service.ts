@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
-import { AppError } from '../../../platform/errors.js';
-import type { Config } from '../../../platform/config.js';
-import { CONFIG } from '../../../platform/tokens.js';
+import { AppError } from '../../../platform/kernel/errors.js';
+import type { Config } from '../../../platform/kernel/config.js';
+import { CONFIG } from '../../../platform/kernel/tokens.js';
 import type { CatalogApi } from '../contract/catalog.contract.js';
 import { holdExpiry, normalizeLines } from '../domain/reservation.js';
 import { INVENTORY, type Inventory } from './ports/inventory.port.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import { AppError } from '../../../platform/errors.js';
+import { AppError } from '../../../platform/kernel/errors.js';
 import type { NewProduct, Product } from '../domain/product.js';
 import { PRODUCTS_REPOSITORY, type ProductsRepository } from './ports/products.repository.port.js';
 

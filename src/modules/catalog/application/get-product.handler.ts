@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { AppError } from '../../../platform/errors.js';
+import { AppError } from '../../../platform/kernel/errors.js';
 import type { Product } from '../domain/product.js';
 import { PRODUCTS_REPOSITORY, type ProductsRepository } from './ports/products.repository.port.js';
 

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { decodeCursor, toPage, type Page } from '../../../platform/pagination.js';
+import { decodeCursor, toPage, type Page } from '../../../platform/kernel/pagination.js';
 import type { Product } from '../domain/product.js';
 import { PRODUCTS_REPOSITORY, type ProductsRepository } from './ports/products.repository.port.js';
 

@@ -1,8 +1,8 @@
 import type { DependencyContainer } from 'tsyringe';
 import { cacheableRead } from '../../../platform/http/conditional-get.js';
 import { pageOf } from '../../../platform/http/pagination.js';
-import { defineRoute } from '../../../platform/http/route.js';
-import { CONFIG } from '../../../platform/tokens.js';
+import { defineRoute } from '../../../platform/kernel/route.js';
+import { CONFIG } from '../../../platform/kernel/tokens.js';
 import { CreateProductHandler } from '../application/create-product.handler.js';
 import { GetProductHandler } from '../application/get-product.handler.js';
 import { ListProductsHandler } from '../application/list-products.handler.js';

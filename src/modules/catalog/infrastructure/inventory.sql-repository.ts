@@ -4,7 +4,7 @@ import { byProductId, type ReservationLine, type ReservationStatus } from '../do
 import type { Inventory, ReserveOutcome } from '../application/ports/inventory.port.js';
 import { SQL_RUNNER } from '../../../platform/db/db.tokens.js';
 import { SQL } from './inventory.sql.js';
-import type { SqlRunner, SqlSession } from '../../../platform/db/sql-runner.js';
+import type { SqlRunner, SqlSession } from '../../../platform/kernel/database.js';
 
 /** Thrown inside a reserve transaction to roll it back; carries the answer out. */
 class Rejected extends Error {

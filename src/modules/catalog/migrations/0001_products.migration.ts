@@ -1,4 +1,4 @@
-import type { Migration } from '../../../platform/db/migration.js';
+import type { Migration } from '../../../platform/kernel/database.js';
 
 /** Products; `stock` is the available quantity (on hand minus held), never negative. */
 export const productsMigration: Migration = {

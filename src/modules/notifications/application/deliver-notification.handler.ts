@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
-import type { Logger } from '../../../platform/logger.js';
-import { LOGGER } from '../../../platform/tokens.js';
+import type { Logger } from '../../../platform/kernel/logger.js';
+import { LOGGER } from '../../../platform/kernel/tokens.js';
 import { retryDelayMs } from '../domain/delivery-policy.js';
 import type { DeliveryStatus, Notification } from '../domain/notification.js';
 import { MAILER, type Mailer } from './ports/mailer.port.js';

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
-import { AppError } from '../../../platform/errors.js';
-import type { Logger } from '../../../platform/logger.js';
-import { LOGGER } from '../../../platform/tokens.js';
+import { AppError } from '../../../platform/kernel/errors.js';
+import type { Logger } from '../../../platform/kernel/logger.js';
+import { LOGGER } from '../../../platform/kernel/tokens.js';
 import { type UsersApi, USERS_API } from '../../users/contract/users.contract.js';
 import { RecipientCache, type Recipient } from './recipient-cache.js';
 

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import type { Page } from '../../../platform/pagination.js';
+import type { Page } from '../../../platform/kernel/pagination.js';
 import type { Notification } from '../domain/notification.js';
 import { NOTIFICATIONS_REPOSITORY, type NotificationsRepository } from './ports/notifications-repository.port.js';
 

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
-import type { EventEnvelope } from '../../../platform/events/event.js';
-import type { Logger } from '../../../platform/logger.js';
-import { LOGGER } from '../../../platform/tokens.js';
+import type { EventEnvelope } from '../../../platform/kernel/event.js';
+import type { Logger } from '../../../platform/kernel/logger.js';
+import { LOGGER } from '../../../platform/kernel/tokens.js';
 import type { NotificationDraft } from '../domain/notification.js';
 import { DeliverNotificationHandler } from './deliver-notification.handler.js';
 import { NOTIFICATIONS_REPOSITORY, type NotificationsRepository } from './ports/notifications-repository.port.js';

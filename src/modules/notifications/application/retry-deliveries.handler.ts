@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
-import type { Logger } from '../../../platform/logger.js';
-import { LOGGER } from '../../../platform/tokens.js';
+import type { Logger } from '../../../platform/kernel/logger.js';
+import { LOGGER } from '../../../platform/kernel/tokens.js';
 import { DELIVERY_LEASE_MS } from '../domain/delivery-policy.js';
 import { DeliverNotificationHandler } from './deliver-notification.handler.js';
 import { NOTIFICATIONS_REPOSITORY, type NotificationsRepository } from './ports/notifications-repository.port.js';

@@ -1,4 +1,4 @@
-import { defineRoute } from '../../../platform/http/route.js';
+import { defineRoute } from '../../../platform/kernel/route.js';
 import { pageOf, pageQuery } from '../../../platform/http/pagination.js';
 import { ListNotificationsHandler } from '../application/list-notifications.handler.js';
 import { notificationView, toNotificationView } from './notification.schemas.js';

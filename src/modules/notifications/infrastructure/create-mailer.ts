@@ -1,5 +1,5 @@
-import type { Config } from '../../../platform/config.js';
-import type { Logger } from '../../../platform/logger.js';
+import type { Config } from '../../../platform/kernel/config.js';
+import type { Logger } from '../../../platform/kernel/logger.js';
 import type { Mailer } from '../application/ports/mailer.port.js';
 import { LogMailer } from './log-mailer.adapter.js';
 import { SmtpMailer } from './smtp-mailer.adapter.js';

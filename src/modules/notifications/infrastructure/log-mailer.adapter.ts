@@ -1,4 +1,4 @@
-import type { Logger } from '../../../platform/logger.js';
+import type { Logger } from '../../../platform/kernel/logger.js';
 import type { MailMessage, Mailer } from '../application/ports/mailer.port.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Migration } from '../../../platform/db/migration.js';
+import type { Migration } from '../../../platform/kernel/database.js';
 
 /**
  * One row per notification. (event_id, template) is unique: a second guard, behind the inbox, against

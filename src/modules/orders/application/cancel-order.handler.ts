@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import type { Config } from '../../../platform/config.js';
-import { AppError } from '../../../platform/errors.js';
-import { CONFIG } from '../../../platform/tokens.js';
+import type { Config } from '../../../platform/kernel/config.js';
+import { AppError } from '../../../platform/kernel/errors.js';
+import { CONFIG } from '../../../platform/kernel/tokens.js';
 import type { Order } from '../domain/order.js';
 import { publicStatus } from '../domain/order-status.js';
 import { CheckoutSaga } from './checkout-saga.js';

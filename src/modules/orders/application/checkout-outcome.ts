@@ -1,5 +1,11 @@
-import { currentContext } from '../../../platform/context.js';
-import { AppError, ERROR_STATUS, isErrorCode, type ErrorCode, type FieldError } from '../../../platform/errors.js';
+import { currentContext } from '../../../platform/kernel/context.js';
+import {
+  AppError,
+  ERROR_STATUS,
+  isErrorCode,
+  type ErrorCode,
+  type FieldError,
+} from '../../../platform/kernel/errors.js';
 import type { OrderView } from '../contract/orders.contract.js';
 import type { Order } from '../domain/order.js';
 import { toOrderView } from './order-view.js';

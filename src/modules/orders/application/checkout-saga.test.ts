@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../platform/errors.js';
+import { AppError } from '../../../platform/kernel/errors.js';
 import { ShopMetrics } from '../../../platform/telemetry/shop-metrics.js';
 import type { CatalogApi } from '../../catalog/contract/catalog.contract.js';
 import type { PaymentsApi, PaymentView } from '../../payments/contract/payments.contract.js';

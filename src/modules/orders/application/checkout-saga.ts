@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
-import type { Logger } from '../../../platform/logger.js';
+import type { Logger } from '../../../platform/kernel/logger.js';
 import { SHOP_METRICS, type ShopMetrics } from '../../../platform/telemetry/shop-metrics.js';
-import { LOGGER } from '../../../platform/tokens.js';
+import { LOGGER } from '../../../platform/kernel/tokens.js';
 import { CATALOG_API, type CatalogApi } from '../../catalog/contract/catalog.contract.js';
 import { PAYMENTS_API, type PaymentsApi, type PaymentView } from '../../payments/contract/payments.contract.js';
 import { chargeKeyOf, retryDelayMs } from '../domain/checkout-policy.js';

@@ -1,4 +1,4 @@
-import { AppError, type ErrorCode } from '../../../platform/errors.js';
+import { AppError, type ErrorCode } from '../../../platform/kernel/errors.js';
 
 /**
  * True when another module answered with this error code, i.e. a definite outcome. Anything else

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import type { Config } from '../../../platform/config.js';
-import { AppError } from '../../../platform/errors.js';
-import { CONFIG } from '../../../platform/tokens.js';
+import type { Config } from '../../../platform/kernel/config.js';
+import { AppError } from '../../../platform/kernel/errors.js';
+import { CONFIG } from '../../../platform/kernel/tokens.js';
 import { IDEMPOTENCY_TTL_MS } from '../domain/checkout-policy.js';
 import { isUnfinished } from '../domain/order-status.js';
 import { isFinal, outcomeOf, type CheckoutOutcome } from './checkout-outcome.js';

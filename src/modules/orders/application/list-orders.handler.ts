@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { decodeCursor, toPage, type Page } from '../../../platform/pagination.js';
+import { decodeCursor, toPage, type Page } from '../../../platform/kernel/pagination.js';
 import type { OrderView } from '../contract/orders.contract.js';
 import { toOrderView } from './order-view.js';
 import { ORDERS_REPOSITORY, type OrdersRepository } from './ports/orders-repository.port.js';

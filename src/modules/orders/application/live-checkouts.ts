@@ -1,6 +1,6 @@
 import { inject, injectable, type InjectionToken } from 'tsyringe';
-import type { Config } from '../../../platform/config.js';
-import { CONFIG } from '../../../platform/tokens.js';
+import type { Config } from '../../../platform/kernel/config.js';
+import { CONFIG } from '../../../platform/kernel/tokens.js';
 
 /**
  * Orders whose checkout request is still running in this process. The recovery leaves them to

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { AppError } from '../../../platform/errors.js';
+import { AppError } from '../../../platform/kernel/errors.js';
 import type { OrdersApi, OrderView } from '../contract/orders.contract.js';
 import { toOrderView } from './order-view.js';
 import { ORDERS_REPOSITORY, type OrdersRepository } from './ports/orders-repository.port.js';

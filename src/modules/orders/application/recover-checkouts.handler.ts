@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import type { Config } from '../../../platform/config.js';
-import type { Logger } from '../../../platform/logger.js';
-import { CONFIG, LOGGER } from '../../../platform/tokens.js';
+import type { Config } from '../../../platform/kernel/config.js';
+import type { Logger } from '../../../platform/kernel/logger.js';
+import { CONFIG, LOGGER } from '../../../platform/kernel/tokens.js';
 import { chargeDeadline } from '../domain/checkout-policy.js';
 import { CheckoutSaga } from './checkout-saga.js';
 import { ORDERS_REPOSITORY, type DueOrder, type OrdersRepository } from './ports/orders-repository.port.js';

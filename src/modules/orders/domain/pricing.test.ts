@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../platform/errors.js';
+import { AppError } from '../../../platform/kernel/errors.js';
 import { mergeLines, priceCart, type ProductPrice } from './pricing.js';
 
 const product = (id: string, overrides: Partial<ProductPrice> = {}): ProductPrice => ({

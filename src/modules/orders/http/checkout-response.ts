@@ -1,6 +1,6 @@
-import { AppError } from '../../../platform/errors.js';
+import { AppError } from '../../../platform/kernel/errors.js';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../../../platform/http/problem.js';
-import type { RouteResponse } from '../../../platform/http/route.js';
+import type { RouteResponse } from '../../../platform/kernel/route.js';
 import type { ShopMetrics } from '../../../platform/telemetry/shop-metrics.js';
 import { ATTR } from '../../../platform/telemetry/span-attributes.js';
 import { annotate } from '../../../platform/telemetry/spans.js';

@@ -1,4 +1,4 @@
-import { defineRoute, type AnyRoute, type RouteRequest, type RouteResponse } from '../../../platform/http/route.js';
+import { defineRoute, type AnyRoute, type RouteRequest, type RouteResponse } from '../../../platform/kernel/route.js';
 import { pageOf, pageQuery } from '../../../platform/http/pagination.js';
 import { SHOP_METRICS } from '../../../platform/telemetry/shop-metrics.js';
 import { CancelOrderHandler } from '../application/cancel-order.handler.js';

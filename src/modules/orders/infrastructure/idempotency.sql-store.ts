@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { KNEX, SQL_RUNNER } from '../../../platform/db/db.tokens.js';
-import type { SqlRunner } from '../../../platform/db/sql-runner.js';
+import type { SqlRunner } from '../../../platform/kernel/database.js';
 import type { CheckoutOutcome } from '../application/checkout-outcome.js';
 import type {
   IdempotencyClaim,

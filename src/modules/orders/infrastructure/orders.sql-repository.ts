@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { KNEX, SQL_RUNNER } from '../../../platform/db/db.tokens.js';
-import type { SqlRunner } from '../../../platform/db/sql-runner.js';
+import type { SqlRunner } from '../../../platform/kernel/database.js';
 import { insertOutboxRow, OUTBOX, type Outbox } from '../../../platform/events/outbox.js';
-import type { Cursor } from '../../../platform/pagination.js';
+import type { Cursor } from '../../../platform/kernel/pagination.js';
 import type { IdempotencyClaim } from '../application/ports/idempotency-store.port.js';
 import type {
   DueOrder,

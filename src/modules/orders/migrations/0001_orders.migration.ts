@@ -1,4 +1,4 @@
-import type { Migration } from '../../../platform/db/migration.js';
+import type { Migration } from '../../../platform/kernel/database.js';
 
 /**
  * Orders with their saga state. Lines are an immutable price snapshot, stored as JSON with the

@@ -1,4 +1,4 @@
-import type { Migration } from '../../../platform/db/migration.js';
+import type { Migration } from '../../../platform/kernel/database.js';
 
 /**
  * Idempotency-Key records, scoped to the user: the primary key (user_id, key) is the unique

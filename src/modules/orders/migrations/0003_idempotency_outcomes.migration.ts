@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Migration } from '../../../platform/db/migration.js';
+import type { Migration } from '../../../platform/kernel/database.js';
 
 const TABLE = 'idempotency_keys';
 

@@ -1,4 +1,4 @@
-import type { EventPayload } from '../../../platform/events/event.js';
+import type { EventPayload } from '../../../platform/kernel/event.js';
 import type { PaymentView } from '../contract/payments.contract.js';
 import type { PAYMENT_CAPTURED } from '../contract/payments.events.js';
 import type { Payment } from '../domain/payment.js';

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { AppError } from '../../../platform/errors.js';
+import { AppError } from '../../../platform/kernel/errors.js';
 import type { PaymentsApi, PaymentView } from '../contract/payments.contract.js';
 import { ChargePaymentHandler } from './charge-payment.handler.js';
 import { toPaymentView } from './payment-mapping.js';

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { AppError } from '../../../platform/errors.js';
+import { AppError } from '../../../platform/kernel/errors.js';
 import { PAYMENT_REFUNDED } from '../contract/payments.events.js';
 import { refundDecision, type Payment } from '../domain/payment.js';
 import { IN_FLIGHT_PAYMENTS, type InFlightPayments } from './in-flight-payments.js';

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { AppError } from '../../../platform/errors.js';
+import { AppError } from '../../../platform/kernel/errors.js';
 import { canView, type Payment, type Viewer } from '../domain/payment.js';
 import { PAYMENTS_REPOSITORY, type PaymentsRepository } from './ports/payments.repository.port.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from '../../../platform/events/event.js';
+import { defineEvent } from '../../../platform/kernel/event.js';
 
 const payment = z.object({
   paymentId: z.string(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute } from '../../../platform/http/route.js';
+import { defineRoute } from '../../../platform/kernel/route.js';
 import { ViewPaymentHandler } from '../application/view-payment.handler.js';
 import { paymentView } from '../contract/payments.contract.js';
 

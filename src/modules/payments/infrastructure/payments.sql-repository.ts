@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { SQL_RUNNER } from '../../../platform/db/db.tokens.js';
-import type { SqlRunner } from '../../../platform/db/sql-runner.js';
+import type { SqlRunner } from '../../../platform/kernel/database.js';
 import { insertOutboxRow, OUTBOX, type Outbox, type OutboxRow } from '../../../platform/events/outbox.js';
 import type { PendingEvent, PaymentsRepository } from '../application/ports/payments.repository.port.js';
 import type { Payment, PaymentStatus } from '../domain/payment.js';

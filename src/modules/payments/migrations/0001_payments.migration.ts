@@ -1,4 +1,4 @@
-import type { Migration } from '../../../platform/db/migration.js';
+import type { Migration } from '../../../platform/kernel/database.js';
 
 /**
  * One row per charge attempt. The unique idempotency key is what makes `charge` safe to call twice

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import { AppError } from '../../../platform/errors.js';
+import { AppError } from '../../../platform/kernel/errors.js';
 import { normaliseEmail } from '../domain/user.js';
 import { PASSWORD_HASHER, type PasswordHasher } from './ports/password-hasher.port.js';
 import { USERS_REPOSITORY, type UsersRepository } from './ports/users.repository.port.js';

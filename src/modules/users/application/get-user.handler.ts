@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { AppError } from '../../../platform/errors.js';
+import { AppError } from '../../../platform/kernel/errors.js';
 import type { UserView } from '../contract/users.contract.js';
 import { USERS_REPOSITORY, type UsersRepository } from './ports/users.repository.port.js';
 import { toUserView } from './user-view.mapper.js';

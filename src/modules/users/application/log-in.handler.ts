@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { AppError } from '../../../platform/errors.js';
+import { AppError } from '../../../platform/kernel/errors.js';
 import { retryAfterSeconds, windowCutoff } from '../domain/login-throttle.js';
 import { normaliseEmail } from '../domain/user.js';
 import { ACCESS_TOKENS, type AccessTokens } from './ports/access-tokens.port.js';

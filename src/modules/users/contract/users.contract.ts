@@ -1,7 +1,7 @@
 import type { InjectionToken } from 'tsyringe';
 import { z } from 'zod';
-import type { ErrorCode } from '../../../platform/errors.js';
-import { defineContract, type ApiOf } from '../../../platform/rpc/contract.js';
+import type { ErrorCode } from '../../../platform/kernel/errors.js';
+import { defineContract, type ApiOf } from '../../../platform/kernel/contract.js';
 
 // The users module's synchronous API: what other modules compile against and what the host serves
 // in-process or over HTTP (schemas validate inputs either way).

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from '../../../platform/events/event.js';
+import { defineEvent } from '../../../platform/kernel/event.js';
 
 /** A new account exists (published once per account, after its row is committed). */
 export const USER_REGISTERED = defineEvent(

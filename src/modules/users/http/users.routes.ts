@@ -1,4 +1,4 @@
-import { defineRoute, type AnyRoute } from '../../../platform/http/route.js';
+import { defineRoute, type AnyRoute } from '../../../platform/kernel/route.js';
 import { JWKS_PATH } from '../../../platform/http/jwt.js';
 import { GetUserHandler } from '../application/get-user.handler.js';
 import { LogInHandler } from '../application/log-in.handler.js';

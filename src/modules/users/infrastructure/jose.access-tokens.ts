@@ -8,8 +8,8 @@ import {
   type CryptoKey,
 } from 'jose';
 import { inject, injectable } from 'tsyringe';
-import { AppError } from '../../../platform/errors.js';
-import type { AccessTokenVerifier } from '../../../platform/http/auth.js';
+import { AppError } from '../../../platform/kernel/errors.js';
+import type { AccessTokenVerifier } from '../../../platform/kernel/principal.js';
 import {
   ACCESS_TOKEN_ALGORITHM,
   ACCESS_TOKEN_AUDIENCE,

@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
-import { AppError } from '../../../platform/errors.js';
+import { AppError } from '../../../platform/kernel/errors.js';
 import { OUTBOX, type Outbox } from '../../../platform/events/outbox.js';
 import type { UsersRepository } from '../application/ports/users.repository.port.js';
 import { USER_REGISTERED } from '../contract/users.events.js';
 import type { Role, User } from '../domain/user.js';
 import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
-import type { SqlRunner } from '../../../platform/db/sql-runner.js';
+import type { SqlRunner } from '../../../platform/kernel/database.js';
 import { KNEX, SQL_RUNNER } from '../../../platform/db/db.tokens.js';
 
 interface UserRow {

@@ -1,4 +1,4 @@
-import type { Migration } from '../../../platform/db/migration.js';
+import type { Migration } from '../../../platform/kernel/database.js';
 
 /** Accounts. The unique email is what makes registration race-free (no check-then-insert). */
 export const usersMigration: Migration = {

@@ -1,4 +1,4 @@
-import type { Migration } from '../../../platform/db/migration.js';
+import type { Migration } from '../../../platform/kernel/database.js';
 
 /** Login attempts per (email, address) in fixed windows; shared by every instance of the module. */
 export const loginFailuresMigration: Migration = {

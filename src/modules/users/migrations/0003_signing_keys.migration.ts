@@ -1,4 +1,4 @@
-import type { Migration } from '../../../platform/db/migration.js';
+import type { Migration } from '../../../platform/kernel/database.js';
 
 /**
  * Access-token signing keys. `slot = 'current'` marks the key that signs; the unique slot makes

@@ -1,4 +1,4 @@
-import type { Migration } from '../../../platform/db/migration.js';
+import type { Migration } from '../../../platform/kernel/database.js';
 import { outboxMigration } from '../../../platform/events/outbox.js';
 import { usersMigration } from './0001_users.migration.js';
 import { loginFailuresMigration } from './0002_login_failures.migration.js';

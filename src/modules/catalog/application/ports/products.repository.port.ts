@@ -1,4 +1,4 @@
-import type { Cursor } from '../../../../platform/pagination.js';
+import type { Cursor } from '../../../../platform/kernel/pagination.js';
 import type { Product, ProductChanges } from '../../domain/product.js';
 
 export interface ProductListQuery {

@@ -1,6 +1,6 @@
 import type { InjectionToken } from 'tsyringe';
-import type { EventEnvelope } from '../../../../platform/events/event.js';
-import type { Page } from '../../../../platform/pagination.js';
+import type { EventEnvelope } from '../../../../platform/kernel/event.js';
+import type { Page } from '../../../../platform/kernel/pagination.js';
 import type { Notification, NotificationDraft } from '../../domain/notification.js';
 
 /**

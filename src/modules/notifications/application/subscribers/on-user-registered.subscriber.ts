@@ -1,4 +1,4 @@
-import type { EventSubscription } from '../../../../platform/module.js';
+import type { EventSubscription } from '../../../../platform/kernel/module.js';
 import { USER_REGISTERED } from '../../../users/contract/users.events.js';
 import { renderWelcome } from '../../domain/templates.js';
 import { RecordNotificationHandler } from '../record-notification.handler.js';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { EventDefinition } from '../../../../platform/events/event.js';
-import type { EventSubscription } from '../../../../platform/module.js';
+import type { EventDefinition } from '../../../../platform/kernel/event.js';
+import type { EventSubscription } from '../../../../platform/kernel/module.js';
 import { ORDER_CANCELLED, ORDER_CONFIRMED, ORDER_PAYMENT_FAILED } from '../../../orders/contract/orders.events.js';
 import type { RenderedMessage, Template } from '../../domain/notification.js';
 import { renderOrderCancelled, renderOrderConfirmed, renderPaymentFailed } from '../../domain/templates.js';

@@ -1,6 +1,6 @@
 import type { InjectionToken } from 'tsyringe';
-import type { EventDefinition } from '../../../../platform/events/event.js';
-import type { Cursor } from '../../../../platform/pagination.js';
+import type { EventDefinition } from '../../../../platform/kernel/event.js';
+import type { Cursor } from '../../../../platform/kernel/pagination.js';
 import type { Order, OrderStatus, SagaLease } from '../../domain/order.js';
 import type { CheckoutOutcome } from '../checkout-outcome.js';
 import type { IdempotencyClaim } from './idempotency-store.port.js';

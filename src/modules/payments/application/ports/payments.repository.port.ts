@@ -1,5 +1,5 @@
 import type { InjectionToken } from 'tsyringe';
-import type { EventDefinition } from '../../../../platform/events/event.js';
+import type { EventDefinition } from '../../../../platform/kernel/event.js';
 import type { Payment } from '../../domain/payment.js';
 
 /** An integration event to record in the outbox together with a state change. */

@@ -1,12 +1,12 @@
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { Config, ModuleName } from './config.js';
-import type { Migration } from './db/migration.js';
-import type { ModuleDb } from './db/module-db.js';
-import type { EventDefinition, EventEnvelope } from './events/event.js';
-import type { HealthCheck } from './http/health.js';
-import type { AnyRoute } from './http/route.js';
+import type { Migration } from './database.js';
+import type { ModuleDb } from './database.js';
+import type { EventDefinition, EventEnvelope } from './event.js';
+import type { HealthCheck } from './health-check.js';
+import type { AnyRoute } from './route.js';
 import type { Logger } from './logger.js';
-import type { Contract } from './rpc/contract.js';
+import type { Contract } from './contract.js';
 
 /** What a module gets when it is hosted by this process. */
 export interface ModuleContext {

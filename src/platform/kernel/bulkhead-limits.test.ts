@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.js';
+import { loadConfig } from './config.js';
 
 describe('BULKHEAD_* configuration', () => {
   it('gives each module half of a 256-call process by default: 128 running, 128 waiting at most 1 s', () => {

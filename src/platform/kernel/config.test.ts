@@ -222,7 +222,7 @@ describe('loadConfig', () => {
 
 describe('the entry point, started with a bad configuration', () => {
   it('prints one line naming the variable on stderr and exits 1', () => {
-    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? root, PORT: 'not-a-port' },

@@ -1,6 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { z } from 'zod';
-import type { Access, Principal } from './auth.js';
+import type { Access, Principal } from './principal.js';
 
 type Schema = z.ZodType;
 type Infer<S> = S extends Schema ? z.output<S> : undefined;

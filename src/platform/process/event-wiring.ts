@@ -1,10 +1,10 @@
-import { AppError } from './errors.js';
-import type { EventRouting } from './events/event-bus.js';
-import type { EventBus } from './events/event-bus.js';
-import { OUTBOX, OutboxRelay, type Outbox } from './events/outbox.js';
-import type { Metrics } from './http/metrics.js';
-import type { Logger } from './logger.js';
-import type { BackgroundTask, ModuleContext, ModuleDefinition } from './module.js';
+import { AppError } from '../kernel/errors.js';
+import type { EventRouting } from '../events/event-bus.js';
+import type { EventBus } from '../events/event-bus.js';
+import { OUTBOX, OutboxRelay, type Outbox } from '../events/outbox.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import type { Logger } from '../kernel/logger.js';
+import type { BackgroundTask, ModuleContext, ModuleDefinition } from '../kernel/module.js';
 
 /**
  * Event name → consuming modules, from every module definition (hosted here or not), so routing

@@ -1,5 +1,5 @@
-import type { Logger } from './logger.js';
-import type { BackgroundTask } from './module.js';
+import type { Logger } from '../kernel/logger.js';
+import type { BackgroundTask } from '../kernel/module.js';
 
 /**
  * Runs `work` now and then `intervalMs` after each run ends (runs never overlap); stop() waits for

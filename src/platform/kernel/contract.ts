@@ -1,7 +1,7 @@
 import type { InjectionToken } from 'tsyringe';
 import type { z } from 'zod';
-import type { ModuleName } from '../config.js';
-import type { ErrorCode } from '../errors.js';
+import type { ModuleName } from './config.js';
+import type { ErrorCode } from './errors.js';
 
 /** One operation of a contract: its input and output schemas, and whether a retry is safe. */
 export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { etcdEndpoints, httpUrlList, trustedProxies } from './config-values.js';
-import { BULKHEAD_ENV, bulkheadLimitsFrom, type BulkheadLimits } from './resilience/bulkhead-limits.js';
+import { BULKHEAD_ENV, bulkheadLimitsFrom, type BulkheadLimits } from './bulkhead-limits.js';
 
 export const MODULE_NAMES = ['users', 'catalog', 'orders', 'payments', 'notifications'] as const;
 export type ModuleName = (typeof MODULE_NAMES)[number];

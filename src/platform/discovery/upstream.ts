@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import { Pool, type Dispatcher } from 'undici';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { awayFromHeldSlot, type Bulkhead } from '../resilience/bulkhead.js';
 import { CircuitOpenError, createBreaker, type Breaker } from '../resilience/circuit-breaker.js';
 import { assertBudgetLeft, budgetHeader, remainingBudgetMs } from '../resilience/time-budget.js';

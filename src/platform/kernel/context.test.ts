@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { continuedContext, currentContext, injectTraceHeaders, runWithContext } from './context.js';
-import { openSpan } from './telemetry/spans.js';
+import { openSpan } from '../telemetry/spans.js';
 
 // The example of the W3C Trace Context recommendation.
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';

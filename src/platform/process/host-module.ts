@@ -1,15 +1,15 @@
 import type { DependencyContainer } from 'tsyringe';
-import { ConfigError, type Config } from './config.js';
-import { KNEX, SQL_RUNNER } from './db/db.tokens.js';
-import { openModuleDb } from './db/module-db.js';
-import { Outbox, OUTBOX } from './events/outbox.js';
-import type { Logger } from './logger.js';
-import type { ModuleContext, ModuleDefinition } from './module.js';
-import type { Bulkhead } from './resilience/bulkhead.js';
-import { inProcessApi } from './rpc/in-process-api.js';
-import type { ApiOf } from './rpc/contract.js';
-import { CALL_TELEMETRY, type CallTelemetry } from './telemetry/call-telemetry.js';
-import { CONFIG, LOGGER } from './tokens.js';
+import { ConfigError, type Config } from '../kernel/config.js';
+import { KNEX, SQL_RUNNER } from '../db/db.tokens.js';
+import { openModuleDb } from '../db/module-db.js';
+import { Outbox, OUTBOX } from '../events/outbox.js';
+import type { Logger } from '../kernel/logger.js';
+import type { ModuleContext, ModuleDefinition } from '../kernel/module.js';
+import type { Bulkhead } from '../resilience/bulkhead.js';
+import { inProcessApi } from '../rpc/in-process-api.js';
+import type { ApiOf } from '../kernel/contract.js';
+import { CALL_TELEMETRY, type CallTelemetry } from '../telemetry/call-telemetry.js';
+import { CONFIG, LOGGER } from '../kernel/tokens.js';
 
 /**
  * Opens and migrates a module's database and builds its own child container. The one DI rule:
