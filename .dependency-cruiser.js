@@ -14,6 +14,38 @@ const pkg = (names) => `(^|/)node_modules/(@types/)?(${names.join('|')})(/|$)`;
 const KNEX = pkg(['knex']);
 const EXPRESS = pkg(['express', 'express-serve-static-core']);
 
+/**
+ * The platform's layers (DESIGN.md "Layout"): the kernel at the bottom imports no platform folder;
+ * each folder above it may import the kernel and the folders listed here, nothing else. The lists
+ * form a DAG (test/architecture.test.ts checks it), so no cycle between platform folders can exist.
+ */
+export const PLATFORM_ARROWS = {
+  // adapters
+  cache: [],
+  telemetry: [],
+  resilience: ['telemetry'],
+  db: ['telemetry'],
+  discovery: ['resilience', 'telemetry'],
+  http: ['cache', 'discovery', 'resilience', 'telemetry'],
+  rpc: ['cache', 'discovery', 'http', 'resilience', 'telemetry'],
+  events: ['db', 'resilience', 'telemetry'],
+  // what assembles adapters
+  console: ['cache', 'discovery', 'events', 'http', 'resilience', 'rpc', 'telemetry'],
+  process: ['cache', 'console', 'db', 'discovery', 'events', 'http', 'resilience', 'rpc', 'telemetry'],
+  gateway: ['cache', 'console', 'discovery', 'http', 'process', 'resilience', 'rpc', 'telemetry'],
+};
+
+/** The platform folders a module may use: the kernel and the adapters it builds on, never the wiring. */
+const MODULE_PLATFORM = ['kernel', 'cache', 'db', 'events', 'http', 'telemetry'];
+
+const layerRules = Object.entries(PLATFORM_ARROWS).map(([folder, allowed]) => ({
+  name: `platform-layer-${folder}`,
+  comment: `src/platform/${folder} may import the kernel${allowed.length ? `, ${allowed.join(', ')}` : ''} and nothing else in the platform (rule 2).`,
+  severity: 'error',
+  from: { path: `^src/platform/${folder}/` },
+  to: { path: '^src/platform/', pathNot: `^src/platform/(${[folder, 'kernel', ...allowed].join('|')})/` },
+}));
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
   forbidden: [
@@ -43,6 +75,37 @@ export default {
       severity: 'error',
       from: { path: '^src/platform/' },
       to: { path: '^src/modules/' },
+    },
+    {
+      name: 'kernel-imports-no-platform-folder',
+      comment: 'The kernel is the foundation: config, context, errors, logger, tokens, declarations (rule 2).',
+      severity: 'error',
+      from: { path: '^src/platform/kernel/' },
+      to: { path: '^src/platform/', pathNot: '^src/platform/kernel/' },
+    },
+    {
+      name: 'platform-files-live-in-a-layer',
+      comment: 'Every platform file sits in a layer folder (kernel, an adapter, process, console, gateway) (rule 2).',
+      severity: 'error',
+      from: { path: '^src/platform/[^/]+$' },
+      to: {},
+    },
+    {
+      name: 'platform-folder-is-declared',
+      comment: 'A new platform folder gets its place in PLATFORM_ARROWS before anything imports it (rule 2).',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: `^src/platform/(?!(kernel|${Object.keys(PLATFORM_ARROWS).join('|')})/)` },
+    },
+    ...layerRules,
+    {
+      name: 'modules-use-kernel-and-adapters',
+      comment:
+        `A module builds on the platform's ${MODULE_PLATFORM.join(', ')}; the wiring (process, rpc, discovery, ` +
+        "resilience, console, gateway) is the host's business, not the module's (rule 2).",
+      severity: 'error',
+      from: { path: '^src/modules/' },
+      to: { path: '^src/platform/', pathNot: `^src/platform/(${MODULE_PLATFORM.join('|')})/` },
     },
     // 3. The domain is pure.
     {
@@ -76,7 +139,10 @@ export default {
         'knex is used only by infrastructure/ and migrations/ of a module, src/platform/db and ' +
         'src/platform/events (which owns the outbox/inbox tables) (rule 4).',
       severity: 'error',
-      from: { pathNot: '^src/(modules/[^/]+/(infrastructure|migrations)/|platform/(db|events)/|platform/kernel/database\\.ts$)' },
+      from: {
+        pathNot:
+          '^src/(modules/[^/]+/(infrastructure|migrations)/|platform/(db|events)/|platform/kernel/database\\.ts$)',
+      },
       to: { path: KNEX },
     },
     {

@@ -4,6 +4,7 @@ import { cruise, type ICruiseResult, type IViolation } from 'dependency-cruiser'
 import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
 import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PLATFORM_ARROWS } from '../.dependency-cruiser.js';
 
 /**
  * The architecture rules (DESIGN.md "Rules") are only worth something if they can fail, so the real
@@ -39,7 +40,13 @@ const EXPECTED = {
   crossModuleInternal: `module-only-through-contract: ${A}/application/leaks-internal.ts -> ${B}/domain/b-rules.ts`,
   typeOnlyLeak: `module-only-through-contract: ${A}/application/leaks-type.ts -> ${B}/infrastructure/b.repository.ts`,
   contractInternal: `contract-no-internals: ${A}/contract/a.api.ts -> ${A}/domain/pricing.ts`,
-  platformToModule: `platform-not-to-modules: src/platform/leaks-module.ts -> ${B}/contract/b.api.ts`,
+  platformToModule: `platform-not-to-modules: src/platform/kernel/leaks-module.ts -> ${B}/contract/b.api.ts`,
+  kernelToAdapter: `kernel-imports-no-platform-folder: src/platform/kernel/reaches-adapter.ts -> src/platform/http/create-app.ts`,
+  adapterOffItsArrows: `platform-layer-db: src/platform/db/reaches-http.ts -> src/platform/http/create-app.ts`,
+  looseFile: `platform-files-live-in-a-layer: src/platform/loose-file.ts -> src/platform/http/create-app.ts`,
+  undeclaredFolder: `platform-folder-is-declared: src/platform/http/reaches-undeclared.ts -> src/platform/misc/helper.ts`,
+  undeclaredFromHttp: `platform-layer-http: src/platform/http/reaches-undeclared.ts -> src/platform/misc/helper.ts`,
+  moduleToWiring: `modules-use-kernel-and-adapters: ${A}/infrastructure/reaches-wiring.ts -> src/platform/rpc/contract-client.ts`,
   domainKnex: `domain-no-frameworks: ${A}/domain/uses-knex.ts -> npm:knex`,
   knexOutsidePersistence: `knex-only-in-persistence: ${A}/domain/uses-knex.ts -> npm:knex`,
   expressOutsideHttp: `express-only-in-http: ${A}/application/uses-express.ts -> npm:express`,
@@ -103,6 +110,23 @@ describe('architecture rules, fed a fixture that breaks them', () => {
     expect(reported).toContain(EXPECTED.indexOutsideMain);
   });
 
+  it('reports the kernel importing an adapter, and an adapter importing off its declared arrows', () => {
+    expect(reported).toContain(EXPECTED.kernelToAdapter);
+    expect(reported).toContain(EXPECTED.adapterOffItsArrows);
+  });
+
+  it('reports a loose platform file and a platform folder with no place among the layers', () => {
+    expect(reported).toContain(EXPECTED.looseFile);
+    expect(reported).toContain(EXPECTED.undeclaredFolder);
+    expect(reported).toContain(EXPECTED.undeclaredFromHttp);
+  });
+
+  it("reports a module importing the platform's wiring, and allows rpc to build on http", () => {
+    expect(reported).toContain(EXPECTED.moduleToWiring);
+    expect(dependency('src/platform/rpc/contract-client.ts', 'src/platform/http/create-app.ts')).toBeDefined();
+    expect(reported.filter((line) => line.startsWith('platform-layer-rpc'))).toEqual([]);
+  });
+
   it('reports a cycle', () => {
     expect(reported).toContain(EXPECTED.cycle);
   });
@@ -115,6 +139,32 @@ describe('architecture rules, fed a fixture that breaks them', () => {
   it('reports nothing else: main.ts wiring modules, knex in infrastructure and platform/db, express in http are legal', () => {
     expect([...reported].sort()).toEqual(Object.values(EXPECTED).sort());
     expect(fixture.summary.error).toBe(Object.keys(EXPECTED).length);
+  });
+});
+
+describe('the platform layers as declared', () => {
+  it('form no cycle, so no two platform folders can import each other, even through others', () => {
+    const visiting = new Set<string>();
+    const done = new Set<string>();
+    const arrows = PLATFORM_ARROWS;
+    const cycleFrom = (folder: string): string[] | undefined => {
+      if (done.has(folder)) return undefined;
+      if (visiting.has(folder)) return [folder];
+      visiting.add(folder);
+      for (const next of arrows[folder] ?? []) {
+        const cycle = cycleFrom(next);
+        if (cycle) return [folder, ...cycle];
+      }
+      visiting.delete(folder);
+      done.add(folder);
+      return undefined;
+    };
+    expect(Object.keys(arrows).map(cycleFrom).filter(Boolean)).toEqual([]);
+    expect(
+      Object.values(arrows)
+        .flat()
+        .every((folder) => folder in arrows),
+    ).toBe(true);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Config } from '../kernel/config.js';
 import { jwksVerifier } from '../http/jwt.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import { remoteKeySet } from '../rpc/remote-contracts.js';
+import { remoteKeySet } from '../http/remote-key-set.js';
 import { createServiceTokens } from '../rpc/service-token.js';
 import type { Upstream } from '../discovery/upstream.js';
 import type { TraceStore } from '../telemetry/trace-store.js';

@@ -1,20 +1,11 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { counter as sharedCounter, gauge as sharedGauge, histogram } from '../telemetry/metrics.js';
 
-// Several buses/relays may share one registry (tests, several modules per process): reuse a metric
-// instead of failing on a duplicate registration.
-function counter(registry: Registry, name: string, help: string, labelNames: string[]): Counter {
-  return (
-    (registry.getSingleMetric(name) as Counter | undefined) ??
-    new Counter({ name, help, labelNames, registers: [registry] })
-  );
-}
+const counter = (registry: Registry, name: string, help: string, labelNames: string[]): Counter =>
+  sharedCounter(registry, { name, help, labelNames });
 
-function gauge(registry: Registry, name: string, help: string, labelNames: string[]): Gauge {
-  return (
-    (registry.getSingleMetric(name) as Gauge | undefined) ??
-    new Gauge({ name, help, labelNames, registers: [registry] })
-  );
-}
+const gauge = (registry: Registry, name: string, help: string, labelNames: string[]): Gauge =>
+  sharedGauge(registry, { name, help, labelNames });
 
 /** Counts deliveries given up after their last attempt, per consuming module and event name. */
 export const deadLetterCounter = (registry: Registry): Counter =>
@@ -40,11 +31,9 @@ export const outboxOldestAgeGauge = (registry: Registry): Gauge =>
  * the bus together, per consuming module and event name, the same in both modes.
  */
 export const busLagHistogram = (registry: Registry): Histogram =>
-  (registry.getSingleMetric('shop_event_bus_lag_seconds') as Histogram | undefined) ??
-  new Histogram({
+  histogram(registry, {
     name: 'shop_event_bus_lag_seconds',
     help: 'Time from an event being written to its outbox to a consumer starting on it',
     labelNames: ['module', 'event'],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-    registers: [registry],
   });

@@ -1,19 +1,12 @@
 import { Router } from 'express';
-import { ConfigError, MODULE_NAMES, type Config } from '../kernel/config.js';
 import { gatewayConsole } from '../console/gateway-console.js';
-import { startDiscovery } from '../discovery/discovery.js';
-import { createHttpApp } from '../http/app.js';
-import type { HealthCheck } from '../kernel/health-check.js';
-import { createMetrics } from '../telemetry/metrics.js';
-import { edgeRateLimit } from '../http/rate-limit.js';
-import { closeServer, listen } from '../http/server.js';
-import { buildOpenApiDocument } from '../http/openapi.js';
-import { createLogger, type Logger } from '../kernel/logger.js';
-import type { ModuleDefinition } from '../kernel/module.js';
-import { Bulkheads } from '../resilience/bulkhead.js';
-import { DEFAULT_BUDGET_MS } from '../resilience/time-budget.js';
 import { Upstream } from '../discovery/upstream.js';
-import { startTracing } from '../telemetry/tracing.js';
+import { ConfigError, MODULE_NAMES, type Config } from '../kernel/config.js';
+import type { HealthCheck } from '../kernel/health-check.js';
+import { createLogger } from '../kernel/logger.js';
+import type { ModuleDefinition } from '../kernel/module.js';
+import { openProcessShell, type Serving } from '../process/process-shell.js';
+import { DEFAULT_BUDGET_MS } from '../resilience/time-budget.js';
 import { forwardTo } from './forward.js';
 import { createSharedCache } from './shared-cache.js';
 
@@ -39,11 +32,8 @@ export async function startGateway(
     throw new ConfigError(
       `Invalid configuration: the gateway needs ${missing.map((name) => `${name.toUpperCase()}_URL`).join(', ')}`,
     );
-  const metrics = createMetrics();
-  // Each module gets its own limit, so a slow one cannot hold every connection of the gateway.
-  const bulkheads = new Bulkheads(config.bulkhead, metrics.registry);
-  const tracing = startTracing({ serviceName: 'shop-gateway', processModule: 'gateway' });
-  const discovery = config.discovery ? await startDiscovery(config.discovery, logger) : undefined;
+  const shell = await openProcessShell(config, { serviceName: 'shop-gateway', processModule: 'gateway' }, logger);
+  const { metrics, bulkheads, discovery } = shell;
   const api = Router();
   // CATALOG_MAX_AGE=0 turns caching off at the edge too, not only in what catalog answers.
   const sharedCache =
@@ -55,6 +45,7 @@ export async function startGateway(
           registry: metrics.registry,
         })
       : undefined;
+  // Each module gets its own limit, so a slow one cannot hold every connection of the gateway.
   const upstreams = definitions.map((definition) => {
     const upstream = new Upstream({
       name: `gateway:${definition.name}`,
@@ -81,45 +72,28 @@ export async function startGateway(
       return { instances };
     },
   }));
-  if (discovery) healthChecks.push(discovery.healthCheck);
-  let shuttingDown = false;
-  const selfUrl = () => config.discovery?.advertiseUrl ?? `http://127.0.0.1:${port}`;
-  const adminConsole = gatewayConsole(config, { metrics, traces: tracing.traces, upstreams, selfUrl });
-  const openApi = buildOpenApiDocument([
-    ...definitions.flatMap((definition) => definition.routes),
-    ...(adminConsole?.routes ?? []),
-  ]);
-  const rateLimit = await edgeRateLimit(config, logger, metrics);
-  const app = createHttpApp({
-    logger,
-    metrics,
+  let serving: Serving | undefined;
+  const selfUrl = () => config.discovery?.advertiseUrl ?? serving?.url ?? '';
+  const adminConsole = gatewayConsole(config, { metrics, traces: shell.tracing.traces, upstreams, selfUrl });
+  serving = await shell.serve({
+    api,
+    routes: definitions.flatMap((definition) => definition.routes),
     healthChecks,
-    isShuttingDown: () => shuttingDown,
-    openApiDocument: () => openApi,
-    api: adminConsole ? [adminConsole.router, api] : api,
+    adminConsole,
     passBodiesThrough: true,
-    rateLimit: rateLimit?.middleware,
-    trustedProxies: config.trustedProxies,
-  });
-  const { server, port } = await listen(app, config.port);
-  logger.info({ port, routes: config.remoteUrls, discovery: Boolean(discovery) }, 'gateway listening');
-  discovery?.register(['gateway'], port);
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    /** The gateway's recent finished spans. */
-    traces: tracing.traces,
-    async stop() {
-      shuttingDown = true;
-      // Out of the registry before the drain, like every instance.
-      await discovery?.deregister();
-      await closeServer(server);
-      rateLimit?.close();
-      await adminConsole?.close();
-      await discovery?.close();
+    registerAs: ['gateway'],
+    describe: { gateway: true, routes: config.remoteUrls, discovery: Boolean(discovery) },
+    drain: async () => {},
+    async release() {
       await Promise.all(upstreams.map(({ upstream }) => upstream.close()));
       sharedCache?.close();
-      await tracing.stop();
     },
+  });
+  return {
+    url: serving.url,
+    port: serving.port,
+    /** The gateway's recent finished spans. */
+    traces: shell.tracing.traces,
+    stop: serving.stop,
   };
 }

@@ -11,6 +11,9 @@ import { requestContext } from './request-context.js';
 /** API.md: bodies over 100 kB (100,000 bytes) are refused with 413. */
 export const BODY_LIMIT = 100_000;
 
+/** A router of routes the app mounts under its platform endpoints (modules' API, console, gateway proxy). */
+export type ApiRouter = Router;
+
 export interface HttpAppOptions {
   logger: Logger;
   metrics: Metrics;

@@ -1,32 +1,28 @@
 import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import { MODULE_NAMES, type Config, type ModuleName } from '../kernel/config.js';
 import { createAdminConsole } from '../console/admin-console.js';
-import { startDiscovery } from '../discovery/discovery.js';
 import { createEventBus } from '../events/create-event-bus.js';
 import type { EventBus } from '../events/event-bus.js';
-import { createHttpApp } from '../http/app.js';
-import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from '../kernel/principal.js';
-import type { HealthCheck } from '../kernel/health-check.js';
-import { createMetrics, type Metrics } from '../telemetry/metrics.js';
-import { edgeRateLimit } from '../http/rate-limit.js';
 import { routerFor } from '../http/mount.js';
-import { closeServer, listen } from '../http/server.js';
-import { buildOpenApiDocument } from '../http/openapi.js';
-import { eventRouting, wireEvents } from './event-wiring.js';
+import { MODULE_NAMES, type Config, type ModuleName } from '../kernel/config.js';
+import type { HealthCheck } from '../kernel/health-check.js';
 import { createLogger } from '../kernel/logger.js';
-import { checkRequirements, hostModule } from './host-module.js';
-import { runPeriodically } from './periodic-task.js';
 import type { BackgroundTask, ModuleContext, ModuleDefinition } from '../kernel/module.js';
+import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from '../kernel/principal.js';
 import { contractServer } from '../rpc/contract-server.js';
 import { registerRemoteContracts } from '../rpc/remote-contracts.js';
 import { createServiceTokens } from '../rpc/service-token.js';
-import { CALL_TELEMETRY, CallTelemetry } from '../telemetry/call-telemetry.js';
+import { CALL_TELEMETRY } from '../telemetry/call-telemetry.js';
+import type { Metrics } from '../telemetry/metrics.js';
 import { SHOP_METRICS, ShopMetrics } from '../telemetry/shop-metrics.js';
 import { inModule } from '../telemetry/spans.js';
 import type { TraceStore } from '../telemetry/trace-store.js';
-import { serviceNameFor, startTracing } from '../telemetry/tracing.js';
-import { Bulkheads } from '../resilience/bulkhead.js';
+import { serviceNameFor } from '../telemetry/tracing.js';
+import { eventRouting, wireEvents } from './event-wiring.js';
+import { checkRequirements, hostModule } from './host-module.js';
+import { runPeriodically } from './periodic-task.js';
+import { openProcessShell, type Serving } from './process-shell.js';
+import { registerRemoteIdentity } from './remote-identity.js';
 
 /** A running process: the modules it hosts, their HTTP API, events and background work. */
 export interface Host {
@@ -49,21 +45,20 @@ export async function startHost(
 ): Promise<Host> {
   const hosted = definitions.filter((definition) => config.modules.includes(definition.name));
   checkRequirements(config, hosted);
-  const root = rootContainer.createChildContainer();
-  const metrics = createMetrics();
   const all = config.modules.length === MODULE_NAMES.length;
   const service = serviceNameFor(config.modules, all);
   const processModule = hosted.length === 1 ? hosted[0].name : 'shop';
-  const tracing = startTracing({ serviceName: service, processModule });
-  root.register(CALL_TELEMETRY, { useValue: new CallTelemetry(metrics.registry) });
+  const shell = await openProcessShell(config, { serviceName: service, processModule }, logger);
+  const { metrics, bulkheads, calls, discovery } = shell;
+  const root = rootContainer.createChildContainer();
+  root.register(CALL_TELEMETRY, { useValue: calls });
   root.register(SHOP_METRICS, { useValue: new ShopMetrics(metrics.registry) });
   const serviceTokens = config.internalTokenSecret ? createServiceTokens(config.internalTokenSecret) : undefined;
-  const bulkheads = new Bulkheads(config.bulkhead, metrics.registry);
   // Sharing a process, each module's work has its own limit, so one slow module cannot take it all.
   const inbound = (module: string) => (hosted.length > 1 ? bulkheads.named(`module:${module}`) : undefined);
-  const deps = { logger, metrics, serviceTokens, bulkheads };
+  const deps = { logger, metrics, serviceTokens, bulkheads, calls };
   const upstreams = registerRemoteContracts(root, config, definitions, hosted, deps);
-  const discovery = config.discovery ? await startDiscovery(config.discovery, logger) : undefined;
+  registerRemoteIdentity(root, config, hosted, upstreams, deps);
   for (const [name, upstream] of upstreams) if (!config.remoteUrls[name]) discovery?.follow(name, upstream);
 
   const modules = new Map<ModuleName, ModuleContext>();
@@ -95,9 +90,8 @@ export async function startHost(
     })),
     { name: `events:${config.eventBus}`, check: () => bus.ping() },
     ...hosted.flatMap((definition) => definition.healthChecks?.(modules.get(definition.name)!) ?? []),
-    ...(discovery ? [discovery.healthCheck] : []),
   ];
-  let shuttingDown = false;
+  let serving: Serving | undefined;
   const adminConsole = config.console
     ? createAdminConsole({
         service,
@@ -105,8 +99,8 @@ export async function startHost(
         hostedModules: config.modules,
         bus: config.eventBus,
         registry: metrics.registry,
-        traces: tracing.traces,
-        selfUrl: () => config.discovery?.advertiseUrl ?? `http://127.0.0.1:${port}`,
+        traces: shell.tracing.traces,
+        selfUrl: () => config.discovery?.advertiseUrl ?? serving?.url ?? '',
         instancesOf: (module) =>
           upstreams.get(module as ModuleName)?.urls ?? config.remoteUrls[module as ModuleName] ?? [],
         gather: false,
@@ -123,24 +117,6 @@ export async function startHost(
             : undefined,
       })
     : undefined;
-  const openApi = buildOpenApiDocument([
-    ...definitions.flatMap((definition) => definition.routes),
-    ...(adminConsole?.routes ?? []),
-  ]);
-  const behindProxy = config.modules.length < MODULE_NAMES.length;
-  // Only the edge limits: behind the gateway every client would share the gateway's address.
-  const rateLimit = behindProxy ? undefined : await edgeRateLimit(config, logger, metrics);
-  const app = createHttpApp({
-    logger,
-    metrics,
-    healthChecks,
-    isShuttingDown: () => shuttingDown,
-    openApiDocument: () => openApi,
-    api: adminConsole ? [adminConsole.router, api] : api,
-    behindProxy,
-    rateLimit: rateLimit?.middleware,
-    trustedProxies: config.trustedProxies,
-  });
 
   const tasks: BackgroundTask[] = [...events.tasks];
   for (const definition of hosted) await definition.start?.(modules.get(definition.name)!);
@@ -154,41 +130,37 @@ export async function startHost(
   const contracts = hosted.flatMap(({ name, contract }) =>
     contract ? [{ contract, container: modules.get(name)!.container }] : [],
   );
-  const { server, port } = await listen(
-    app,
-    config.port,
-    contractServer(contracts, { serviceTokens, logger, metrics, inboundBulkhead: inbound }),
-  );
-  logger.info(
-    { port, modules: config.modules, eventBus: config.eventBus, database: config.databaseUrl ? 'postgres' : 'sqlite' },
-    'listening',
-  );
-  // Registered only now that it serves, so no caller is sent here before the port is open.
-  discovery?.register(config.modules, port);
+  serving = await shell.serve({
+    api,
+    routes: definitions.flatMap((definition) => definition.routes),
+    healthChecks,
+    adminConsole,
+    behindProxy: !all,
+    ahead: contractServer(contracts, { serviceTokens, logger, metrics, inboundBulkhead: inbound }),
+    registerAs: config.modules,
+    describe: {
+      modules: config.modules,
+      eventBus: config.eventBus,
+      database: config.databaseUrl ? 'postgres' : 'sqlite',
+    },
+    async drain() {
+      for (const task of tasks.reverse()) await task.stop();
+      await bus.close();
+    },
+    async release() {
+      await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
+      for (const context of modules.values()) await context.db.close();
+    },
+  });
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: serving.url,
+    port: serving.port,
     container: root,
     modules,
     bus,
     metrics,
-    traces: tracing.traces,
-    async stop() {
-      if (shuttingDown) return;
-      shuttingDown = true;
-      // Out of the registry before the drain: callers stop choosing this instance while it finishes.
-      await discovery?.deregister();
-      await closeServer(server);
-      for (const task of tasks.reverse()) await task.stop();
-      await bus.close();
-      rateLimit?.close();
-      await adminConsole?.close();
-      await discovery?.close();
-      await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
-      for (const context of modules.values()) await context.db.close();
-      await tracing.stop();
-      logger.info('stopped');
-    },
+    traces: shell.tracing.traces,
+    stop: serving.stop,
   };
 }

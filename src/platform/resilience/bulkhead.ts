@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Counter, Gauge, Registry } from 'prom-client';
+import { counter, gauge } from '../telemetry/metrics.js';
 import { contextKey, contextValue, withContextValue } from '../kernel/context.js';
 import { AppError } from '../kernel/errors.js';
 import type { BulkheadLimits } from '../kernel/bulkhead-limits.js';
@@ -124,35 +125,19 @@ export interface BulkheadMetrics {
   rejected: Counter<'bulkhead' | 'reason'>;
 }
 
-function bulkheadMetrics(registry: Registry): BulkheadMetrics {
-  const existing = (name: string) => registry.getSingleMetric(name);
-  return {
-    inFlight:
-      (existing('bulkhead_in_flight') as Gauge<'bulkhead'>) ??
-      new Gauge({
-        name: 'bulkhead_in_flight',
-        help: 'Calls running per bulkhead',
-        labelNames: ['bulkhead'],
-        registers: [registry],
-      }),
-    queued:
-      (existing('bulkhead_queued') as Gauge<'bulkhead'>) ??
-      new Gauge({
-        name: 'bulkhead_queued',
-        help: 'Calls waiting per bulkhead',
-        labelNames: ['bulkhead'],
-        registers: [registry],
-      }),
-    rejected:
-      (existing('bulkhead_rejected_total') as Counter<'bulkhead' | 'reason'>) ??
-      new Counter({
-        name: 'bulkhead_rejected_total',
-        help: 'Calls refused per bulkhead: full (queue full) or wait (no place in time)',
-        labelNames: ['bulkhead', 'reason'],
-        registers: [registry],
-      }),
-  };
-}
+const bulkheadMetrics = (registry: Registry): BulkheadMetrics => ({
+  inFlight: gauge(registry, {
+    name: 'bulkhead_in_flight',
+    help: 'Calls running per bulkhead',
+    labelNames: ['bulkhead'],
+  }),
+  queued: gauge(registry, { name: 'bulkhead_queued', help: 'Calls waiting per bulkhead', labelNames: ['bulkhead'] }),
+  rejected: counter(registry, {
+    name: 'bulkhead_rejected_total',
+    help: 'Calls refused per bulkhead: full (queue full) or wait (no place in time)',
+    labelNames: ['bulkhead', 'reason'],
+  }),
+});
 
 /** A process's bulkheads, one per name, all with the configured limits and reporting to its registry. */
 export class Bulkheads {

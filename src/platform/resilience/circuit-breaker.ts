@@ -1,5 +1,6 @@
 import CircuitBreaker from 'opossum';
-import { Gauge, type Registry } from 'prom-client';
+import type { Gauge, Registry } from 'prom-client';
+import { gauge } from '../telemetry/metrics.js';
 import type { Logger } from '../kernel/logger.js';
 
 export interface BreakerOptions {
@@ -26,18 +27,12 @@ export interface Breaker {
 
 const STATE_VALUE = { closed: 0, halfOpen: 1, open: 2 } as const;
 
-function breakerGauge(registry: Registry): Gauge<'dependency'> {
-  const existing = registry.getSingleMetric('circuit_breaker_state');
-  return (
-    (existing as Gauge<'dependency'>) ??
-    new Gauge({
-      name: 'circuit_breaker_state',
-      help: 'Circuit breaker state per dependency (0 closed, 1 half-open, 2 open)',
-      labelNames: ['dependency'],
-      registers: [registry],
-    })
-  );
-}
+const breakerGauge = (registry: Registry): Gauge<'dependency'> =>
+  gauge(registry, {
+    name: 'circuit_breaker_state',
+    help: 'Circuit breaker state per dependency (0 closed, 1 half-open, 2 open)',
+    labelNames: ['dependency'],
+  });
 
 /**
  * Wraps calls to one dependency in an opossum breaker: after half the calls in a 10 s window fail

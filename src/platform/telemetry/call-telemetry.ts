@@ -1,7 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
 import { AppError } from '../kernel/errors.js';
 import type { ApiOf, Contract, OperationManifest } from '../kernel/contract.js';
+import { counter, histogram } from './metrics.js';
 import { ATTR } from './span-attributes.js';
 import { currentModule, inSpan, SpanKind } from './spans.js';
 
@@ -39,23 +40,17 @@ export class CallTelemetry {
 
   constructor(registry: Registry) {
     const labelNames = ['caller', 'callee', 'operation', 'transport', 'outcome'] as const;
-    this.calls =
-      (registry.getSingleMetric('shop_operation_calls_total') as Counter<Labels> | undefined) ??
-      new Counter({
-        name: 'shop_operation_calls_total',
-        help: 'Contract calls between modules, by caller, callee, operation, transport and outcome',
-        labelNames,
-        registers: [registry],
-      });
-    this.duration =
-      (registry.getSingleMetric('shop_operation_duration_seconds') as Histogram<Labels> | undefined) ??
-      new Histogram({
-        name: 'shop_operation_duration_seconds',
-        help: 'Duration of contract calls between modules as their caller saw it',
-        labelNames,
-        buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-        registers: [registry],
-      });
+    this.calls = counter(registry, {
+      name: 'shop_operation_calls_total',
+      help: 'Contract calls between modules, by caller, callee, operation, transport and outcome',
+      labelNames,
+    });
+    this.duration = histogram(registry, {
+      name: 'shop_operation_duration_seconds',
+      help: 'Duration of contract calls between modules as their caller saw it',
+      labelNames,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    });
   }
 
   /**
