@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './platform/kernel/config.js';
-import { startGateway } from './platform/gateway/gateway.js';
-import { startHost, type Host } from './platform/process/host.js';
+import type { Host } from './platform/process/host.js';
 import { exitGracefullyOnSignals } from './platform/kernel/lifecycle.js';
 import { createLogger, type Logger } from './platform/kernel/logger.js';
 import type { ModuleDefinition } from './platform/kernel/module.js';
@@ -16,8 +15,10 @@ import users from './modules/users/index.js';
 export const MODULES: ModuleDefinition[] = [users, catalog, orders, payments, notifications];
 
 /** Starts this process as configured: some or all modules, or the gateway in front of them. */
-export function startShop(config: Config, logger?: Logger): Promise<Pick<Host, 'url' | 'port' | 'stop'>> {
-  return config.gateway ? startGateway(config, MODULES, logger) : startHost(config, MODULES, logger);
+export async function startShop(config: Config, logger?: Logger): Promise<Pick<Host, 'url' | 'port' | 'stop'>> {
+  // Only the role this process plays is loaded: a module host never loads the gateway, nor the reverse.
+  if (config.gateway) return (await import('./platform/gateway/gateway.js')).startGateway(config, MODULES, logger);
+  return (await import('./platform/process/host.js')).startHost(config, MODULES, logger);
 }
 
 async function main(): Promise<void> {

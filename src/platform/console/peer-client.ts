@@ -1,7 +1,11 @@
-import { request } from 'undici';
+import { onDemand } from '../kernel/on-demand.js';
 import type { ServiceTokens } from '../rpc/service-token.js';
 
 const TIMEOUT_MS = 2000;
+
+/** undici is split mode's transport; a monolith's console never asks another process. */
+const request: typeof import('undici').request = (...args) =>
+  onDemand<typeof import('undici')>('undici').request(...args);
 
 export interface InstanceHealth {
   url: string;

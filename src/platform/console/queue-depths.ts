@@ -1,7 +1,7 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import type { BullmqConnection } from '../events/bullmq-options.js';
-import { queueName } from '../events/bullmq-event-bus.js';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { onDemand } from '../kernel/on-demand.js';
+import { queueName, type BullmqConnection } from '../events/bullmq-options.js';
 import type { QueueDepth } from './process-snapshot.js';
 
 const COUNT_TIMEOUT_MS = 1000;
@@ -52,6 +52,7 @@ export class QueueDepths {
   private queue(module: string): Queue {
     let queue = this.queues.get(module);
     if (!queue) {
+      const { Queue } = onDemand<typeof import('bullmq')>('bullmq');
       queue = new Queue(queueName(module), { connection: this.dial(), prefix: this.connection.prefix });
       queue.on('error', () => undefined);
       this.queues.set(module, queue);
@@ -61,6 +62,7 @@ export class QueueDepths {
 
   private dial(): Redis {
     if (this.redis) return this.redis;
+    const { Redis } = onDemand<typeof import('ioredis')>('ioredis');
     this.redis = new Redis(this.connection.redisUrl, {
       lazyConnect: true,
       enableOfflineQueue: false,

@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
+import { onDemand } from '../kernel/on-demand.js';
 import type { Logger } from '../kernel/logger.js';
 import { awayFromHeldSlot, type Bulkhead } from '../resilience/bulkhead.js';
 import { CircuitOpenError, createBreaker, type Breaker } from '../resilience/circuit-breaker.js';
@@ -177,6 +178,7 @@ export class Upstream {
   }
 
   private connect(url: string): Instance {
+    const { Pool } = onDemand<typeof import('undici')>('undici');
     return {
       url,
       pool: new Pool(new URL(url).origin, { connections: 64, keepAliveTimeout: 4_000 }),

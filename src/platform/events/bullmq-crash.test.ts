@@ -14,7 +14,8 @@ import {
   recordSlowEffect,
 } from '../../../test/support/events-crash-effect.js';
 import { REDIS_URL, requireRedis, uniqueRedisPrefix } from '../../../test/support/services.js';
-import { BullmqEventBus, queueName } from './bullmq-event-bus.js';
+import { BullmqEventBus } from './bullmq-event-bus.js';
+import { queueName } from './bullmq-options.js';
 import { inboxMigration } from './inbox.js';
 
 const MODULE = 'crashy';

@@ -11,7 +11,8 @@ import {
 } from '../../../test/support/events-fixtures.js';
 import { eventually } from '../../../test/support/eventually.js';
 import { REDIS_URL, requireRedis, uniqueRedisPrefix } from '../../../test/support/services.js';
-import { BullmqEventBus, queueName, type BullmqEventBusOptions } from './bullmq-event-bus.js';
+import { BullmqEventBus, type BullmqEventBusOptions } from './bullmq-event-bus.js';
+import { queueName } from './bullmq-options.js';
 import type { EventBus } from './event-bus.js';
 
 const enabled = await requireRedis();

@@ -4,7 +4,7 @@ import type { Counter, Histogram } from 'prom-client';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { Logger } from '../kernel/logger.js';
 import { BullmqConsumer } from './bullmq-consumer.js';
-import type { BullmqConnection, BullmqEventBusOptions } from './bullmq-options.js';
+import { queueName, type BullmqConnection, type BullmqEventBusOptions } from './bullmq-options.js';
 import type { EventEnvelope } from '../kernel/event.js';
 import type { EventBus, EventHandler, EventRouting } from './event-bus.js';
 import { busLagHistogram, deadLetterCounter } from './event-metrics.js';
@@ -12,8 +12,6 @@ import { assertNoEviction } from './redis-eviction-check.js';
 import { withTimeout } from '../resilience/with-timeout.js';
 
 export type { BullmqConnection, BullmqEventBusOptions };
-
-export const queueName = (module: string): string => `events-${module}`;
 
 // Quick reconnects (capped at 2 s) so the bus recovers soon after Redis returns.
 const retryStrategy = (times: number) => Math.min(times * 200, 2000);

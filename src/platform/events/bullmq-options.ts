@@ -19,3 +19,6 @@ export interface BullmqEventBusOptions {
   /** How often workers look for jobs whose lock expired; default 30 s. */
   stalledIntervalMs?: number;
 }
+
+/** The queue of one consuming module. */
+export const queueName = (module: string): string => `events-${module}`;

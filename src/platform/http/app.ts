@@ -1,7 +1,7 @@
-import express, { type Express, type RequestHandler, type Router } from 'express';
+import express, { Router, type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
-import swaggerUi from 'swagger-ui-express';
 import type { Logger } from '../kernel/logger.js';
+import { onDemand } from '../kernel/on-demand.js';
 import type { HealthCheck } from '../kernel/health-check.js';
 import { healthRouter } from './health.js';
 import type { Metrics } from '../telemetry/metrics.js';
@@ -32,6 +32,21 @@ export interface HttpAppOptions {
   trustedProxies?: string[];
 }
 
+/** Swagger UI (its assets weigh more than the rest of the HTTP layer), loaded on the first visit. */
+function swaggerUiOnDemand(): RequestHandler {
+  let docs: Router | undefined;
+  return (req, res, next) => {
+    if (!docs) {
+      const swaggerUi = onDemand<typeof import('swagger-ui-express')>('swagger-ui-express');
+      docs = Router().use(
+        swaggerUi.serve,
+        swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/v1/openapi.json' } }),
+      );
+    }
+    docs(req, res, next);
+  };
+}
+
 /** The express app every process serves: platform endpoints, then the API, then problem+json errors. */
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
@@ -40,12 +55,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   if (options.behindProxy) app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   else if (options.trustedProxies?.length) app.set('trust proxy', options.trustedProxies);
   app.use(requestContext(options.logger, options.metrics.httpDuration));
-  app.use(
-    '/docs',
-    helmet({ contentSecurityPolicy: false }),
-    swaggerUi.serve,
-    swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/v1/openapi.json' } }),
-  );
+  app.use('/docs', helmet({ contentSecurityPolicy: false }), swaggerUiOnDemand());
   // Browser-facing security headers; module-to-module calls (/internal/…) are not read by a browser.
   const securityHeaders = helmet();
   app.use((req, res, next) => (req.path.startsWith('/internal/') ? next() : securityHeaders(req, res, next)));

@@ -1,8 +1,7 @@
 import { getStringFromEnv } from '@opentelemetry/core';
-import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ConfigError } from '../kernel/config.js';
+import { onDemand } from '../kernel/on-demand.js';
 
 /**
  * The OTLP/HTTP exporter the standard variables ask for, or undefined when no endpoint is set (or
@@ -17,8 +16,18 @@ export function exporterFromEnv(): SpanExporter | undefined {
     getStringFromEnv('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ??
     getStringFromEnv('OTEL_EXPORTER_OTLP_PROTOCOL') ??
     'http/protobuf';
-  if (protocol === 'http/protobuf') return new ProtobufExporter();
-  if (protocol === 'http/json') return new JsonExporter();
+  if (protocol === 'http/protobuf') {
+    const { OTLPTraceExporter } = onDemand<typeof import('@opentelemetry/exporter-trace-otlp-proto')>(
+      '@opentelemetry/exporter-trace-otlp-proto',
+    );
+    return new OTLPTraceExporter();
+  }
+  if (protocol === 'http/json') {
+    const { OTLPTraceExporter } = onDemand<typeof import('@opentelemetry/exporter-trace-otlp-http')>(
+      '@opentelemetry/exporter-trace-otlp-http',
+    );
+    return new OTLPTraceExporter();
+  }
   throw new ConfigError(
     `Invalid configuration: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not supported; use http/protobuf or http/json`,
   );

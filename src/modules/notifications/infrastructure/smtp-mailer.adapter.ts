@@ -1,4 +1,5 @@
-import { createTransport } from 'nodemailer';
+import type { createTransport } from 'nodemailer';
+import { onDemand } from '../../../platform/kernel/on-demand.js';
 import { inSpan, SpanKind } from '../../../platform/telemetry/spans.js';
 import type { MailMessage, Mailer } from '../application/ports/mailer.port.js';
 
@@ -14,7 +15,8 @@ export class SmtpMailer implements Mailer {
 
   constructor(url: string, from: string) {
     // Bounded waits: a hung server fails the attempt (and it is retried) well within the delivery lease.
-    this.transport = createTransport(
+    const nodemailer = onDemand<typeof import('nodemailer')>('nodemailer');
+    this.transport = nodemailer.createTransport(
       { url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 },
       { from },
     );
