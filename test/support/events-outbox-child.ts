@@ -29,14 +29,14 @@ if (process.env.OUTBOX_CHILD_DATA_DIR) {
   const dataDir = process.env.OUTBOX_CHILD_DATA_DIR;
   const logger = createLogger('warn');
   const metrics = createMetrics();
-  const publisherDb = await openModuleDb(OUTBOX_CHILD.publisher, { dataDir });
+  const outbox = new Outbox(OUTBOX_CHILD.publisher);
+  const publisherDb = await openModuleDb(OUTBOX_CHILD.publisher, { dataDir }, outbox);
   const consumerDb = await openModuleDb(OUTBOX_CHILD.consumer, { dataDir });
   const bus = new MemoryEventBus(new Map([[thingHappened.name, [OUTBOX_CHILD.consumer]]]), logger, metrics, {
     concurrency: 5,
   });
   const effect = recordEffectTaking(OUTBOX_CHILD.effectMs);
   await bus.consume(OUTBOX_CHILD.consumer, async (event) => void (await effect(consumerDb.knex, event)));
-  const outbox = new Outbox(OUTBOX_CHILD.publisher);
   const relay = new OutboxRelay({
     module: OUTBOX_CHILD.publisher,
     db: publisherDb,
@@ -60,6 +60,6 @@ if (process.env.OUTBOX_CHILD_DATA_DIR) {
   });
   relay.start();
   for (let n = 0; n < OUTBOX_CHILD.events; n++)
-    await publisherDb.knex.transaction((trx) => outbox.add(trx, thingHappened, { n }));
+    await publisherDb.sql.transaction((tx) => tx.publish(thingHappened, { n }));
   process.stdout.write('committed\n');
 }

@@ -21,13 +21,15 @@ type SuiteSettings = DbSettings & { cleanup(): Promise<void> };
 export interface OutboxSuite {
   /** The databases still to close after the test; a test that closes one itself takes it out. */
   open: ModuleDb[];
-  /** The module's database, migrated, closed after the test. */
+  /** The module's database, migrated, closed after the test; its transactions publish to its own Outbox. */
   openDb(): Promise<ModuleDb>;
-  /** A relay (not started; stopped after the test) publishing `outbox` on `bus`, polling only once a minute unless `extra` says otherwise. */
+  /**
+   * A relay (not started; stopped after the test) publishing the outbox of `db` on `bus`, woken by its
+   * commits, polling only once a minute unless `extra` says otherwise.
+   */
   relayFor(
     db: ModuleDb,
     bus: RecordingBus,
-    outbox?: Outbox,
     extra?: Partial<OutboxRelayOptions>,
   ): { relay: OutboxRelay; metrics: ReturnType<typeof testMetrics> };
 }
@@ -42,24 +44,22 @@ function outboxSuite(
     let dbSettings: SuiteSettings;
     const open: ModuleDb[] = [];
     const relays: OutboxRelay[] = [];
+    const outboxes = new Map<ModuleDb, Outbox>();
     const openDb = async () => {
-      const db = await openModuleDb(MODULE, dbSettings);
+      const outbox = new Outbox(MODULE);
+      const db = await openModuleDb(MODULE, dbSettings, outbox);
       await db.migrate([outboxMigration]);
       open.push(db);
+      outboxes.set(db, outbox);
       return db;
     };
-    const relayFor = (
-      db: ModuleDb,
-      bus: RecordingBus,
-      outbox = new Outbox(MODULE),
-      extra: Partial<OutboxRelayOptions> = {},
-    ) => {
+    const relayFor = (db: ModuleDb, bus: RecordingBus, extra: Partial<OutboxRelayOptions> = {}) => {
       const metrics = testMetrics();
       const relay = new OutboxRelay({
         module: MODULE,
         db,
         bus,
-        outbox,
+        outbox: outboxes.get(db)!,
         logger: captureLogger().logger,
         metrics,
         pollIntervalMs: 60_000,

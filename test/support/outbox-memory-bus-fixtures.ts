@@ -53,6 +53,7 @@ export const effectIds = async (db: ModuleDb) =>
  */
 export function useMemoryBusPipeline() {
   const cleanups: Array<() => Promise<void>> = [];
+  const outboxes = new Map<ModuleDb, Outbox>();
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
@@ -61,29 +62,31 @@ export function useMemoryBusPipeline() {
   const setup = async (consumers: string[]) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'outbox-memory-'));
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    const open = async (module: string, migrations: Parameters<ModuleDb['migrate']>[0]) => {
-      const db = await openModuleDb(module, { dataDir });
+    const open = async (module: string, migrations: Parameters<ModuleDb['migrate']>[0], outbox?: Outbox) => {
+      const db = await openModuleDb(module, { dataDir }, outbox);
       await db.migrate(migrations);
       cleanups.push(() => db.close());
       return db;
     };
-    const publisher = await open(PUBLISHER, [outboxMigration]);
+    const outbox = new Outbox(PUBLISHER);
+    const publisher = await open(PUBLISHER, [outboxMigration], outbox);
+    outboxes.set(publisher, outbox);
     const consumerDbs = new Map<string, ModuleDb>();
     for (const consumer of consumers)
       consumerDbs.set(consumer, await open(consumer, [inboxMigration, effectsMigration]));
     return { dataDir, publisher, consumerDbs };
   };
 
+  /** A relay over the publisher's outbox (woken by its commits) and a memory bus routing to `consumers`. */
   const startPipeline = (publisher: ModuleDb, consumers: string[], relayOptions: Partial<OutboxRelayOptions> = {}) => {
     const { logger, lines } = captureLogger();
     const metrics = testMetrics();
     const bus = new MemoryEventBus(routing({ [thingHappened.name]: consumers }), logger, metrics);
-    const outbox = new Outbox(PUBLISHER);
     const relay = new OutboxRelay({
       module: PUBLISHER,
       db: publisher,
       bus,
-      outbox,
+      outbox: outboxes.get(publisher)!,
       logger,
       metrics,
       pollIntervalMs: 100,
@@ -93,8 +96,8 @@ export function useMemoryBusPipeline() {
       await relay.stop();
       await bus.close();
     });
-    const commit = (value: number) => publisher.knex.transaction((trx) => outbox.add(trx, thingHappened, { n: value }));
-    return { bus, relay, outbox, commit, lines, metrics };
+    const commit = (value: number) => publisher.sql.transaction((tx) => tx.publish(thingHappened, { n: value }));
+    return { bus, relay, commit, lines, metrics };
   };
 
   /** Runs test/support/events-outbox-child.ts over `dataDir` until it has committed its events and recorded `minEffects` effects. */

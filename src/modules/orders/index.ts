@@ -1,5 +1,6 @@
 import { outboxMigration } from '../../platform/events/outbox.js';
 import { defineModule } from '../../platform/kernel/module.js';
+import { CHECKOUT_METRICS } from './application/ports/checkout-metrics.port.js';
 import { IDEMPOTENCY_STORE } from './application/ports/idempotency-store.port.js';
 import { ORDERS_REPOSITORY } from './application/ports/orders-repository.port.js';
 import { LIVE_CHECKOUTS, LiveCheckouts } from './application/live-checkouts.js';
@@ -9,6 +10,7 @@ import { ORDER_CANCELLED, ORDER_CONFIRMED, ORDER_PAYMENT_FAILED } from './contra
 import { ORDERS_API, ordersContract } from './contract/orders.contract.js';
 import { ordersRoutes } from './http/orders.routes.js';
 import { IdempotencySqlStore } from './infrastructure/idempotency.sql-store.js';
+import { OrdersMetrics } from './infrastructure/orders-metrics.js';
 import { OrdersSqlRepository } from './infrastructure/orders.sql-repository.js';
 import { ordersMigration } from './migrations/0001_orders.migration.js';
 import { idempotencyKeysMigration } from './migrations/0002_idempotency_keys.migration.js';
@@ -33,6 +35,7 @@ export default defineModule({
     container.registerSingleton(ORDERS_REPOSITORY, OrdersSqlRepository);
     container.registerSingleton(IDEMPOTENCY_STORE, IdempotencySqlStore);
     container.registerSingleton(LIVE_CHECKOUTS, LiveCheckouts);
+    container.registerSingleton(CHECKOUT_METRICS, OrdersMetrics);
     container.registerSingleton(ORDERS_API, OrdersApiService);
   },
   tasks: ({ container, config }) => [

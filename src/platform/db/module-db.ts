@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
-import type { Dialect, Migration, ModuleDb } from '../kernel/database.js';
+import type { Dialect, EventWriter, Migration, ModuleDb } from '../kernel/database.js';
 import { ModuleMigrationSource } from './migration.js';
 import { createSqlRunner } from './sql-runner.js';
 
@@ -15,13 +15,16 @@ const MIGRATIONS_TABLE = 'knex_migrations';
 /**
  * The one knex instance of one module. SQLite: its own file under DATA_DIR. PostgreSQL: its own
  * schema, and, where the server allows it, its own role with rights on that schema only, so a
- * query for another module's table fails instead of quietly working.
+ * query for another module's table fails instead of quietly working. `events`: the module's outbox,
+ * where its transactions publish (a module that publishes nothing has none).
  */
-export async function openModuleDb(module: string, settings: DbSettings): Promise<ModuleDb> {
-  return settings.databaseUrl ? openPostgres(module, settings.databaseUrl) : openSqlite(module, settings.dataDir);
+export async function openModuleDb(module: string, settings: DbSettings, events?: EventWriter): Promise<ModuleDb> {
+  return settings.databaseUrl
+    ? openPostgres(module, settings.databaseUrl, events)
+    : openSqlite(module, settings.dataDir, events);
 }
 
-function openSqlite(module: string, dataDir: string): ModuleDb {
+function openSqlite(module: string, dataDir: string, events: EventWriter | undefined): ModuleDb {
   mkdirSync(dataDir, { recursive: true });
   const instance = knex({
     client: 'better-sqlite3',
@@ -43,12 +46,12 @@ function openSqlite(module: string, dataDir: string): ModuleDb {
       },
     },
   });
-  return wrap(module, instance, 'sqlite', undefined);
+  return wrap(module, instance, 'sqlite', undefined, events);
 }
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-async function openPostgres(module: string, databaseUrl: string): Promise<ModuleDb> {
+async function openPostgres(module: string, databaseUrl: string, events: EventWriter | undefined): Promise<ModuleDb> {
   const schema = module;
   const role = `shop_${module}`;
   const admin = knex({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });
@@ -77,7 +80,7 @@ async function openPostgres(module: string, databaseUrl: string): Promise<Module
       },
     },
   });
-  return wrap(module, instance, 'postgres', schema);
+  return wrap(module, instance, 'postgres', schema, events);
 }
 
 /**
@@ -115,11 +118,17 @@ async function serialised<T>(db: Knex, key: string, work: (trx: Knex.Transaction
   });
 }
 
-function wrap(module: string, instance: Knex, dialect: Dialect, schema: string | undefined): ModuleDb {
+function wrap(
+  module: string,
+  instance: Knex,
+  dialect: Dialect,
+  schema: string | undefined,
+  events: EventWriter | undefined,
+): ModuleDb {
   return {
     knex: instance,
     dialect,
-    sql: createSqlRunner(instance, dialect, module),
+    sql: createSqlRunner(instance, dialect, module, events),
     async migrate(migrations) {
       const latest = () =>
         instance.migrate.latest({

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { SqlSpans } from '../telemetry/sql-spans.js';
-import type { Dialect, SqlResult, SqlRunner, SqlSession } from '../kernel/database.js';
+import type { Dialect, EventWriter, SqlResult, SqlRunner, SqlSession, SqlTransaction } from '../kernel/database.js';
 import { perUnitOfWork, takingTurns, type WithConnection } from './connection-access.js';
 
 interface SqliteStatement {
@@ -21,16 +21,27 @@ interface PgConnection {
   }): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
-export function createSqlRunner(knex: Knex, dialect: Dialect, module: string): SqlRunner {
+/**
+ * The module's runner. `events` (the module's outbox) receives what its transactions publish; a
+ * module without it publishes nothing.
+ */
+export function createSqlRunner(knex: Knex, dialect: Dialect, module: string, events?: EventWriter): SqlRunner {
   const spans = new SqlSpans(module, dialect);
-  return dialect === 'sqlite' ? sqliteRunner(knex, spans) : postgresRunner(knex, spans);
+  const setup = { spans, module, events };
+  return dialect === 'sqlite' ? sqliteRunner(knex, setup) : postgresRunner(knex, setup);
+}
+
+interface RunnerSetup {
+  spans: SqlSpans;
+  module: string;
+  events?: EventWriter;
 }
 
 function runner<C>(
   withConnection: WithConnection<C>,
   run: (connection: C, sql: string, params: readonly unknown[]) => Promise<SqlResult<unknown>>,
   begin: string,
-  spans: SqlSpans,
+  { spans, module, events }: RunnerSetup,
 ): SqlRunner {
   return {
     query: <T>(sql: string, params: readonly unknown[] = []) =>
@@ -44,10 +55,21 @@ function runner<C>(
               return run(connection, sql, params) as Promise<SqlResult<T>>;
             },
           };
+          let published = false;
+          const tx: SqlTransaction = {
+            query: session.query,
+            async publish(event, payload) {
+              if (!events) throw new Error(`module ${module} publishes no events (its definition declares none)`);
+              await events.write(session, event, payload);
+              published = true;
+            },
+          };
           await run(connection, begin, []);
           try {
-            const result = await work(session);
+            const result = await work(tx);
             await run(connection, 'COMMIT', []);
+            // The mechanism wakes the relay, not the caller: no publisher can forget it.
+            if (published) events?.committed();
             return result;
           } catch (error) {
             await run(connection, 'ROLLBACK', []).catch(() => undefined);
@@ -62,7 +84,7 @@ function runner<C>(
  * SQLite: the pool has one connection, so holding it makes the transaction exclusive in this
  * process; the runner's units of work take turns on it without going back to the pool each time.
  */
-function sqliteRunner(knex: Knex, spans: SqlSpans): SqlRunner {
+function sqliteRunner(knex: Knex, setup: RunnerSetup): SqlRunner {
   const statements = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
   const prepared = (connection: SqliteConnection, sql: string) => {
     let cache = statements.get(connection);
@@ -84,11 +106,11 @@ function sqliteRunner(knex: Knex, spans: SqlSpans): SqlRunner {
     },
     // IMMEDIATE: take the write lock up front, so two processes sharing the file never deadlock on an upgrade.
     'BEGIN IMMEDIATE',
-    spans,
+    setup,
   );
 }
 
-function postgresRunner(knex: Knex, spans: SqlSpans): SqlRunner {
+function postgresRunner(knex: Knex, setup: RunnerSetup): SqlRunner {
   const texts = new Map<string, { name: string; text: string }>();
   const compiled = (sql: string) => {
     let entry = texts.get(sql);
@@ -107,6 +129,6 @@ function postgresRunner(knex: Knex, spans: SqlSpans): SqlRunner {
       return { rows: result.rows, changes: result.rowCount ?? 0 };
     },
     'BEGIN',
-    spans,
+    setup,
   );
 }

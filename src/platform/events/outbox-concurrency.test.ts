@@ -18,13 +18,15 @@ describe.skipIf(!postgres)('two relays over one PostgreSQL outbox', () => {
   it('publishes each of 500 events exactly once', async () => {
     const database = await createTestDatabase('relays');
     const settings = { databaseUrl: database.url, dataDir: '' };
-    const [first, second] = [await openModuleDb(MODULE, settings), await openModuleDb(MODULE, settings)];
+    const [first, second] = [
+      await openModuleDb(MODULE, settings, new Outbox(MODULE)),
+      await openModuleDb(MODULE, settings),
+    ];
     try {
       await first.migrate([outboxMigration]);
-      const outbox = new Outbox(MODULE);
       for (let chunk = 0; chunk < 10; chunk++) {
-        await first.knex.transaction(async (trx) => {
-          for (let n = 0; n < 50; n++) await outbox.add(trx, thingHappened, { n: chunk * 50 + n });
+        await first.sql.transaction(async (tx) => {
+          for (let n = 0; n < 50; n++) await tx.publish(thingHappened, { n: chunk * 50 + n });
         });
       }
       const bus = new RecordingBus(1); // a slow-ish bus, so the relays' batches overlap in time

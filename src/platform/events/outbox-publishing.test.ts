@@ -3,21 +3,19 @@ import { continuedContext, runWithContext } from '../kernel/context.js';
 import { metricValue, RecordingBus, sleep, thingHappened } from '../../../test/support/events-fixtures.js';
 import { eventually } from '../../../test/support/eventually.js';
 import { MODULE, outboxSuiteOnEachDatabase } from '../../../test/support/outbox-fixtures.js';
-import { Outbox } from './outbox.js';
 
 // Publishing after commit, and retrying when the bus is down, refuses an event or hangs.
 await outboxSuiteOnEachDatabase(({ open, openDb, relayFor }) => {
   it('publishes once the transaction commits (not before), carrying the trace context, and nothing for a rollback', async () => {
     const db = await openDb();
     const bus = new RecordingBus();
-    const outbox = new Outbox(MODULE);
-    const { relay, metrics } = relayFor(db, bus, outbox);
+    const { relay, metrics } = relayFor(db, bus);
     relay.start();
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const origin = continuedContext({ traceparent: `00-${traceId}-00f067aa0ba902b7-01` }, { requestId: 'req-7' });
     await runWithContext(origin, () =>
-      db.knex.transaction(async (trx) => {
-        await outbox.add(trx, thingHappened, { n: 1 });
+      db.sql.transaction(async (tx) => {
+        await tx.publish(thingHappened, { n: 1 });
         await sleep(50);
         expect(bus.envelopes).toHaveLength(0);
       }),
@@ -31,9 +29,9 @@ await outboxSuiteOnEachDatabase(({ open, openDb, relayFor }) => {
     });
     expect(bus.envelopes[0].traceparent).toContain(traceId);
 
-    await db.knex
-      .transaction(async (trx) => {
-        await outbox.add(trx, thingHappened, { n: 2 });
+    await db.sql
+      .transaction(async (tx) => {
+        await tx.publish(thingHappened, { n: 2 });
         throw new Error('rolled back');
       })
       .catch(() => undefined);
@@ -46,14 +44,14 @@ await outboxSuiteOnEachDatabase(({ open, openDb, relayFor }) => {
   it('rejects a payload that does not match the event schema', async () => {
     const db = await openDb();
     await expect(
-      new Outbox(MODULE).add(db.knex, thingHappened, { n: 'one' } as unknown as { n: number }),
+      db.sql.transaction((tx) => tx.publish(thingHappened, { n: 'one' } as unknown as { n: number })),
     ).rejects.toThrow();
     expect(Number((await db.knex('outbox').count({ c: '*' }))[0].c)).toBe(0);
   });
 
   it('delivers an event committed just before a crash exactly once after restart', async () => {
     const crashed = await openDb();
-    await crashed.knex.transaction((trx) => new Outbox(MODULE).add(trx, thingHappened, { n: 42 }));
+    await crashed.sql.transaction((tx) => tx.publish(thingHappened, { n: 42 }));
     await crashed.close(); // the relay never ran
     open.splice(open.indexOf(crashed), 1);
     const db = await openDb();
@@ -69,10 +67,9 @@ await outboxSuiteOnEachDatabase(({ open, openDb, relayFor }) => {
     const db = await openDb();
     const bus = new RecordingBus();
     bus.failing = true;
-    const outbox = new Outbox(MODULE);
-    const { relay } = relayFor(db, bus, outbox, { pollIntervalMs: 50, maxBackoffMs: 100 });
+    const { relay } = relayFor(db, bus, { pollIntervalMs: 50, maxBackoffMs: 100 });
     relay.start();
-    for (let n = 0; n < 5; n++) await db.knex.transaction((trx) => outbox.add(trx, thingHappened, { n }));
+    for (let n = 0; n < 5; n++) await db.sql.transaction((tx) => tx.publish(thingHappened, { n }));
     await sleep(200);
     expect(await relay.backlog()).toBe(5);
     bus.failing = false;
@@ -84,7 +81,6 @@ await outboxSuiteOnEachDatabase(({ open, openDb, relayFor }) => {
 
   it('counts an attempt when the bus is reachable but refuses an event, retries it with backoff and dead-letters it after N attempts', async () => {
     const db = await openDb();
-    const outbox = new Outbox(MODULE);
     let refusals = 0;
     const refusing = new (class extends RecordingBus {
       override async publish(): Promise<void> {
@@ -92,9 +88,9 @@ await outboxSuiteOnEachDatabase(({ open, openDb, relayFor }) => {
         throw new Error('refused by a consumer');
       }
     })();
-    const { relay, metrics } = relayFor(db, refusing, outbox, { maxAttempts: 3, retryBaseMs: 20 });
+    const { relay, metrics } = relayFor(db, refusing, { maxAttempts: 3, retryBaseMs: 20 });
     relay.start();
-    await outbox.add(db.knex, thingHappened, { n: 1 });
+    await db.sql.transaction((tx) => tx.publish(thingHappened, { n: 1 }));
     await eventually(
       'dead letter',
       async () => Number((await db.knex('outbox').whereNotNull('dead_lettered_at').count({ c: '*' }))[0].c) === 1,
@@ -115,7 +111,6 @@ await outboxSuiteOnEachDatabase(({ open, openDb, relayFor }) => {
 
   it('counts a publish that outlives publishTimeoutMs (a hung handler) as a failed attempt, and publishes the row again', async () => {
     const db = await openDb();
-    const outbox = new Outbox(MODULE);
     const bus = new (class extends RecordingBus {
       calls = 0;
       override async publish(event: Parameters<RecordingBus['publish']>[0]): Promise<void> {
@@ -123,9 +118,9 @@ await outboxSuiteOnEachDatabase(({ open, openDb, relayFor }) => {
         return super.publish(event);
       }
     })();
-    const { relay } = relayFor(db, bus, outbox, { publishTimeoutMs: 100, retryBaseMs: 20 });
+    const { relay } = relayFor(db, bus, { publishTimeoutMs: 100, retryBaseMs: 20 });
     relay.start();
-    await outbox.add(db.knex, thingHappened, { n: 1 });
+    await db.sql.transaction((tx) => tx.publish(thingHappened, { n: 1 }));
     await eventually('backlog drained', async () => (await relay.backlog()) === 0, { timeoutMs: 3000 });
     expect(bus.calls).toBe(2);
     expect([...bus.published.values()]).toEqual([1]);

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Knex } from 'knex';
-import type { z } from 'zod';
 import { currentScope, traceCarrierOf } from '../kernel/context.js';
-import type { Migration } from '../kernel/database.js';
-import type { SqlSession } from '../kernel/database.js';
+import type { EventWriter, Migration, SqlSession } from '../kernel/database.js';
 import { openSpan, SpanKind } from '../telemetry/spans.js';
 import type { EventDefinition, EventEnvelope } from '../kernel/event.js';
 import { eventAttributes } from './event-context.js';
 
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 
-/** DI token of the publishing module's {@link Outbox}. */
+/** DI token of a publishing module's {@link Outbox}, for the host's own wiring (its relay listens to it). */
 export const OUTBOX = Symbol('OUTBOX');
 
 export const OUTBOX_TABLE = 'outbox';
@@ -51,27 +48,16 @@ export const outboxMigration: Migration = {
 
 type Listener = () => void;
 
-/** One row of the outbox table, as {@link Outbox.prepare} builds it. */
-export interface OutboxRow {
-  id: string;
-  name: string;
-  envelope: string;
-  created_at: string;
-}
-
 const INSERT_OUTBOX_ROW = `INSERT INTO ${OUTBOX_TABLE} (id, name, envelope, created_at) VALUES (?, ?, ?, ?)`;
 
-/** Inserts a row built by {@link Outbox.prepare} through a prepared statement, in the caller's transaction. */
-export async function insertOutboxRow(session: SqlSession, row: OutboxRow): Promise<void> {
-  await session.query(INSERT_OUTBOX_ROW, [row.id, row.name, row.envelope, row.created_at]);
-}
-
 /**
- * Writes a module's integration events in the same transaction as its state change, so an event
- * exists if and only if the change committed. The relay publishes them; listeners registered with
- * {@link Outbox.onCommitted} (the relay) are told once the transaction has committed.
+ * A module's outbox: the events its transactions publish (`tx.publish`, see SqlTransaction) are
+ * written here in the same transaction as the state change, so an event exists if and only if the
+ * change committed. The relay publishes them; listeners registered with {@link Outbox.onCommitted}
+ * (the relay) are told once such a transaction has committed. The host hands it to the module's
+ * database; modules never call it themselves.
  */
-export class Outbox {
+export class Outbox implements EventWriter {
   private readonly listeners = new Set<Listener>();
 
   /** @param module the publishing module, recorded as the envelope's `source`. */
@@ -79,57 +65,17 @@ export class Outbox {
 
   /**
    * Validates `payload` against the event's schema, builds its envelope (new id, the current request,
-   * and the trace context of its outbox write span) and inserts it through `trx`. Pass the transaction of the state change.
+   * and the trace context of its outbox write span) and inserts it through `session`, the
+   * transaction of the state change.
    */
-  async add<E extends EventDefinition>(
-    trx: Knex.Transaction | Knex,
-    event: E,
-    payload: z.input<E['schema']>,
-  ): Promise<EventEnvelope<z.output<E['schema']>>> {
-    const { envelope, row } = this.prepare(event, payload);
-    await trx(OUTBOX_TABLE).insert(row);
-    this.afterCommit(trx);
-    return envelope;
+  async write(session: SqlSession, event: EventDefinition, payload: unknown): Promise<void> {
+    const envelope = this.envelopeOf(event, payload);
+    await session.query(INSERT_OUTBOX_ROW, [envelope.id, envelope.name, JSON.stringify(envelope), envelope.occurredAt]);
   }
 
-  /**
-   * For writers that run their own SQL (prepared statements on a hot path): the validated envelope
-   * and the `outbox` row to insert in the transaction of the state change. Call
-   * {@link Outbox.committed} once that transaction has committed.
-   */
-  prepare<E extends EventDefinition>(
-    event: E,
-    payload: z.input<E['schema']>,
-  ): { envelope: EventEnvelope<z.output<E['schema']>>; row: OutboxRow } {
-    const requestId = currentScope()?.requestId;
-    const envelope: EventEnvelope<z.output<E['schema']>> = {
-      id: randomUUID(),
-      name: event.name,
-      version: event.version,
-      source: this.module,
-      occurredAt: new Date().toISOString(),
-      payload: event.schema.parse(payload) as z.output<E['schema']>,
-      ...(requestId ? { requestId } : {}),
-    };
-    // The write's span is the parent the event's journey (relay, consumers) continues from.
-    const { span, context } = openSpan(`outbox write ${event.name}`, { kind: SpanKind.PRODUCER, module: this.module });
-    if (span.isRecording()) span.setAttributes(eventAttributes(envelope));
-    envelope.traceparent = traceCarrierOf(context).traceparent;
-    span.end();
-    return {
-      envelope,
-      row: {
-        id: envelope.id,
-        name: envelope.name,
-        envelope: JSON.stringify(envelope),
-        created_at: envelope.occurredAt,
-      },
-    };
-  }
-
-  /** Wakes the relay after a commit that inserted rows built by {@link Outbox.prepare}. */
+  /** Tells the listeners that a transaction which wrote events has committed. */
   committed(): void {
-    this.notify();
+    for (const listener of this.listeners) listener();
   }
 
   /** Calls `listener` after each commit that added events; returns the unsubscribe function. */
@@ -138,24 +84,22 @@ export class Outbox {
     return () => this.listeners.delete(listener);
   }
 
-  private afterCommit(trx: Knex.Transaction | Knex): void {
-    if (!isTransaction(trx)) return this.notify();
-    // A nested transaction (savepoint) commits nothing by itself: wait for the outermost one.
-    let root = trx;
-    while (root.parentTransaction) root = root.parentTransaction;
-    // Rollback rejects executionPromise: then nothing was written and nobody needs waking.
-    root.executionPromise.then(
-      () => this.notify(),
-      () => undefined,
-    );
-  }
-
-  private notify(): void {
-    for (const listener of this.listeners) listener();
+  private envelopeOf(event: EventDefinition, payload: unknown): EventEnvelope {
+    const requestId = currentScope()?.requestId;
+    const envelope: EventEnvelope = {
+      id: randomUUID(),
+      name: event.name,
+      version: event.version,
+      source: this.module,
+      occurredAt: new Date().toISOString(),
+      payload: event.schema.parse(payload),
+      ...(requestId ? { requestId } : {}),
+    };
+    // The write's span is the parent the event's journey (relay, consumers) continues from.
+    const { span, context } = openSpan(`outbox write ${event.name}`, { kind: SpanKind.PRODUCER, module: this.module });
+    if (span.isRecording()) span.setAttributes(eventAttributes(envelope));
+    envelope.traceparent = traceCarrierOf(context).traceparent;
+    span.end();
+    return envelope;
   }
 }
-
-type Transaction = Knex.Transaction & { parentTransaction?: Transaction };
-
-const isTransaction = (trx: Knex.Transaction | Knex): trx is Transaction =>
-  Boolean((trx as Knex.Transaction).isTransaction);

@@ -28,7 +28,8 @@ it.skipIf(!enabled)(
     const proxy = await TcpProxy.start({ host: redis.hostname, port: Number(redis.port || 6379) });
     const { prefix, cleanup } = uniqueRedisPrefix('events-outage-test');
     const dataDir = mkdtempSync(path.join(tmpdir(), 'events-outage-'));
-    const publisherDb = await openModuleDb('orders', { dataDir });
+    const outbox = new Outbox('orders');
+    const publisherDb = await openModuleDb('orders', { dataDir }, outbox);
     const consumerDb = await openModuleDb('notifications', { dataDir });
     const { logger } = captureLogger();
     const metrics = testMetrics();
@@ -43,7 +44,6 @@ it.skipIf(!enabled)(
         stalledIntervalMs: 1000,
       },
     );
-    const outbox = new Outbox('orders');
     const relay = new OutboxRelay({
       module: 'orders',
       db: publisherDb,
@@ -60,7 +60,7 @@ it.skipIf(!enabled)(
         .select(consumerDb.knex.raw('count(*) as total, count(distinct event_id) as distinct_ids'));
       return { total: Number(row.total), distinct: Number(row.distinct_ids) };
     };
-    const checkout = (n: number) => publisherDb.knex.transaction((trx) => outbox.add(trx, thingHappened, { n }));
+    const checkout = (n: number) => publisherDb.sql.transaction((tx) => tx.publish(thingHappened, { n }));
     try {
       await publisherDb.migrate([outboxMigration]);
       await consumerDb.migrate([inboxMigration, effectsMigration]);

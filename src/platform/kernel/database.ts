@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { z } from 'zod';
+import type { EventDefinition } from './event.js';
 
 /*
  * What a module sees of its own database. The kernel only names these types (db/ implements them),
@@ -19,6 +21,26 @@ export interface SqlSession {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<SqlResult<T>>;
 }
 
+/** One transaction of a module's database: its statements, and the module's events published with them. */
+export interface SqlTransaction extends SqlSession {
+  /**
+   * Writes an integration event of this module (validated against its schema) to the module's
+   * outbox in this transaction: it exists if and only if the transaction commits, and the relay is
+   * woken once it has. Only in a module that declares the events it `publishes`.
+   */
+  publish<E extends EventDefinition>(event: E, payload: z.input<E['schema']>): Promise<void>;
+}
+
+/**
+ * Where the events published in a module's transactions go: its outbox (events/outbox.ts), handed
+ * to the module's database by the host. `write` runs inside the transaction; `committed` after each
+ * commit of a transaction that wrote events.
+ */
+export interface EventWriter {
+  write(session: SqlSession, event: EventDefinition, payload: unknown): Promise<void>;
+  committed(): void;
+}
+
 /**
  * Fixed SQL on a module's own knex pool, without the query builder: on a hot path the builder and
  * knex's transaction machinery cost several times the SQL itself. Each distinct statement is
@@ -28,7 +50,7 @@ export interface SqlSession {
  */
 export interface SqlRunner extends SqlSession {
   /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
 }
 
 /** One step of a module's schema; names sort in the order they apply. */

@@ -16,6 +16,15 @@ export const defineEvent = <S extends z.ZodType>(name: string, version: number, 
   schema,
 });
 
+/**
+ * An event to publish together with a state change, as a use case hands it to its repository, which
+ * publishes it in the transaction of that change (`tx.publish(event, payload)`).
+ */
+export interface PendingEvent {
+  event: EventDefinition;
+  payload: unknown;
+}
+
 /** What travels on the bus: the payload plus identity, provenance and trace context. */
 export interface EventEnvelope<T = unknown> {
   id: string;

@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type { InjectionToken } from 'tsyringe';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -9,3 +10,8 @@ import type { Logger } from './logger.js';
 export const CONFIG: InjectionToken<Config> = Symbol('CONFIG');
 /** The module's logger (its lines carry `module`). */
 export const LOGGER: InjectionToken<Logger> = Symbol('LOGGER');
+/**
+ * The process's prom-client registry, registered by the host in the root container (every module's
+ * container sees it): a module registers its own series there, served on /metrics.
+ */
+export const METRICS_REGISTRY: InjectionToken<Registry> = Symbol('METRICS_REGISTRY');

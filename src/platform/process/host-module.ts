@@ -26,7 +26,9 @@ export async function hostModule(
   root: DependencyContainer,
   bulkhead?: Bulkhead,
 ): Promise<ModuleContext> {
-  const db = await openModuleDb(definition.name, config);
+  // A publisher's transactions write its events to its outbox (`tx.publish`), which wakes its relay.
+  const outbox = definition.publishes.length > 0 ? new Outbox(definition.name) : undefined;
+  const db = await openModuleDb(definition.name, config, outbox);
   await db.migrate(definition.migrations);
   const container = root.createChildContainer();
   const context: ModuleContext = {
@@ -41,7 +43,7 @@ export async function hostModule(
   container.register(SQL_RUNNER, { useValue: db.sql });
   container.register(CONFIG, { useValue: config });
   container.register(LOGGER, { useValue: context.logger });
-  if (definition.publishes.length > 0) container.register(OUTBOX, { useValue: new Outbox(definition.name) });
+  if (outbox) container.register(OUTBOX, { useValue: outbox });
   definition.register(context);
   const contract = definition.contract;
   if (contract) {

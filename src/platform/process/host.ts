@@ -9,12 +9,12 @@ import type { HealthCheck } from '../kernel/health-check.js';
 import { createLogger } from '../kernel/logger.js';
 import type { BackgroundTask, ModuleContext, ModuleDefinition } from '../kernel/module.js';
 import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from '../kernel/principal.js';
+import { METRICS_REGISTRY } from '../kernel/tokens.js';
 import { contractServer } from '../rpc/contract-server.js';
 import { registerRemoteContracts } from '../rpc/remote-contracts.js';
 import { createServiceTokens } from '../rpc/service-token.js';
 import { CALL_TELEMETRY } from '../telemetry/call-telemetry.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import { SHOP_METRICS, ShopMetrics } from '../telemetry/shop-metrics.js';
 import { inModule } from '../telemetry/spans.js';
 import type { TraceStore } from '../telemetry/trace-store.js';
 import { serviceNameFor } from '../telemetry/tracing.js';
@@ -52,7 +52,7 @@ export async function startHost(
   const { metrics, bulkheads, calls, discovery } = shell;
   const root = rootContainer.createChildContainer();
   root.register(CALL_TELEMETRY, { useValue: calls });
-  root.register(SHOP_METRICS, { useValue: new ShopMetrics(metrics.registry) });
+  root.register(METRICS_REGISTRY, { useValue: metrics.registry });
   const serviceTokens = config.internalTokenSecret ? createServiceTokens(config.internalTokenSecret) : undefined;
   // Sharing a process, each module's work has its own limit, so one slow module cannot take it all.
   const inbound = (module: string) => (hosted.length > 1 ? bulkheads.named(`module:${module}`) : undefined);

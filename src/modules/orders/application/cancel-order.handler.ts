@@ -39,6 +39,7 @@ export class CancelOrderHandler {
       lease: { owner, until: Date.now() + this.config.sagaRecoveryAfterMs },
     });
     if (!claimed) throw invalid();
-    return (await this.saga.finishCancel({ order: { ...order, status: 'cancelling', updatedAt }, owner })).order;
+    const run = { order: { ...order, status: 'cancelling' as const, updatedAt }, owner };
+    return (await this.saga.steps.finishCancel.run(run)).order;
   }
 }

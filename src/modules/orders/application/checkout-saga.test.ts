@@ -2,12 +2,14 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../platform/kernel/errors.js';
-import { ShopMetrics } from '../../../platform/telemetry/shop-metrics.js';
 import type { CatalogApi } from '../../catalog/contract/catalog.contract.js';
 import type { PaymentsApi, PaymentView } from '../../payments/contract/payments.contract.js';
 import type { Order, OrderStatus, SagaLease } from '../domain/order.js';
+import { OrdersMetrics } from '../infrastructure/orders-metrics.js';
 import { CheckoutSaga } from './checkout-saga.js';
-import type { DueOrder, OrderChange, OrdersRepository, OutboxEvent } from './ports/orders-repository.port.js';
+import { OrderTransitions } from './order-transitions.js';
+import type { DueOrder, OrderChange, OrdersRepository, TransitionRecords } from './ports/orders-repository.port.js';
+import { SagaRunner } from './saga-runner.js';
 
 /** In memory, with the conditional semantics of the real repository. */
 class FakeOrders implements OrdersRepository {
@@ -17,7 +19,13 @@ class FakeOrders implements OrdersRepository {
     this.rows.set(order.id, { order, lease });
     return true;
   }
-  async transition(id: string, from: OrderStatus, owner: string | null, change: OrderChange, event?: OutboxEvent) {
+  async transition(
+    id: string,
+    from: OrderStatus,
+    owner: string | null,
+    change: OrderChange,
+    { event }: TransitionRecords = {},
+  ) {
     const row = this.rows.get(id);
     if (!row || row.order.status !== from || (owner !== null && row.lease.owner !== owner)) return false;
     const { lease, ...fields } = change;
@@ -84,14 +92,20 @@ function setup(
     updatedAt: '2026-01-01T00:00:00.000Z',
   };
   orders.rows.set(order.id, { order, lease: { owner: 'me', until: Date.now() + 1000 } });
-  const saga = new CheckoutSaga(catalog, payments, orders, pino({ level: 'silent' }), new ShopMetrics(new Registry()));
+  const logger = pino({ level: 'silent' });
+  const runner = new SagaRunner(new OrdersMetrics(new Registry()));
+  const saga = new CheckoutSaga(catalog, payments, new OrderTransitions(orders, logger), logger, runner);
   return { saga, orders, order, calls };
 }
 
 describe('checkout saga: settling a known charge outcome', () => {
   it('captured: commits the stock, then confirms with order.confirmed', async () => {
     const { saga, orders, order, calls } = setup();
-    const { order: settled } = await saga.settle({ order, owner: 'me' }, payment('captured'), 'checkout_interrupted');
+    const { order: settled } = await saga.steps.settle.run(
+      { order, owner: 'me' },
+      payment('captured'),
+      'checkout_interrupted',
+    );
     expect([settled.status, settled.paymentId, settled.paymentToken, calls]).toEqual([
       'confirmed',
       'pay-1',
@@ -105,7 +119,11 @@ describe('checkout saga: settling a known charge outcome', () => {
     const { saga, orders, order, calls } = setup({
       commit: async () => Promise.reject(new AppError('invalid_state', 'released')),
     });
-    const { order: settled } = await saga.settle({ order, owner: 'me' }, payment('captured'), 'checkout_interrupted');
+    const { order: settled } = await saga.steps.settle.run(
+      { order, owner: 'me' },
+      payment('captured'),
+      'checkout_interrupted',
+    );
     expect([settled.status, settled.failureCode, calls]).toEqual([
       'payment_failed',
       'reservation_expired',
@@ -120,7 +138,7 @@ describe('checkout saga: settling a known charge outcome', () => {
       [null, 'checkout_interrupted'],
     ] as const) {
       const { saga, order, calls } = setup();
-      const { order: settled } = await saga.settle({ order, owner: 'me' }, charge, 'checkout_interrupted');
+      const { order: settled } = await saga.steps.settle.run({ order, owner: 'me' }, charge, 'checkout_interrupted');
       expect([settled.status, settled.failureCode, calls]).toEqual(['payment_failed', reason, ['release']]);
     }
   });
@@ -140,7 +158,7 @@ describe('checkout saga: settling a known charge outcome', () => {
     for (const { behaviour, charge } of cases) {
       const { saga, orders, order } = setup(behaviour);
       const before = Date.now();
-      const { order: settled } = await saga.settle({ order, owner: 'me' }, charge, 'checkout_interrupted');
+      const { order: settled } = await saga.steps.settle.run({ order, owner: 'me' }, charge, 'checkout_interrupted');
       const row = orders.rows.get(order.id)!;
       expect([settled.status, settled.attempts, row.lease.owner, orders.events]).toEqual(['pending', 1, null, []]);
       expect(row.lease.until).toBeGreaterThanOrEqual(before + 500);
@@ -150,7 +168,11 @@ describe('checkout saga: settling a known charge outcome', () => {
   it('reports the current state instead of overwriting when another driver took the order over', async () => {
     const { saga, orders, order, calls } = setup();
     orders.rows.get(order.id)!.lease.owner = 'someone-else';
-    const { order: settled } = await saga.settle({ order, owner: 'me' }, payment('captured'), 'checkout_interrupted');
+    const { order: settled } = await saga.steps.settle.run(
+      { order, owner: 'me' },
+      payment('captured'),
+      'checkout_interrupted',
+    );
     expect([settled.status, calls, orders.events]).toEqual(['pending', ['commit'], []]);
   });
 
@@ -158,7 +180,7 @@ describe('checkout saga: settling a known charge outcome', () => {
     const { saga, orders, order, calls } = setup();
     const cancelling = { ...order, status: 'cancelling' as const, paymentId: 'pay-1' };
     orders.rows.set(order.id, { order: cancelling, lease: { owner: 'me', until: 0 } });
-    const { order: done } = await saga.finishCancel({ order: cancelling, owner: 'me' });
+    const { order: done } = await saga.steps.finishCancel.run({ order: cancelling, owner: 'me' });
     expect([done.status, calls, orders.events.map((e) => e.name)]).toEqual([
       'cancelled',
       ['refund', 'release'],

@@ -1,56 +1,62 @@
 import { inject, injectable } from 'tsyringe';
 import type { Logger } from '../../../platform/kernel/logger.js';
-import { SHOP_METRICS, type ShopMetrics } from '../../../platform/telemetry/shop-metrics.js';
 import { LOGGER } from '../../../platform/kernel/tokens.js';
 import { CATALOG_API, type CatalogApi } from '../../catalog/contract/catalog.contract.js';
 import { PAYMENTS_API, type PaymentsApi, type PaymentView } from '../../payments/contract/payments.contract.js';
 import { chargeKeyOf, retryDelayMs } from '../domain/checkout-policy.js';
-import type { Order, OrderStatus } from '../domain/order.js';
-import { canTransition } from '../domain/order-status.js';
-import { isFinal, outcomeOf, refused, unavailable, type CheckoutOutcome } from './checkout-outcome.js';
+import type { Order } from '../domain/order.js';
+import { refused, unavailable } from './checkout-outcome.js';
+import type { CheckoutSteps, DeferOptions } from './checkout-steps.js';
 import { isAnswer, UNKNOWN, type Unknown } from './dependency-outcome.js';
-import {
-  ORDERS_REPOSITORY,
-  type OrderChange,
-  type OrdersRepository,
-  type OutboxEvent,
-} from './ports/orders-repository.port.js';
+import { OrderTransitions } from './order-transitions.js';
 import { orderCancelled, orderConfirmed, orderPaymentFailed } from './saga-events.js';
-import type { SagaRun, SagaStep } from './saga-run.js';
-
-/** What a state change records besides the order: its event, and the answer when it is not the order's own. */
-interface MoveOptions {
-  event?: (next: Order) => OutboxEvent;
-  answer?: CheckoutOutcome;
-}
+import type { SagaResult, SagaRun } from './saga-run.js';
+import { SagaRunner } from './saga-runner.js';
 
 /**
- * The steps of the checkout and cancellation sagas, shared by the live request and the recovery.
+ * The checkout and cancellation sagas, shared by the live request, the recovery and the cancel.
  * Every step is idempotent on the other side (reservations by order id, charges by key), and every
  * state change is conditional on the run's owner still holding the order, so a step may be repeated
  * by whoever resumes the saga. A call that gives no definite answer resolves UNKNOWN, and the order
  * is deferred to the background instead of guessing; events are recorded only with a final state
- * change. A keyed run's final answer is stored in the same transaction as the change that decides it.
+ * change.
  */
 @injectable()
 export class CheckoutSaga {
+  /** The step table, traced: every driver runs the steps through it. */
+  readonly steps: CheckoutSteps;
+
   constructor(
     @inject(CATALOG_API) private readonly catalog: CatalogApi,
     @inject(PAYMENTS_API) private readonly payments: PaymentsApi,
-    @inject(ORDERS_REPOSITORY) private readonly orders: OrdersRepository,
+    @inject(OrderTransitions) private readonly transitions: OrderTransitions,
     @inject(LOGGER) private readonly logger: Logger,
-    @inject(SHOP_METRICS) metrics: ShopMetrics,
+    @inject(SagaRunner) runner: SagaRunner,
   ) {
-    // Each step is a span (searchable by order id) and a duration observation, whoever drives it.
-    const orderIdOf = (first: SagaRun | Order) => ('order' in first ? first.order.id : first.id);
-    metrics.traceSteps(this, ['reserve', 'charge', 'findCharge', 'settle', 'finishCancel', 'defer'], orderIdOf);
+    this.steps = runner.traced<CheckoutSteps>({
+      reserve: { name: 'reserve', run: (run) => this.holdStock(run), compensate: ({ order }) => this.release(order) },
+      charge: {
+        name: 'charge',
+        run: ({ order }) => this.chargeTotal(order),
+        compensate: ({ order }, paymentId) => this.refund(order, paymentId),
+      },
+      findCharge: { name: 'findCharge', run: ({ order }) => this.lookUpCharge(order) },
+      settle: { name: 'settle', run: (run, payment, reason) => this.settleCharge(run, payment, reason) },
+      finishCancel: { name: 'finishCancel', run: (run) => this.undoSale(run) },
+      defer: { name: 'defer', run: (run, options) => this.handToBackground(run, options) },
+    });
   }
 
-  /**
-   * Holds the stock: resolves null once it is held, or the step that ended the checkout — rejected
-   * on a definite refusal, or unavailable (rejected, or deferred while something may be held).
-   */
-  async reserve(run: SagaRun): Promise<SagaStep | null> {
+  /** The live checkout of an order just recorded: reserve → charge → settle. */
+  async checkout(run: SagaRun): Promise<SagaResult> {
+    const refusal = await this.steps.reserve.run(run);
+    if (refusal) return refusal;
+    const payment = await this.steps.charge.run(run);
+    if (payment === UNKNOWN) return this.steps.defer.run(run, { status: 'payment_pending' });
+    return this.steps.settle.run(run, payment, 'payment_declined');
+  }
+
+  private async holdStock(run: SagaRun): Promise<SagaResult | null> {
     const { order } = run;
     try {
       const lines = order.lines.map(({ productId, quantity }) => ({ productId, quantity }));
@@ -59,112 +65,76 @@ export class CheckoutSaga {
     } catch (error) {
       if (isAnswer(error, 'out_of_stock', 'unknown_product')) {
         const fields = { status: 'rejected', failureCode: error.code, paymentToken: null } as const;
-        return this.move(run, fields, { answer: refused(error) });
+        return this.transitions.move(run, fields, { answer: refused(error) });
       }
       this.warn(order, 'reserve', error);
     }
     const answer = unavailable('Stock could not be reserved right now; nothing was charged, try again');
     // Something may be held: give it back now, or leave that to the recovery.
-    if ((await this.release(order)) === UNKNOWN) return this.defer(run, { answer });
-    return this.move(run, { status: 'rejected', failureCode: 'service_unavailable', paymentToken: null }, { answer });
+    if ((await this.steps.reserve.compensate(run)) === UNKNOWN) return this.steps.defer.run(run, { answer });
+    const rejected = { status: 'rejected', failureCode: 'service_unavailable', paymentToken: null } as const;
+    return this.transitions.move(run, rejected, { answer });
   }
 
-  /** Charges the order's total under its key. */
-  charge(order: Order): Promise<PaymentView | Unknown> {
+  private chargeTotal(order: Order): Promise<PaymentView | Unknown> {
     const { id, userId, totalCents, currency, paymentToken } = order;
     const input = { orderId: id, userId, amountCents: totalCents, currency, token: paymentToken ?? '' };
     return this.call(order, 'charge', () => this.payments.charge({ ...input, idempotencyKey: chargeKeyOf(id) }));
   }
 
-  /** The charge made under the order's key (null: none was ever made). */
-  findCharge(order: Order): Promise<PaymentView | null | Unknown> {
+  private lookUpCharge(order: Order): Promise<PaymentView | null | Unknown> {
     return this.call(order, 'findCharge', () => this.payments.findCharge({ idempotencyKey: chargeKeyOf(order.id) }));
   }
 
-  /**
-   * Drives an order whose charge outcome is known to its end: a captured charge commits the stock
-   * and confirms (or is refunded when the reservation is gone); no charge, or a declined one,
-   * releases the stock and fails the order with `reasonIfUncharged` / `payment_declined`.
-   */
-  async settle(run: SagaRun, payment: PaymentView | null, reasonIfUncharged: string): Promise<SagaStep> {
+  private async settleCharge(
+    run: SagaRun,
+    payment: PaymentView | null,
+    reasonIfUncharged: string,
+  ): Promise<SagaResult> {
     if (payment?.status === 'captured') return this.completeSale(run, payment);
-    if ((await this.release(run.order)) === UNKNOWN) return this.defer(run);
+    if ((await this.steps.reserve.compensate(run)) === UNKNOWN) return this.steps.defer.run(run);
     return this.fail(run, payment?.status === 'declined' ? 'payment_declined' : reasonIfUncharged, payment);
   }
 
-  /** Refunds and restocks a `cancelling` order, then marks it cancelled. */
-  async finishCancel(run: SagaRun): Promise<SagaStep> {
+  private async undoSale(run: SagaRun): Promise<SagaResult> {
     const { paymentId } = run.order;
-    if (paymentId && (await this.refund(run.order, paymentId)) === UNKNOWN) return this.defer(run);
-    if ((await this.release(run.order)) === UNKNOWN) return this.defer(run);
-    return this.move(run, { status: 'cancelled' }, { event: orderCancelled });
+    if (paymentId && (await this.steps.charge.compensate(run, paymentId)) === UNKNOWN) return this.steps.defer.run(run);
+    if ((await this.steps.reserve.compensate(run)) === UNKNOWN) return this.steps.defer.run(run);
+    return this.transitions.move(run, { status: 'cancelled' }, { event: orderCancelled });
   }
 
-  /**
-   * Hands the order to the background (in `status`, by default its current one): retried once its
-   * lease, set by the retry policy, runs out.
-   */
-  defer(run: SagaRun, options: { status?: OrderStatus; answer?: CheckoutOutcome } = {}): Promise<SagaStep> {
+  private handToBackground(run: SagaRun, options: DeferOptions = {}): Promise<SagaResult> {
     const { order } = run;
     const lease = { owner: null, until: Date.now() + retryDelayMs(order.attempts) };
     const fields = { status: options.status ?? order.status, attempts: order.attempts + 1, lease };
-    return this.move(run, fields, { answer: options.answer });
+    return this.transitions.move(run, fields, { answer: options.answer });
   }
 
-  private async completeSale(run: SagaRun, payment: PaymentView): Promise<SagaStep> {
+  private async completeSale(run: SagaRun, payment: PaymentView): Promise<SagaResult> {
     const { order } = run;
     try {
       await this.catalog.commitReservation({ orderId: order.id });
     } catch (error) {
       if (!isAnswer(error, 'invalid_state', 'not_found')) {
         this.warn(order, 'commitReservation', error);
-        return this.defer(run);
+        return this.steps.defer.run(run);
       }
       // The reservation ran out (or was released) before the sale completed: no goods, no money.
-      if ((await this.refund(order, payment.id)) === UNKNOWN) return this.defer(run);
+      if ((await this.steps.charge.compensate(run, payment.id)) === UNKNOWN) return this.steps.defer.run(run);
       return this.fail(run, 'reservation_expired', payment);
     }
     const confirmed = { status: 'confirmed', paymentId: payment.id, paymentToken: null } as const;
-    return this.move(run, confirmed, { event: (next) => orderConfirmed(next, payment.id) });
+    return this.transitions.move(run, confirmed, { event: (next) => orderConfirmed(next, payment.id) });
   }
 
-  private fail(run: SagaRun, reason: string, payment: PaymentView | null): Promise<SagaStep> {
+  private fail(run: SagaRun, reason: string, payment: PaymentView | null): Promise<SagaResult> {
     const failed = {
       status: 'payment_failed',
       failureCode: reason,
       paymentId: payment?.id ?? null,
       paymentToken: null,
     } as const;
-    return this.move(run, failed, { event: (next) => orderPaymentFailed(next, reason) });
-  }
-
-  /**
-   * One conditional state change, with its event and (for a keyed run's final answer) the
-   * idempotency record, atomically. A status change ends the run's lease unless the change sets one.
-   * When the order was taken over meanwhile, resolves its current state: the new owner decides, this
-   * run only reports.
-   */
-  private async move(run: SagaRun, fields: Omit<OrderChange, 'updatedAt'>, options: MoveOptions): Promise<SagaStep> {
-    const { order, owner } = run;
-    const status = fields.status ?? order.status;
-    if (!canTransition(order.status, status))
-      throw new Error(`order ${order.id}: illegal transition ${order.status} -> ${status}`);
-    const statusChanged = status !== order.status;
-    const change: OrderChange = { ...fields, ...(statusChanged ? { updatedAt: new Date().toISOString() } : {}) };
-    if (statusChanged && !change.lease) change.lease = { owner: null, until: 0 };
-    const { lease: _lease, ...visible } = change;
-    const next: Order = { ...order, ...visible };
-    const answer = options.answer ?? outcomeOf(next);
-    const completion = run.key && isFinal(answer) ? { ...run.key, outcome: answer } : undefined;
-    if (await this.orders.transition(order.id, order.status, owner, change, options.event?.(next), completion)) {
-      return { order: next, answer, recorded: completion !== undefined };
-    }
-    this.logger.warn(
-      { orderId: order.id, from: order.status, to: status },
-      'order was taken over by another saga driver',
-    );
-    const current = (await this.orders.findById(order.id)) ?? order;
-    return { order: current, answer: outcomeOf(current), recorded: false };
+    return this.transitions.move(run, failed, { event: (next) => orderPaymentFailed(next, reason) });
   }
 
   private release(order: Order): Promise<unknown> {

@@ -5,16 +5,23 @@ import { AppError } from '../../../platform/kernel/errors.js';
 import { CONFIG } from '../../../platform/kernel/tokens.js';
 import { IDEMPOTENCY_TTL_MS } from '../domain/checkout-policy.js';
 import { isUnfinished } from '../domain/order-status.js';
-import { isFinal, outcomeOf, type CheckoutOutcome } from './checkout-outcome.js';
+import { isFinal, outcomeOf, type CheckoutOutcome, type Refused } from './checkout-outcome.js';
+import { CheckoutSaga } from './checkout-saga.js';
+import { LIVE_CHECKOUTS, type LiveCheckouts } from './live-checkouts.js';
+import { OrderPricing } from './order-pricing.js';
 import type { PlaceOrderCommand } from './place-order.command.js';
-import { KEY_TAKEN, PlaceOrderHandler } from './place-order.handler.js';
 import {
   IDEMPOTENCY_STORE,
   type IdempotencyClaim,
   type IdempotencyRecord,
   type IdempotencyStore,
 } from './ports/idempotency-store.port.js';
-import { ORDERS_REPOSITORY, type OrdersRepository } from './ports/orders-repository.port.js';
+import {
+  ORDERS_REPOSITORY,
+  type IdempotencyCompletion,
+  type OrdersRepository,
+} from './ports/orders-repository.port.js';
+import type { SagaRun } from './saga-run.js';
 
 export interface CheckoutReply {
   outcome: CheckoutOutcome;
@@ -34,18 +41,21 @@ const inUse = () =>
   });
 
 /**
- * Checkout under an Idempotency-Key (draft-ietf-httpapi-idempotency-key-header), scoped to the user.
- * The key is claimed by inserting its record — in the same transaction as the order, never
- * check-then-insert — so the unique (user, key) constraint decides which concurrent request runs the
- * checkout; the others replay its stored final answer, or get 409 while it runs and 422 when their
- * body differs. A final answer is an order or a 4xx refusal, stored with the saga's deciding
- * transition; after a 5xx the record is dropped so the client can retry. A record left in flight by
- * a dead process is answered from its order once the recovery has finished that.
+ * Checkout under an Idempotency-Key (draft-ietf-httpapi-idempotency-key-header), scoped to the user:
+ * the whole protocol is here, around the saga, which knows no keys. The key is claimed by inserting
+ * its record — in the same transaction as the order, never check-then-insert — so the unique
+ * (user, key) constraint decides which concurrent request runs the checkout; the others replay its
+ * stored final answer, or get 409 while it runs and 422 when their body differs. A final answer is an
+ * order or a 4xx refusal, stored in the transaction of the saga's change that decides it (the run's
+ * `recordAnswer`); after a 5xx the record is dropped so the client can retry. A record left in
+ * flight by a dead process is answered from its order once the recovery has finished that.
  */
 @injectable()
 export class IdempotentCheckoutHandler {
   constructor(
-    @inject(PlaceOrderHandler) private readonly placeOrder: PlaceOrderHandler,
+    @inject(OrderPricing) private readonly pricing: OrderPricing,
+    @inject(CheckoutSaga) private readonly saga: CheckoutSaga,
+    @inject(LIVE_CHECKOUTS) private readonly live: LiveCheckouts,
     @inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
     @inject(ORDERS_REPOSITORY) private readonly orders: OrdersRepository,
     @inject(CONFIG) private readonly config: Config,
@@ -71,22 +81,36 @@ export class IdempotentCheckoutHandler {
     throw inUse();
   }
 
+  /** One round: the reply, or undefined when the key's record was cleared away meanwhile (try again). */
   private async attempt(command: PlaceOrderCommand, claim: IdempotencyClaim): Promise<CheckoutReply | undefined> {
-    const priced = await this.placeOrder.price(command);
-    if (priced.kind === 'refused') {
-      if (!isFinal(priced)) return { outcome: priced, replayed: false };
-      // Refused before anything was ordered: record the refusal, unless the key turns out to be taken.
-      if (await this.store.insertCompleted(claim, priced)) return { outcome: priced, replayed: false };
-      return this.replayExisting(claim);
-    }
-    const step = await this.placeOrder.place(priced.order, claim).catch(async (error: unknown) => {
-      await this.store.release(claim);
-      throw error;
+    const priced = await this.pricing.price(command);
+    if (priced.kind === 'refused') return this.refuseUnordered(priced, claim);
+    const { order } = priced;
+    return this.live.run(order.id, async () => {
+      const run: SagaRun = { order, owner: randomUUID(), recordAnswer: (answer) => this.completionOf(claim, answer) };
+      const lease = { owner: run.owner, until: Date.now() + this.config.sagaRecoveryAfterMs };
+      if (!(await this.orders.insert(order, lease, claim))) return this.replayExisting(claim);
+      const { answer, takenOver } = await this.saga.checkout(run).catch(async (error: unknown) => {
+        await this.store.release(claim);
+        throw error;
+      });
+      if (!isFinal(answer)) await this.store.release(claim);
+      // Taken over, the run's change was not written, nor the answer with it: store the answer now.
+      else if (takenOver) await this.store.complete(claim.userId, claim.key, answer);
+      return { outcome: answer, replayed: false };
     });
-    if (step === KEY_TAKEN) return this.replayExisting(claim);
-    if (!isFinal(step.answer)) await this.store.release(claim);
-    else if (!step.recorded) await this.store.complete(claim.userId, claim.key, step.answer);
-    return { outcome: step.answer, replayed: false };
+  }
+
+  /** A final answer is kept for replay; a retryable failure (5xx) is not. */
+  private completionOf(claim: IdempotencyClaim, answer: CheckoutOutcome): IdempotencyCompletion | undefined {
+    return isFinal(answer) ? { userId: claim.userId, key: claim.key, outcome: answer } : undefined;
+  }
+
+  /** Refused before anything was ordered: a final refusal is recorded, unless the key turns out to be taken. */
+  private async refuseUnordered(refusal: Refused, claim: IdempotencyClaim): Promise<CheckoutReply | undefined> {
+    if (!isFinal(refusal) || (await this.store.insertCompleted(claim, refusal)))
+      return { outcome: refusal, replayed: false };
+    return this.replayExisting(claim);
   }
 
   /** The answer the existing record gives, or undefined once it was cleared away (try again). */

@@ -8,7 +8,7 @@ import { CheckoutSaga } from './checkout-saga.js';
 import { ORDERS_REPOSITORY, type DueOrder, type OrdersRepository } from './ports/orders-repository.port.js';
 import { UNKNOWN } from './dependency-outcome.js';
 import { LIVE_CHECKOUTS, type LiveCheckouts } from './live-checkouts.js';
-import type { SagaRun, SagaStep } from './saga-run.js';
+import type { SagaResult, SagaRun } from './saga-run.js';
 
 const BATCH = 50;
 
@@ -62,15 +62,16 @@ export class RecoverCheckoutsHandler {
     return true;
   }
 
-  private async drive(run: SagaRun): Promise<SagaStep> {
+  private async drive(run: SagaRun): Promise<SagaResult> {
     const { order } = run;
-    if (order.status === 'cancelling') return this.saga.finishCancel(run);
+    const { steps } = this.saga;
+    if (order.status === 'cancelling') return steps.finishCancel.run(run);
     const mayCharge =
       order.status === 'payment_pending' &&
       order.paymentToken !== null &&
       Date.now() < chargeDeadline(order.createdAt, this.config.reservationTtlMs);
-    const payment = mayCharge ? await this.saga.charge(order) : await this.saga.findCharge(order);
-    if (payment === UNKNOWN) return this.saga.defer(run);
-    return this.saga.settle(run, payment, order.status === 'pending' ? 'checkout_interrupted' : 'payment_unavailable');
+    const payment = mayCharge ? await steps.charge.run(run) : await steps.findCharge.run(run);
+    if (payment === UNKNOWN) return steps.defer.run(run);
+    return steps.settle.run(run, payment, order.status === 'pending' ? 'checkout_interrupted' : 'payment_unavailable');
   }
 }

@@ -1,6 +1,6 @@
+import type { PendingEvent } from '../../../platform/kernel/event.js';
 import { ORDER_CANCELLED, ORDER_CONFIRMED, ORDER_PAYMENT_FAILED } from '../contract/orders.events.js';
 import type { Order } from '../domain/order.js';
-import type { OutboxEvent } from './ports/orders-repository.port.js';
 
 const summary = (order: Order) => ({
   orderId: order.id,
@@ -9,7 +9,7 @@ const summary = (order: Order) => ({
   currency: order.currency,
 });
 
-export const orderConfirmed = (order: Order, paymentId: string): OutboxEvent => ({
+export const orderConfirmed = (order: Order, paymentId: string): PendingEvent => ({
   event: ORDER_CONFIRMED,
   payload: {
     ...summary(order),
@@ -23,9 +23,9 @@ export const orderConfirmed = (order: Order, paymentId: string): OutboxEvent => 
   },
 });
 
-export const orderPaymentFailed = (order: Order, reason: string): OutboxEvent => ({
+export const orderPaymentFailed = (order: Order, reason: string): PendingEvent => ({
   event: ORDER_PAYMENT_FAILED,
   payload: { ...summary(order), reason },
 });
 
-export const orderCancelled = (order: Order): OutboxEvent => ({ event: ORDER_CANCELLED, payload: summary(order) });
+export const orderCancelled = (order: Order): PendingEvent => ({ event: ORDER_CANCELLED, payload: summary(order) });

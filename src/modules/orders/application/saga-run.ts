@@ -1,22 +1,27 @@
 import type { Order } from '../domain/order.js';
 import type { CheckoutOutcome } from './checkout-outcome.js';
+import type { IdempotencyCompletion } from './ports/orders-repository.port.js';
 
 /**
- * One drive of an order's saga: the order as the driver last saw it, the lease owner every
- * conditional change is checked against, and — for a live keyed checkout — the Idempotency-Key
- * whose final answer is stored in the same transaction as the change that decides it.
+ * One drive of an order's saga: the order as the driver last saw it, and the lease owner every
+ * conditional change is checked against.
  */
 export interface SagaRun {
   readonly order: Order;
   readonly owner: string;
-  readonly key?: { readonly userId: string; readonly key: string };
+  /**
+   * Given by a driver that keeps the answer its drive decides (the idempotent checkout): what to
+   * record with the change that decides `answer`, in that change's transaction (undefined: nothing).
+   * The saga only hands it over.
+   */
+  readonly recordAnswer?: (answer: CheckoutOutcome) => IdempotencyCompletion | undefined;
 }
 
 /** Where a step left the order, and what a live checkout answers after it. */
-export interface SagaStep {
+export interface SagaResult {
   /** As the step left it, or as another driver has it when the order was taken over meanwhile. */
   order: Order;
   answer: CheckoutOutcome;
-  /** True when `answer` was stored with the step's transition as the key's final response. */
-  recorded: boolean;
+  /** True when another driver had taken the order over: nothing of this step was written. */
+  takenOver: boolean;
 }

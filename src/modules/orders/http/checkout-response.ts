@@ -1,11 +1,11 @@
 import { AppError } from '../../../platform/kernel/errors.js';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../../../platform/http/problem.js';
 import type { RouteResponse } from '../../../platform/kernel/route.js';
-import type { ShopMetrics } from '../../../platform/telemetry/shop-metrics.js';
 import { ATTR } from '../../../platform/telemetry/span-attributes.js';
 import { annotate } from '../../../platform/telemetry/spans.js';
 import type { CheckoutOutcome } from '../application/checkout-outcome.js';
 import { orderLocation } from '../application/order-view.js';
+import type { CheckoutMetrics } from '../application/ports/checkout-metrics.port.js';
 
 /**
  * The HTTP answer to a checkout outcome, live or replayed: 201 once the order is confirmed (even if
@@ -30,8 +30,8 @@ export function checkoutResponse(outcome: CheckoutOutcome): RouteResponse {
  * Counts a checkout's answer (a replay only as a replay) and names its order on the request's span,
  * so the request's trace is found by the order id.
  */
-export function observeCheckout(metrics: ShopMetrics, outcome: CheckoutOutcome, replayed: boolean): void {
+export function observeCheckout(metrics: CheckoutMetrics, outcome: CheckoutOutcome, replayed: boolean): void {
   if (outcome.kind === 'placed') annotate({ [ATTR.orderId]: outcome.order.id });
-  if (replayed) return metrics.replayed('orders');
+  if (replayed) return metrics.replayed();
   metrics.checkoutAnswered(outcome.kind === 'placed' ? outcome.order.status : outcome.refusal.code);
 }

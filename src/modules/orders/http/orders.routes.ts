@@ -1,12 +1,12 @@
 import { defineRoute, type AnyRoute, type RouteRequest, type RouteResponse } from '../../../platform/kernel/route.js';
 import { pageOf, pageQuery } from '../../../platform/http/pagination.js';
-import { SHOP_METRICS } from '../../../platform/telemetry/shop-metrics.js';
 import { CancelOrderHandler } from '../application/cancel-order.handler.js';
 import { GetOrderHandler } from '../application/get-order.handler.js';
 import { IdempotentCheckoutHandler } from '../application/idempotent-checkout.handler.js';
 import { ListOrdersHandler } from '../application/list-orders.handler.js';
 import { toOrderView, type Viewer } from '../application/order-view.js';
 import { PlaceOrderHandler } from '../application/place-order.handler.js';
+import { CHECKOUT_METRICS } from '../application/ports/checkout-metrics.port.js';
 import { orderView } from '../contract/orders.contract.js';
 import { checkoutResponse, observeCheckout } from './checkout-response.js';
 import { idempotencyKeyOf } from './idempotency-key.js';
@@ -35,7 +35,7 @@ export const ordersRoutes: AnyRoute[] = [
         key === undefined
           ? { outcome: await container.resolve(PlaceOrderHandler).execute(command), replayed: false }
           : await container.resolve(IdempotentCheckoutHandler).execute(command, key);
-      observeCheckout(container.resolve(SHOP_METRICS), outcome, replayed);
+      observeCheckout(container.resolve(CHECKOUT_METRICS), outcome, replayed);
       const response = checkoutResponse(outcome);
       return replayed ? { ...response, headers: { ...response.headers, 'Idempotent-Replayed': 'true' } } : response;
     },

@@ -2,15 +2,13 @@ import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { KNEX, SQL_RUNNER } from '../../../platform/db/db.tokens.js';
 import type { SqlRunner } from '../../../platform/kernel/database.js';
-import { insertOutboxRow, OUTBOX, type Outbox } from '../../../platform/events/outbox.js';
 import type { Cursor } from '../../../platform/kernel/pagination.js';
 import type { IdempotencyClaim } from '../application/ports/idempotency-store.port.js';
 import type {
   DueOrder,
-  IdempotencyCompletion,
   OrderChange,
   OrdersRepository,
-  OutboxEvent,
+  TransitionRecords,
 } from '../application/ports/orders-repository.port.js';
 import type { Order, OrderStatus, SagaLease } from '../domain/order.js';
 import { UNFINISHED_STATUSES } from '../domain/order-status.js';
@@ -27,7 +25,6 @@ export class OrdersSqlRepository implements OrdersRepository {
   constructor(
     @inject(KNEX) private readonly knex: Knex,
     @inject(SQL_RUNNER) private readonly sql: SqlRunner,
-    @inject(OUTBOX) private readonly outbox: Outbox,
   ) {}
 
   async insert(order: Order, lease: SagaLease, claim?: IdempotencyClaim): Promise<boolean> {
@@ -47,23 +44,19 @@ export class OrdersSqlRepository implements OrdersRepository {
     from: OrderStatus,
     owner: string | null,
     change: OrderChange,
-    event?: OutboxEvent,
-    completion?: IdempotencyCompletion,
+    { event, completion }: TransitionRecords = {},
   ): Promise<boolean> {
     const set = changeToRow(change);
     const statement = SQL.transition(Object.keys(set), owner !== null);
     const params = [...Object.values(set), id, from, ...(owner === null ? [] : [owner])];
     if (!event && !completion) return (await this.sql.query(statement, params)).changes === 1;
-    const outboxRow = event && this.outbox.prepare(event.event, event.payload).row;
-    const applied = await this.sql.transaction(async (tx) => {
+    return this.sql.transaction(async (tx) => {
       if ((await tx.query(statement, params)).changes !== 1) return false;
-      if (outboxRow) await insertOutboxRow(tx, outboxRow);
+      if (event) await tx.publish(event.event, event.payload);
       if (completion)
         await tx.query(SQL.completeIdempotency, [outcomeParam(completion.outcome), completion.userId, completion.key]);
       return true;
     });
-    if (applied && outboxRow) this.outbox.committed();
-    return applied;
   }
 
   async findById(id: string): Promise<Order | undefined> {

@@ -1,8 +1,8 @@
 import { inject, injectable } from 'tsyringe';
 import { SQL_RUNNER } from '../../../platform/db/db.tokens.js';
 import type { SqlRunner } from '../../../platform/kernel/database.js';
-import { insertOutboxRow, OUTBOX, type Outbox, type OutboxRow } from '../../../platform/events/outbox.js';
-import type { PendingEvent, PaymentsRepository } from '../application/ports/payments.repository.port.js';
+import type { PendingEvent } from '../../../platform/kernel/event.js';
+import type { PaymentsRepository } from '../application/ports/payments.repository.port.js';
 import type { Payment, PaymentStatus } from '../domain/payment.js';
 
 interface PaymentRow {
@@ -75,40 +75,30 @@ const toPayment = (row: PaymentRow): Payment => ({
 /** Payments in the module's own database; every write commits together with its outbox rows. */
 @injectable()
 export class PaymentsSqlRepository implements PaymentsRepository {
-  constructor(
-    @inject(SQL_RUNNER) private readonly sql: SqlRunner,
-    @inject(OUTBOX) private readonly outbox: Outbox,
-  ) {}
+  constructor(@inject(SQL_RUNNER) private readonly sql: SqlRunner) {}
 
   async insertOnce(payment: Payment, events: PendingEvent[]): Promise<Payment> {
     const params = toParams(payment);
-    const rows = this.outboxRows(events);
     const inserted =
-      rows.length === 0
+      events.length === 0
         ? (await this.sql.query(STATEMENTS.insert, params)).changes === 1
         : await this.sql.transaction(async (tx) => {
             if ((await tx.query(STATEMENTS.insert, params)).changes !== 1) return false;
-            for (const row of rows) await insertOutboxRow(tx, row);
+            for (const { event, payload } of events) await tx.publish(event, payload);
             return true;
           });
-    if (inserted) {
-      if (rows.length > 0) this.outbox.committed();
-      return payment;
-    }
+    if (inserted) return payment;
     const existing = await this.findByIdempotencyKey(payment.idempotencyKey);
     if (!existing) throw new Error(`payment with idempotency key ${payment.idempotencyKey} vanished`);
     return existing;
   }
 
-  async markRefunded(id: string, at: string, events: PendingEvent[]): Promise<boolean> {
-    const rows = this.outboxRows(events);
-    const won = await this.sql.transaction(async (tx) => {
+  markRefunded(id: string, at: string, events: PendingEvent[]): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
       if ((await tx.query(STATEMENTS.refund, [at, id])).changes === 0) return false;
-      for (const row of rows) await insertOutboxRow(tx, row);
+      for (const { event, payload } of events) await tx.publish(event, payload);
       return true;
     });
-    if (won && rows.length > 0) this.outbox.committed();
-    return won;
   }
 
   async findById(id: string): Promise<Payment | undefined> {
@@ -119,10 +109,5 @@ export class PaymentsSqlRepository implements PaymentsRepository {
   async findByIdempotencyKey(key: string): Promise<Payment | undefined> {
     const [row] = (await this.sql.query<PaymentRow>(STATEMENTS.byKey, [key])).rows;
     return row && toPayment(row);
-  }
-
-  /** Validated before the transaction opens: a bad payload fails the call without writing anything. */
-  private outboxRows(events: PendingEvent[]): OutboxRow[] {
-    return events.map(({ event, payload }) => this.outbox.prepare(event, payload).row);
   }
 }

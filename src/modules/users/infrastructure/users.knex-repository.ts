@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { AppError } from '../../../platform/kernel/errors.js';
-import { OUTBOX, type Outbox } from '../../../platform/events/outbox.js';
 import type { UsersRepository } from '../application/ports/users.repository.port.js';
 import { USER_REGISTERED } from '../contract/users.events.js';
 import type { Role, User } from '../domain/user.js';
@@ -23,6 +22,7 @@ const COLUMNS = ['id', 'email', 'name', 'role', 'password_hash', 'created_at'];
 // Look-ups are fixed SQL: getUser runs for every notification. Not cached: the role can change.
 const BY_ID = `SELECT ${COLUMNS.join(', ')} FROM users WHERE id = ?`;
 const BY_EMAIL = `SELECT ${COLUMNS.join(', ')} FROM users WHERE email = ?`;
+const INSERT = `INSERT INTO users (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 
 const toUser = (row: UserRow): User => ({
   id: row.id,
@@ -38,7 +38,6 @@ export class UsersKnexRepository implements UsersRepository {
   constructor(
     @inject(KNEX) private readonly knex: Knex,
     @inject(SQL_RUNNER) private readonly sql: SqlRunner,
-    @inject(OUTBOX) private readonly outbox: Outbox,
   ) {}
 
   async findById(id: string): Promise<User | undefined> {
@@ -55,16 +54,9 @@ export class UsersKnexRepository implements UsersRepository {
 
   async add(user: User): Promise<void> {
     try {
-      await this.knex.transaction(async (trx) => {
-        await trx('users').insert({
-          id: user.id,
-          email: user.email,
-          name: user.name,
-          role: user.role,
-          password_hash: user.passwordHash,
-          created_at: user.createdAt,
-        });
-        await this.outbox.add(trx, USER_REGISTERED, {
+      await this.sql.transaction(async (tx) => {
+        await tx.query(INSERT, [user.id, user.email, user.name, user.role, user.passwordHash, user.createdAt]);
+        await tx.publish(USER_REGISTERED, {
           userId: user.id,
           email: user.email,
           name: user.name,

@@ -21,8 +21,8 @@ export interface IdempotencyRecord extends IdempotencyClaim {
 
 /**
  * Idempotency records. Claiming a key in flight happens together with the order insert (see
- * OrdersRepository.insert), and completing it usually with the saga's last transition; this port
- * covers everything else.
+ * OrdersRepository.insert), and completing it usually with the saga's change that decides the
+ * answer (OrdersRepository.transition); this port covers everything else.
  */
 export interface IdempotencyStore {
   find(userId: string, key: string): Promise<IdempotencyRecord | undefined>;

@@ -1,15 +1,9 @@
 import type { InjectionToken } from 'tsyringe';
-import type { EventDefinition } from '../../../../platform/kernel/event.js';
+import type { PendingEvent } from '../../../../platform/kernel/event.js';
 import type { Cursor } from '../../../../platform/kernel/pagination.js';
 import type { Order, OrderStatus, SagaLease } from '../../domain/order.js';
 import type { CheckoutOutcome } from '../checkout-outcome.js';
 import type { IdempotencyClaim } from './idempotency-store.port.js';
-
-/** An integration event to record in the outbox in the same transaction as a transition. */
-export interface OutboxEvent {
-  event: EventDefinition;
-  payload: unknown;
-}
 
 /** The columns a transition may change (`updatedAt` changes with the visible state only). */
 export type OrderChange = Partial<
@@ -24,6 +18,14 @@ export interface IdempotencyCompletion {
   userId: string;
   key: string;
   outcome: CheckoutOutcome;
+}
+
+/** What a transition records besides the order, in its transaction. */
+export interface TransitionRecords {
+  /** Published with the change (outbox). */
+  event?: PendingEvent;
+  /** Completes the Idempotency-Key record whose answer the change decides. */
+  completion?: IdempotencyCompletion;
 }
 
 /** An unfinished order whose lease has run out, as seen by the recovery before claiming it. */
@@ -42,16 +44,15 @@ export interface OrdersRepository {
   insert(order: Order, lease: SagaLease, claim?: IdempotencyClaim): Promise<boolean>;
   /**
    * Applies `change` only if the order is still in `from` and (unless `owner` is null) still driven
-   * by `owner`; records `event` and `completion` atomically with it. Resolves false when someone
-   * else got there first (then nothing is written).
+   * by `owner`; writes `records` atomically with it. Resolves false when someone else got there
+   * first (then nothing is written).
    */
   transition(
     id: string,
     from: OrderStatus,
     owner: string | null,
     change: OrderChange,
-    event?: OutboxEvent,
-    completion?: IdempotencyCompletion,
+    records?: TransitionRecords,
   ): Promise<boolean>;
   findById(id: string): Promise<Order | undefined>;
   /** A user's orders, newest first, rejected checkouts excluded; `limit` rows after `after`. */

@@ -1,12 +1,6 @@
 import type { InjectionToken } from 'tsyringe';
-import type { EventDefinition } from '../../../../platform/kernel/event.js';
+import type { PendingEvent } from '../../../../platform/kernel/event.js';
 import type { Payment } from '../../domain/payment.js';
-
-/** An integration event to record in the outbox together with a state change. */
-export interface PendingEvent {
-  event: EventDefinition;
-  payload: unknown;
-}
 
 export interface PaymentsRepository {
   /**
