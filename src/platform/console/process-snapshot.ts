@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import type { EventBusKind } from '../kernel/event-bus-env.js';
 
 /** The calls of one (caller, callee, operation, transport, outcome) as one process counted them. */
 export interface CallSeries {
@@ -20,7 +21,7 @@ export interface ProcessSnapshot {
   service: string;
   /** The modules it hosts (empty for the gateway). */
   modules: string[];
-  bus: 'memory' | 'bullmq' | 'none';
+  bus: EventBusKind | 'none';
   calls: CallSeries[];
   /** One per instance this process calls: `dependency` is `<module> <url>` (`gateway:<module> <url>` at the gateway). */
   breakers: { dependency: string; state: BreakerState }[];

@@ -10,12 +10,12 @@ import type { EventBus, EventHandler, EventRouting } from './event-bus.js';
 import { busLagHistogram, deadLetterCounter } from './event-metrics.js';
 import { assertNoEviction } from './redis-eviction-check.js';
 import { withTimeout } from '../resilience/with-timeout.js';
+import { rateLimitedWarning } from './rate-limited-warning.js';
 
 export type { BullmqConnection, BullmqEventBusOptions };
 
 // Quick reconnects (capped at 2 s) so the bus recovers soon after Redis returns.
 const retryStrategy = (times: number) => Math.min(times * 200, 2000);
-const LOG_EVERY_MS = 10_000;
 
 /**
  * Event bus over BullMQ: one queue per consuming module, job id = event id (re-publishing an event
@@ -31,7 +31,7 @@ export class BullmqEventBus implements EventBus {
   private readonly consumers: BullmqConsumer[] = [];
   private readonly deadLettered: Counter;
   private readonly busLag: Histogram;
-  private readonly lastWarned = new Map<string, number>();
+  private readonly warn: (source: string, error: Error) => void;
 
   constructor(
     private readonly connection: BullmqConnection,
@@ -42,6 +42,7 @@ export class BullmqEventBus implements EventBus {
   ) {
     this.deadLettered = deadLetterCounter(metrics.registry);
     this.busLag = busLagHistogram(metrics.registry);
+    this.warn = rateLimitedWarning(logger, 'Redis connection problem in the event bus');
     const common = { retryStrategy, connectTimeout: 2000 };
     this.producer = new Redis(connection.redisUrl, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     this.producer.on('error', (error) => this.warn('producer', error));
@@ -149,13 +150,5 @@ export class BullmqEventBus implements EventBus {
     });
     this.queues.set(module, queue);
     return queue;
-  }
-
-  // Redis outages make every connection report each reconnect attempt; one line per source per 10 s is enough.
-  private warn(source: string, error: Error): void {
-    const now = Date.now();
-    if (now - (this.lastWarned.get(source) ?? 0) < LOG_EVERY_MS) return;
-    this.lastWarned.set(source, now);
-    this.logger.warn({ err: error, source }, 'Redis connection problem in the event bus');
   }
 }

@@ -6,8 +6,8 @@ import { MemoryEventBus } from './memory-event-bus.js';
 
 /**
  * The bus selected by EVENT_BUS. Rejects (with a one-line message) when Redis may evict keys;
- * an unreachable Redis does not stop startup, since the outbox holds events until it is back.
- * BullMQ and ioredis are loaded only when chosen: a monolith or a gateway never pays their memory.
+ * an unreachable Redis or RabbitMQ does not stop startup, since the outbox holds events until it is
+ * back. Broker clients are loaded only when chosen: a monolith or a gateway never pays their memory.
  */
 export async function createEventBus(
   config: Config,
@@ -16,6 +16,16 @@ export async function createEventBus(
   metrics: Metrics,
 ): Promise<EventBus> {
   if (config.eventBus === 'memory') return new MemoryEventBus(routing, logger, metrics);
+  if (config.eventBus === 'rabbitmq') {
+    const { RabbitmqEventBus } = await import('./rabbitmq-event-bus.js');
+    const connectionName = `${config.rabbitmqPrefix} ${config.gateway ? 'gateway' : config.modules.join(',')}`;
+    return RabbitmqEventBus.connect(
+      { url: config.rabbitmqUrl, prefix: config.rabbitmqPrefix, connectionName },
+      routing,
+      logger,
+      metrics,
+    );
+  }
   const { BullmqEventBus } = await import('./bullmq-event-bus.js');
   return BullmqEventBus.connect({ redisUrl: config.redisUrl, prefix: config.bullmqPrefix }, routing, logger, metrics);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { etcdEndpoints, httpUrlList, trustedProxies } from './config-values.js';
 import { BULKHEAD_ENV, bulkheadLimitsFrom, type BulkheadLimits } from './bulkhead-limits.js';
+import { EVENT_BUS_ENV, type EventBusKind } from './event-bus-env.js';
 
 export const MODULE_NAMES = ['users', 'catalog', 'orders', 'payments', 'notifications'] as const;
 export type ModuleName = (typeof MODULE_NAMES)[number];
@@ -43,12 +44,7 @@ const envSchema = z.object({
     }),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
-  EVENT_BUS: z.enum(['memory', 'bullmq']).optional(),
-  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).default('redis://127.0.0.1:6379'),
-  BULLMQ_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits and _ . : -')
-    .default('shop'),
+  ...EVENT_BUS_ENV,
   INTERNAL_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
@@ -99,9 +95,11 @@ export interface Config {
   discovery?: DiscoveryConfig;
   databaseUrl?: string;
   dataDir: string;
-  eventBus: 'memory' | 'bullmq';
+  eventBus: EventBusKind;
   redisUrl: string;
   bullmqPrefix: string;
+  rabbitmqUrl: string;
+  rabbitmqPrefix: string;
   internalTokenSecret?: string;
   admin?: { email: string; password: string };
   logLevel: string;
@@ -154,7 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const eventBus = e.EVENT_BUS ?? (split ? 'bullmq' : 'memory');
   if (split && eventBus === 'memory' && !gateway) {
     throw new ConfigError(
-      'Invalid configuration: EVENT_BUS=memory cannot deliver events between processes; use EVENT_BUS=bullmq when MODULES is not "all"',
+      'Invalid configuration: EVENT_BUS=memory cannot deliver events between processes; use EVENT_BUS=bullmq or EVENT_BUS=rabbitmq when MODULES is not "all"',
     );
   }
   if (split && !e.INTERNAL_TOKEN_SECRET) {
@@ -178,6 +176,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventBus,
     redisUrl: e.REDIS_URL,
     bullmqPrefix: e.BULLMQ_PREFIX,
+    rabbitmqUrl: e.RABBITMQ_URL,
+    rabbitmqPrefix: e.RABBITMQ_PREFIX,
     internalTokenSecret: e.INTERNAL_TOKEN_SECRET,
     admin:
       e.ADMIN_EMAIL && e.ADMIN_PASSWORD

@@ -1,0 +1,93 @@
+import { Connection } from 'rabbitmq-client';
+import { expect, it } from 'vitest';
+import { busHarnesses } from '../../../test/support/bus-harness.js';
+import { describeEventBusContract } from '../../../test/support/event-bus-contract.js';
+import { captureLogger, envelope, sleep } from '../../../test/support/events-fixtures.js';
+import { eventually } from '../../../test/support/eventually.js';
+import { rabbitmqQueues } from '../../../test/support/rabbitmq.js';
+import { moduleQueue } from './rabbitmq-topology.js';
+
+const [, rabbitmq] = await busHarnesses('events-rabbitmq-test');
+
+describeEventBusContract(rabbitmq, (bus) => {
+  it('declares a quorum queue per consuming module under the prefix, with its delivery limit and dead-letter queue', async () => {
+    await bus.connect({ 'thing.happened': ['alpha', 'beta'], 'other.thing': ['beta'] }, { attempts: 4 });
+    const queues = await eventually('the topology', async () => {
+      const found = await rabbitmqQueues(bus.address().url);
+      return found.filter((queue) => /^shop\.(alpha|beta)/.test(queue.name)).length === 4 ? found : undefined;
+    });
+    expect(queues!.filter((queue) => /^shop\.(alpha|beta)/.test(queue.name))).toEqual([
+      {
+        name: 'shop.alpha',
+        type: 'quorum',
+        durable: true,
+        deliveryLimit: 3,
+        deadLetterExchange: 'shop.alpha.dead-letter',
+      },
+      { name: 'shop.alpha.dead-letter', type: 'quorum', durable: true },
+      {
+        name: 'shop.beta',
+        type: 'quorum',
+        durable: true,
+        deliveryLimit: 3,
+        deadLetterExchange: 'shop.beta.dead-letter',
+      },
+      { name: 'shop.beta.dead-letter', type: 'quorum', durable: true },
+    ]);
+  });
+
+  it('refuses a publish the broker returns as unroutable (queue deleted), declares the topology again, and the retry is delivered once', async () => {
+    const delivered: string[] = [];
+    const consumer = await bus.connect({ 'thing.happened': ['unroutable'] });
+    const publisher = await bus.connect({ 'thing.happened': ['unroutable'] });
+    const admin = new Connection(bus.address().url);
+    try {
+      await publisher.publish(envelope(0)); // the publisher's channel is set up (topology declared) before this
+      await admin.queueDelete({ queue: moduleQueue('shop', 'unroutable') });
+      const event = envelope(1);
+      await expect(publisher.publish(event)).rejects.toThrow(/unroutable/);
+      // What the outbox relay does: publish again until the broker confirms a routed message.
+      await eventually('a routed publish', () =>
+        publisher.publish(event).then(
+          () => true,
+          () => false,
+        ),
+      );
+      await consumer.consume('unroutable', async (received) => void delivered.push(received.id));
+      await eventually('the delivery', () => delivered.length === 1);
+      await sleep(200);
+      expect(delivered).toEqual([event.id]);
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it('reports the bus down while the broker has closed its connection, reconnects by itself and delivers again', async () => {
+    const { logger, lines } = captureLogger();
+    const delivered: string[] = [];
+    const consumer = await bus.connect({ 'thing.happened': ['reconnecting'] }, {}, logger);
+    await consumer.consume('reconnecting', async (received) => void delivered.push(received.id));
+    await consumer.publish(envelope(1));
+    await eventually('the first delivery', () => delivered.length === 1);
+
+    expect(await bus.closeConnections()).toBeGreaterThan(0);
+    await expect(consumer.ping()).rejects.toThrow(/down/);
+    await eventually(
+      'the reconnect',
+      () =>
+        consumer.ping().then(
+          () => true,
+          () => false,
+        ),
+      { timeoutMs: 10_000 },
+    );
+    await eventually('a publish after the reconnect', () =>
+      consumer.publish(envelope(2)).then(
+        () => true,
+        () => false,
+      ),
+    );
+    await eventually('the second delivery', () => delivered.length === 2, { timeoutMs: 10_000 });
+    expect(lines.some((line) => line.msg === 'RabbitMQ connection back; topology declared again')).toBe(true);
+  });
+});
