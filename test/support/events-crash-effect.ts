@@ -1,11 +1,14 @@
 import type { Knex } from 'knex';
 import type { Migration } from '../../src/platform/kernel/database.js';
 import type { EventEnvelope } from '../../src/platform/kernel/event.js';
-import type { BullmqEventBusOptions } from '../../src/platform/events/bullmq-event-bus.js';
+import type { BusOptions } from './bus-harness.js';
 import { consumeOnce } from '../../src/platform/events/inbox.js';
 
-/** Short locks and stall checks, so jobs of a killed worker come back within a couple of seconds. */
-export const CRASH_TEST_BUS_OPTIONS: BullmqEventBusOptions = {
+/**
+ * BullMQ: short locks and stall checks, so jobs of a killed worker come back within a couple of
+ * seconds (RabbitMQ returns a dead connection's deliveries at once).
+ */
+export const CRASH_TEST_BUS_OPTIONS: BusOptions = {
   concurrency: 10,
   lockDurationMs: 1000,
   stalledIntervalMs: 500,

@@ -5,15 +5,14 @@
 import { createMetrics } from '../../src/platform/telemetry/metrics.js';
 import { createLogger } from '../../src/platform/kernel/logger.js';
 import { openModuleDb } from '../../src/platform/db/module-db.js';
-import { BullmqEventBus } from '../../src/platform/events/bullmq-event-bus.js';
+import { connectBus, type BusKind } from './bus-harness.js';
 import { recordSlowEffect, CRASH_TEST_BUS_OPTIONS } from './events-crash-effect.js';
 
-const { CRASH_REDIS_URL, CRASH_PREFIX, CRASH_DATA_DIR, CRASH_MODULE } = process.env as Record<string, string>;
+const { CRASH_BUS, CRASH_URL, CRASH_PREFIX, CRASH_DATA_DIR, CRASH_MODULE } = process.env as Record<string, string>;
 const db = await openModuleDb(CRASH_MODULE, { dataDir: CRASH_DATA_DIR });
-const routing = new Map([['thing.happened', [CRASH_MODULE]]]);
-const bus = new BullmqEventBus(
-  { redisUrl: CRASH_REDIS_URL, prefix: CRASH_PREFIX },
-  routing,
+const bus = await connectBus(
+  { kind: CRASH_BUS as BusKind, url: CRASH_URL, prefix: CRASH_PREFIX },
+  { 'thing.happened': [CRASH_MODULE] },
   createLogger('warn'),
   createMetrics(),
   CRASH_TEST_BUS_OPTIONS,
