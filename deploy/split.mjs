@@ -2,6 +2,7 @@
 // Used by `npm run start:split` and by the end-to-end tests (which run the TypeScript entry).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import { prefixFor, relayLines, tailOf } from './split-output.mjs';
 
 export const LAYOUT = [
@@ -168,27 +169,36 @@ async function waitUntilReady({ label, url, child, stderrTail }, timeoutMs = 60_
   throw new Error(`${label} was not ready within ${timeoutMs} ms`);
 }
 
-/** `--replicas catalog=2,orders=2` (or `--replicas=…`), else SPLIT_REPLICAS. */
-function replicasFromCli(args, fallback) {
-  const at = args.findIndex((arg) => arg === '--replicas' || arg.startsWith('--replicas='));
-  const unknown = args.filter(
-    (arg, index) => index !== at && !(at >= 0 && index === at + 1 && args[at] === '--replicas'),
-  );
-  if (unknown.length > 0) throw new Error(`unknown argument ${unknown[0]} (usage: --replicas catalog=2,orders=2)`);
-  if (at < 0) return parseReplicas(fallback);
-  return parseReplicas(args[at] === '--replicas' ? (args[at + 1] ?? '') : args[at].slice('--replicas='.length));
+const BUSES = ['bullmq', 'rabbitmq'];
+
+/**
+ * The launcher's arguments: `--replicas catalog=2,orders=2` (else SPLIT_REPLICAS) and `--bus bullmq|rabbitmq`
+ * (else EVENT_BUS, else bullmq) → `{ instances, env }` for startSplit; one clear line on anything else.
+ */
+export function launcherOptions(args, environment = process.env) {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { replicas: { type: 'string' }, bus: { type: 'string' } } }));
+  } catch (error) {
+    throw new Error(`${error.message} (usage: [--replicas catalog=2,orders=2] [--bus bullmq|rabbitmq])`);
+  }
+  const bus = values.bus ?? environment.EVENT_BUS ?? 'bullmq';
+  if (!BUSES.includes(bus))
+    throw new Error(`--bus: "${bus}" cannot carry events between processes (one of ${BUSES.join(', ')})`);
+  return { instances: parseReplicas(values.replicas ?? environment.SPLIT_REPLICAS), env: { EVENT_BUS: bus } };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  let split;
+  let split, env;
   try {
-    const instances = replicasFromCli(process.argv.slice(2), process.env.SPLIT_REPLICAS);
-    split = await startSplit({ basePort: Number(process.env.PORT ?? 3000), instances });
+    let instances;
+    ({ instances, env } = launcherOptions(process.argv.slice(2)));
+    split = await startSplit({ basePort: Number(process.env.PORT ?? 3000), instances, env });
   } catch (error) {
     console.error(`start:split: ${error.message}`);
     process.exit(1);
   }
-  console.log(`split mode ready: gateway ${split.urls.gateway}`);
+  console.log(`split mode ready (events on ${env.EVENT_BUS}): gateway ${split.urls.gateway}`);
   const shutdown = () => split.stop().then(() => process.exit(0));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

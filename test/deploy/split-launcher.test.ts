@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM launcher without types
-import { parseReplicas, startSplit } from '../../deploy/split.mjs';
+import { launcherOptions, parseReplicas, startSplit } from '../../deploy/split.mjs';
 // @ts-expect-error plain ESM helper without types
 import { prefixFor, prettyLine } from '../../deploy/split-output.mjs';
 
@@ -34,6 +34,20 @@ describe('deploy/split.mjs', () => {
     await expect(startSplit({ instances: { shipping: 2 }, entry: ['-e', FAKE_MAIN] })).rejects.toThrow(
       /unknown process "shipping"/,
     );
+  });
+
+  it('takes the bus from --bus, else EVENT_BUS, else BullMQ, and refuses one that cannot cross processes', () => {
+    expect(launcherOptions(['--bus', 'rabbitmq', '--replicas=orders=2'], {})).toEqual({
+      instances: { orders: 2 },
+      env: { EVENT_BUS: 'rabbitmq' },
+    });
+    expect(launcherOptions([], { EVENT_BUS: 'rabbitmq', SPLIT_REPLICAS: 'catalog=2' })).toEqual({
+      instances: { catalog: 2 },
+      env: { EVENT_BUS: 'rabbitmq' },
+    });
+    expect(launcherOptions([], {}).env).toEqual({ EVENT_BUS: 'bullmq' });
+    expect(() => launcherOptions(['--bus', 'memory'], {})).toThrow(/"memory" cannot carry events between processes/);
+    expect(() => launcherOptions(['--fast'], {})).toThrow(/usage: \[--replicas/);
   });
 
   it('puts the last stderr lines of a child that dies during startup into the error', async () => {

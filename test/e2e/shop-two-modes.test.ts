@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMonolith, startSplitMode, type RunningShop } from '../support/modes.js';
+import { requireRabbitmq } from '../support/rabbitmq.js';
 import { requirePostgres, requireRedis } from '../support/services.js';
 import { ADMIN } from '../support/shop.js';
 import type { TranscriptEntry } from '../support/transcript.js';
 import { createSession, SHOP_SCENARIOS, type ShopSession } from './shop.e2e-suite.js';
 
 const splitAvailable = (await requirePostgres()) && (await requireRedis());
+const rabbitmqAvailable = splitAvailable && (await requireRabbitmq());
 
 const MODES = [
   { mode: 'monolith (in-process, SQLite, memory bus)', available: true, start: startMonolith },
@@ -13,6 +15,11 @@ const MODES = [
     mode: 'split mode through the gateway (PostgreSQL, BullMQ)',
     available: splitAvailable,
     start: () => startSplitMode('e2e_suite'),
+  },
+  {
+    mode: 'split mode through the gateway (PostgreSQL, RabbitMQ)',
+    available: rabbitmqAvailable,
+    start: () => startSplitMode('e2e_suite_rabbitmq', { bus: 'rabbitmq' }),
   },
 ];
 
@@ -35,10 +42,12 @@ describe.each(MODES)('the shop, $mode', ({ mode, available, start }) => {
   it.skipIf(!available).each(SHOP_SCENARIOS)('%s', async (_, scenario) => scenario(session), 60_000);
 });
 
-describe.skipIf(!splitAvailable)('the shop in both modes', () => {
+describe.skipIf(!splitAvailable)('the shop in both modes, on either bus', () => {
   it('gives identical statuses, codes and bodies, ids and timestamps aside', () => {
-    const [monolith, split] = MODES.map(({ mode }) => transcripts.get(mode) ?? []);
+    const [monolith, ...splits] = MODES.filter(({ available }) => available).map(
+      ({ mode }) => transcripts.get(mode) ?? [],
+    );
     expect(monolith.length).toBeGreaterThanOrEqual(SHOP_SCENARIOS.length);
-    expect(split).toEqual(monolith);
+    for (const split of splits) expect(split).toEqual(monolith);
   });
 });

@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { startSplit } from '../../deploy/split.mjs';
 import { httpClient, type HttpCall } from './http.js';
 import { createTestDatabase, uniqueRedisPrefix } from './services.js';
+import { createTestVhost } from './rabbitmq.js';
 import { ADMIN, startTestShop } from './shop.js';
 
 /** A running shop in some mode, reached over HTTP, with the bootstrap admin {@link ADMIN}. */
@@ -47,6 +48,8 @@ export interface SplitModeOptions {
   instances?: Record<string, number>;
   /** The children's stdio (default: only stderr, inherited). */
   stdio?: unknown;
+  /** The event bus between the processes: BullMQ (default) or RabbitMQ (in a vhost of its own). */
+  bus?: 'bullmq' | 'rabbitmq';
 }
 
 export interface RunningSplit extends RunningShop {
@@ -58,24 +61,28 @@ export interface RunningSplit extends RunningShop {
 /**
  * Split mode from the TypeScript sources: the gateway and one process per module (or more, with
  * `instances`) on a random base port, each module in its own schema of a fresh PostgreSQL database,
- * events through BullMQ under a fresh Redis prefix, no demo catalog, the edge limit off (tests call
- * from one address; the limit has tests of its own). Needs PostgreSQL and Redis (check with
- * requirePostgres/requireRedis).
+ * events through BullMQ under a fresh Redis prefix (or, with `bus: 'rabbitmq'`, through RabbitMQ in a
+ * fresh vhost), no demo catalog, the edge limit off (tests call from one address; the limit has tests
+ * of its own). Needs PostgreSQL and Redis, and RabbitMQ for that bus (check with requirePostgres,
+ * requireRedis, requireRabbitmq).
  */
 export async function startSplitMode(label: string, options: SplitModeOptions = {}): Promise<RunningSplit> {
   // Below the ephemeral range (32768+), where servers on port 0 and outgoing connections never land.
   const basePort = 10000 + Math.floor(Math.random() * 20000);
   const database = await createTestDatabase(label);
   const redis = uniqueRedisPrefix(label);
+  const vhost = options.bus === 'rabbitmq' ? await createTestVhost(label) : undefined;
   const dataDir = mkdtempSync(path.join(tmpdir(), `shop-${label}-`));
   const cleanup = async () => {
     await database.drop();
     await redis.cleanup();
+    await vhost?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   };
   const env = {
     DATABASE_URL: database.url,
     BULLMQ_PREFIX: redis.prefix,
+    ...(vhost ? { EVENT_BUS: 'rabbitmq', RABBITMQ_URL: vhost.url } : {}),
     DATA_DIR: dataDir,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,

@@ -2,13 +2,12 @@ import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { AccessTokenVerifier } from '../kernel/principal.js';
 import { routerFor } from '../http/mount.js';
 import type { AnyRoute } from '../kernel/route.js';
-import type { BullmqConnection } from '../events/bullmq-options.js';
 import type { ServiceTokens } from '../rpc/service-token.js';
 import { ConsoleService, type ConsoleServiceOptions } from './console-service.js';
 import { addConsolePage, type ConsoleRouter } from './console-page.js';
 import { consoleRoutes, internalConsoleRoutes } from './console.routes.js';
 import { PeerClient } from './peer-client.js';
-import { QueueDepths } from './queue-depths.js';
+import type { QueueDepthReader } from './queue-depths.js';
 
 export interface AdminConsoleOptions extends Omit<ConsoleServiceOptions, 'peers' | 'queues'> {
   /** `shop.module` of the console's own work (the process's module, or `gateway`). */
@@ -18,8 +17,8 @@ export interface AdminConsoleOptions extends Omit<ConsoleServiceOptions, 'peers'
   accessTokenVerifier(): AccessTokenVerifier | undefined;
   /** Sign the gateway's reads of other processes, and check theirs (split mode). */
   serviceTokens?: ServiceTokens;
-  /** With the BullMQ bus: where its queues are, and the hosted modules that consume from one. */
-  bullmq?: BullmqConnection & { consumers: string[] };
+  /** The queues of the hosted modules that consume events (none with the in-process bus); closed with the console. */
+  queues?: QueueDepthReader;
 }
 
 export interface AdminConsole {
@@ -32,8 +31,7 @@ export interface AdminConsole {
 
 /** The admin console of one process (API.md "The console"); the gateway's gathers every process's. */
 export function createAdminConsole(options: AdminConsoleOptions): AdminConsole {
-  const { bullmq } = options;
-  const queues = bullmq && bullmq.consumers.length > 0 ? new QueueDepths(bullmq, bullmq.consumers) : undefined;
+  const { queues } = options;
   const service = new ConsoleService({ ...options, peers: new PeerClient(options.serviceTokens), queues });
   const routes = consoleRoutes(service);
   const router = routerFor([

@@ -4,7 +4,7 @@ import type { StoredTrace, TraceQuery, TraceStore } from '../telemetry/trace-sto
 import { CallWindow, type CallEdge } from './call-window.js';
 import type { InstanceHealth, PeerClient } from './peer-client.js';
 import { readRegistry, type ProcessSnapshot } from './process-snapshot.js';
-import type { QueueDepths } from './queue-depths.js';
+import type { QueueDepthReader } from './queue-depths.js';
 import { joinTraces, summarize, type TraceSummary } from './trace-join.js';
 
 export interface ConsoleServiceOptions {
@@ -21,7 +21,7 @@ export interface ConsoleServiceOptions {
   /** The gateway: every module's instances are read too, so its console covers the whole shop. */
   gather: boolean;
   peers: PeerClient;
-  queues?: QueueDepths;
+  queues?: QueueDepthReader;
 }
 
 /** A snapshot with the process it came from; `error` when that process could not be read. */

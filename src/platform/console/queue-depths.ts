@@ -1,17 +1,58 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { onDemand } from '../kernel/on-demand.js';
+import type { Config } from '../kernel/config.js';
 import { queueName, type BullmqConnection } from '../events/bullmq-options.js';
+import type { EventBus, QueueCounts } from '../events/event-bus.js';
+import { withTimeout } from '../resilience/with-timeout.js';
 import type { QueueDepth } from './process-snapshot.js';
 
 const COUNT_TIMEOUT_MS = 1000;
+
+/** Where the console reads the queues of the modules a process consumes for. */
+export interface QueueDepthReader {
+  read(): Promise<QueueDepth[]>;
+  close(): Promise<void>;
+}
+
+/** The console's reader of the `consumers`' queues on the bus of `config`; none with the in-process bus. */
+export function queueDepthsFor(config: Config, bus: EventBus, consumers: string[]): QueueDepthReader | undefined {
+  if (consumers.length === 0) return undefined;
+  if (config.eventBus === 'bullmq')
+    return new QueueDepths({ redisUrl: config.redisUrl, prefix: config.bullmqPrefix }, consumers);
+  const { queueCounts } = bus;
+  return queueCounts ? new BusQueueDepths((module) => queueCounts.call(bus, module), consumers) : undefined;
+}
+
+/** A module's row within a second, or a row of zeros naming why not: the console never waits on a broker. */
+async function depthWithin(module: string, counts: () => Promise<QueueCounts>): Promise<QueueDepth> {
+  try {
+    return { module, ...(await withTimeout(counts(), COUNT_TIMEOUT_MS, `no answer within ${COUNT_TIMEOUT_MS} ms`)) };
+  } catch (error) {
+    return { module, waiting: 0, active: 0, delayed: 0, failed: 0, error: (error as Error).message };
+  }
+}
+
+/** The rows a bus counts itself (RabbitMQ: ready messages, this process's deliveries, dead letters). */
+export class BusQueueDepths implements QueueDepthReader {
+  constructor(
+    private readonly counts: (module: string) => Promise<QueueCounts>,
+    private readonly modules: string[],
+  ) {}
+
+  read(): Promise<QueueDepth[]> {
+    return Promise.all(this.modules.map((module) => depthWithin(module, () => this.counts(module))));
+  }
+
+  async close(): Promise<void> {}
+}
 
 /**
  * The depths of the BullMQ queues of the modules this process consumes for, read on demand through
  * a connection of its own (dialled on first use, no offline queue): the console must never wait on
  * Redis longer than a second, nor hold up the bus.
  */
-export class QueueDepths {
+export class QueueDepths implements QueueDepthReader {
   private redis?: Redis;
   private readonly queues = new Map<string, Queue>();
 
@@ -29,24 +70,16 @@ export class QueueDepths {
     this.redis?.disconnect();
   }
 
-  private async depthOf(module: string): Promise<QueueDepth> {
-    try {
-      const counts = await Promise.race([
-        this.queue(module).getJobCounts('waiting', 'active', 'delayed', 'failed'),
-        new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error(`no answer within ${COUNT_TIMEOUT_MS} ms`)), COUNT_TIMEOUT_MS).unref(),
-        ),
-      ]);
+  private depthOf(module: string): Promise<QueueDepth> {
+    return depthWithin(module, async () => {
+      const counts = await this.queue(module).getJobCounts('waiting', 'active', 'delayed', 'failed');
       return {
-        module,
         waiting: counts.waiting ?? 0,
         active: counts.active ?? 0,
         delayed: counts.delayed ?? 0,
         failed: counts.failed ?? 0,
       };
-    } catch (error) {
-      return { module, waiting: 0, active: 0, delayed: 0, failed: 0, error: (error as Error).message };
-    }
+    });
   }
 
   private queue(module: string): Queue {

@@ -18,7 +18,7 @@ export async function createEventBus(
   if (config.eventBus === 'memory') return new MemoryEventBus(routing, logger, metrics);
   if (config.eventBus === 'rabbitmq') {
     const { RabbitmqEventBus } = await import('./rabbitmq-event-bus.js');
-    const connectionName = `${config.rabbitmqPrefix} ${config.gateway ? 'gateway' : config.modules.join(',')}`;
+    const connectionName = `${config.rabbitmqPrefix} ${config.modules.join(',')}`;
     return RabbitmqEventBus.connect(
       { url: config.rabbitmqUrl, prefix: config.rabbitmqPrefix, connectionName },
       routing,

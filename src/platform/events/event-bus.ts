@@ -26,6 +26,16 @@ export interface EventBus {
   ping(): Promise<void>;
   /** Stops consuming after in-flight handlers finish, then releases connections. */
   close(): Promise<void>;
+  /** A consuming module's queue, for buses that count it on their own connection (RabbitMQ), for the console. */
+  queueCounts?(module: string): Promise<QueueCounts>;
+}
+
+/** A consuming module's queue: events waiting, being handled, waiting for a retry, and dead-lettered. */
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
 }
 
 /** Event name → the modules that consume it, derived from every module definition. */

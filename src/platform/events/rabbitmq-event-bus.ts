@@ -5,7 +5,7 @@ import type { Metrics } from '../telemetry/metrics.js';
 import type { Logger } from '../kernel/logger.js';
 import type { EventEnvelope } from '../kernel/event.js';
 import { withTimeout } from '../resilience/with-timeout.js';
-import type { EventBus, EventHandler, EventRouting } from './event-bus.js';
+import type { EventBus, EventHandler, EventRouting, QueueCounts } from './event-bus.js';
 import { busLagHistogram, deadLetterCounter } from './event-metrics.js';
 import { RabbitmqConsumer } from './rabbitmq-consumer.js';
 import { rabbitmqDefaults, type RabbitmqConnection, type RabbitmqEventBusOptions } from './rabbitmq-options.js';
@@ -21,14 +21,6 @@ import {
 import { rateLimitedWarning } from './rate-limited-warning.js';
 
 export type { RabbitmqConnection, RabbitmqEventBusOptions };
-
-/** A consuming module's queue as the console shows it. */
-export interface RabbitmqQueueCounts {
-  waiting: number;
-  active: number;
-  delayed: number;
-  failed: number;
-}
 
 /**
  * Event bus over RabbitMQ: a durable fanout exchange per event name, a quorum queue per consuming
@@ -144,7 +136,7 @@ export class RabbitmqEventBus implements EventBus {
   }
 
   /** The console's row of a consuming module: ready messages, this process's deliveries, its dead letters. */
-  async queueCounts(module: string): Promise<RabbitmqQueueCounts> {
+  async queueCounts(module: string): Promise<QueueCounts> {
     await this.ping();
     const { prefix } = this.settings;
     const count = async (queue: string) => (await this.connection.queueDeclare({ queue, passive: true })).messageCount;

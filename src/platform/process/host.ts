@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { createAdminConsole } from '../console/admin-console.js';
+import { queueDepthsFor } from '../console/queue-depths.js';
 import { createEventBus } from '../events/create-event-bus.js';
 import type { EventBus } from '../events/event-bus.js';
 import { routerFor } from '../http/mount.js';
@@ -107,14 +108,11 @@ export async function startHost(
         container: root,
         accessTokenVerifier: verifier,
         serviceTokens,
-        bullmq:
-          config.eventBus === 'bullmq'
-            ? {
-                redisUrl: config.redisUrl,
-                prefix: config.bullmqPrefix,
-                consumers: hosted.filter((d) => d.subscriptions.length > 0).map((d) => d.name),
-              }
-            : undefined,
+        queues: queueDepthsFor(
+          config,
+          bus,
+          hosted.filter((d) => d.subscriptions.length > 0).map((d) => d.name),
+        ),
       })
     : undefined;
 
