@@ -41,6 +41,8 @@ export interface TestVhost {
   urlVia(port: number): string;
   /** Has the broker close every client connection of this vhost (as an operator, or a failover, would). */
   closeConnections(): Promise<number>;
+  /** Lets the guest user in (as created), or keeps every new connection of it out (reconnects fail). */
+  allowGuest(allowed: boolean): Promise<void>;
   /** Deletes the vhost with everything in it. */
   drop(): Promise<void>;
 }
@@ -48,8 +50,12 @@ export interface TestVhost {
 /** A fresh vhost the guest user may use fully. */
 export async function createTestVhost(label = 'test'): Promise<TestVhost> {
   const name = `${label}-${uniqueSuffix()}`;
+  const allowGuest = async (allowed: boolean) =>
+    void (allowed
+      ? await rabbitmqctl('set_permissions', '-p', name, 'guest', '.*', '.*', '.*')
+      : await rabbitmqctl('clear_permissions', '-p', name, 'guest'));
   await rabbitmqctl('add_vhost', name);
-  await rabbitmqctl('set_permissions', '-p', name, 'guest', '.*', '.*', '.*');
+  await allowGuest(true);
   const at = (port?: number) => {
     const url = new URL(RABBITMQ_URL);
     if (port !== undefined) url.port = String(port);
@@ -69,6 +75,7 @@ export async function createTestVhost(label = 'test'): Promise<TestVhost> {
       for (const pid of pids) await rabbitmqctl('close_connection', pid, 'closed by a test');
       return pids.length;
     },
+    allowGuest,
     drop: async () => void (await rabbitmqctl('delete_vhost', name)),
   };
 }
