@@ -1,9 +1,11 @@
 // Renders the Kubernetes manifests of split mode from one template per kind, so the six services
-// cannot drift apart:  node deploy/k8s/render.mjs [image] [--etcd] | kubectl apply -f -
-// Expects a Secret "shop" with DATABASE_URL, REDIS_URL and INTERNAL_TOKEN_SECRET.
+// cannot drift apart:  node deploy/k8s/render.mjs [image] [--etcd] [--rabbitmq] | kubectl apply -f -
+// Expects a Secret "shop" with DATABASE_URL, REDIS_URL and INTERNAL_TOKEN_SECRET (and, with
+// --rabbitmq, RABBITMQ_URL: the user's RabbitMQ cluster, three nodes for the quorum queues' sake).
 // Per process: a Deployment (two replicas; notifications one, its work waits in its queue), a
 // Service, a PodDisruptionBudget and a HorizontalPodAutoscaler. With --etcd, also a three-member
 // etcd, and every process registers there and finds the others instead of using <MODULE>_URL.
+// With --rabbitmq, events go through RabbitMQ instead of BullMQ (Redis stays for the gateway).
 import { stringify } from 'yaml';
 import { LAYOUT } from '../split.mjs';
 import { etcd, ETCD_ENDPOINTS } from './etcd.mjs';
@@ -18,11 +20,12 @@ export const SCALE = Object.fromEntries(
 const labels = (name) => ({ app: 'modular-shop', component: name });
 const probe = (path) => ({ httpGet: { path, port: 'http' }, periodSeconds: 10, timeoutSeconds: 3 });
 
-function environment(name, discovery) {
+function environment(name, discovery, bus) {
   const own = [
     { name: 'MODULES', value: name },
     { name: 'PORT', value: String(PORT) },
-    { name: 'EVENT_BUS', value: 'bullmq' },
+    { name: 'EVENT_BUS', value: bus },
+    ...(bus === 'rabbitmq' ? [{ name: 'RABBITMQ_PREFIX', value: 'shop' }] : []),
   ];
   if (!discovery)
     return [
@@ -38,7 +41,7 @@ function environment(name, discovery) {
   ];
 }
 
-function deployment(name, image, discovery) {
+function deployment(name, image, discovery, bus) {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -67,7 +70,7 @@ function deployment(name, image, discovery) {
               name,
               image,
               ports: [{ name: 'http', containerPort: PORT }],
-              env: environment(name, discovery),
+              env: environment(name, discovery, bus),
               envFrom: [{ secretRef: { name: 'shop' } }],
               readinessProbe: probe('/health/ready'),
               livenessProbe: probe('/health/live'),
@@ -115,13 +118,17 @@ function autoscaler(name) {
   };
 }
 
-/** Every manifest, in apply order; `{ etcd: true }` adds etcd and switches the processes to discovery. */
+/**
+ * Every manifest, in apply order; `{ etcd: true }` adds etcd and switches the processes to discovery,
+ * `{ rabbitmq: true }` switches their events to RabbitMQ (RABBITMQ_URL from the Secret).
+ */
 export function render(image = 'modular-shop:latest', options = {}) {
   const discovery = Boolean(options.etcd);
+  const bus = options.rabbitmq ? 'rabbitmq' : 'bullmq';
   return [
     ...(discovery ? etcd() : []),
     ...LAYOUT.flatMap(([name]) => [
-      deployment(name, image, discovery),
+      deployment(name, image, discovery, bus),
       service(name),
       disruptionBudget(name),
       autoscaler(name),
@@ -133,7 +140,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const image = args.find((arg) => !arg.startsWith('--'));
   process.stdout.write(
-    render(image, { etcd: args.includes('--etcd') })
+    render(image, { etcd: args.includes('--etcd'), rabbitmq: args.includes('--rabbitmq') })
       .map((manifest) => stringify(manifest))
       .join('---\n'),
   );

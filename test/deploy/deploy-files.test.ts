@@ -55,7 +55,10 @@ describe('deploy/compose.yaml', () => {
 
   it('starts etcd only with the discovery profile; the overlay makes every process register there instead of URL lists', () => {
     expect(compose.services.etcd.profiles).toEqual(['discovery']);
-    expect(Object.keys(compose.services).filter((name) => compose.services[name].profiles)).toEqual(['etcd']);
+    expect(Object.keys(compose.services).filter((name) => compose.services[name].profiles)).toEqual([
+      'etcd',
+      'rabbitmq',
+    ]);
     expect(compose.services.etcd.command).toEqual(expect.arrayContaining(['--advertise-client-urls=http://etcd:2379']));
     for (const name of PROCESSES) {
       const env = envOf({ ...compose.services[name].environment, ...overlay.services[name].environment });
@@ -64,6 +67,27 @@ describe('deploy/compose.yaml', () => {
       expect(config.remoteUrls).toEqual({});
       expect(overlay.services[name].depends_on.etcd).toEqual({ condition: 'service_healthy' });
       expect(Object.keys(overlay.services[name].depends_on)).toEqual(
+        expect.arrayContaining(Object.keys(compose.services[name].depends_on)),
+      );
+    }
+  });
+
+  it('starts RabbitMQ only with the rabbitmq profile; the overlay moves every process’s events there', () => {
+    const rabbitmq = parse(readFileSync('deploy/compose.rabbitmq.yaml', 'utf8'), { merge: true });
+    expect(compose.services.rabbitmq.profiles).toEqual(['rabbitmq']);
+    const user = compose.services.rabbitmq.environment;
+    for (const name of PROCESSES) {
+      const env = envOf({ ...compose.services[name].environment, ...rabbitmq.services[name].environment });
+      const config = loadConfig(env);
+      expect(config.eventBus).toBe('rabbitmq');
+      const url = new URL(config.rabbitmqUrl);
+      expect([url.hostname, url.username, url.password]).toEqual([
+        'rabbitmq',
+        user.RABBITMQ_DEFAULT_USER,
+        interpolate(user.RABBITMQ_DEFAULT_PASS),
+      ]);
+      expect(rabbitmq.services[name].depends_on.rabbitmq).toEqual({ condition: 'service_healthy' });
+      expect(Object.keys(rabbitmq.services[name].depends_on)).toEqual(
         expect.arrayContaining(Object.keys(compose.services[name].depends_on)),
       );
     }
@@ -160,6 +184,27 @@ describe('deploy/k8s/render.mjs', () => {
       expect(config.discovery?.endpoints).toEqual(members.map((m) => `http://${m}.etcd:2379`));
       expect(config.discovery?.advertiseUrl).toBe('http://10.1.2.3:3000');
       expect(config.remoteUrls).toEqual({});
+    }
+  });
+});
+
+describe('deploy/k8s/render.mjs --rabbitmq', () => {
+  it('switches every process to RabbitMQ under the shop prefix, its URL from the Secret', () => {
+    const output = execFileSync(process.execPath, ['deploy/k8s/render.mjs', 'shop:test', '--rabbitmq'], {
+      encoding: 'utf8',
+    });
+    const manifests = parseAllDocuments(output).map((document) => document.toJS());
+    expect(manifests).toHaveLength(PROCESSES.length * 4);
+    for (const name of PROCESSES) {
+      const deployment = byKind(manifests, 'Deployment', name);
+      expect(deployment.spec.template.spec.containers[0].envFrom).toEqual([{ secretRef: { name: 'shop' } }]);
+      const config = loadConfig({
+        ...containerEnv(deployment),
+        ...SECRET_VALUES,
+        DATABASE_URL: 'postgres://shop@db:5432/shop',
+        RABBITMQ_URL: 'amqp://shop:secret@rabbitmq-0.rabbitmq:5672',
+      });
+      expect([config.eventBus, config.rabbitmqPrefix]).toEqual(['rabbitmq', 'shop']);
     }
   });
 });
