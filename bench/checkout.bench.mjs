@@ -4,6 +4,7 @@
 //   --split      the monolith against split mode (six processes, through the gateway, BullMQ on
 //                Redis), alternating BENCH_ROUNDS times, with CPU per checkout summed over every
 //                process and each process's RSS after the load.
+//   --split --bus rabbitmq   split mode on BullMQ against split mode on RabbitMQ (bench/bus-compare.mjs).
 //   --tracing    the monolith with tracing off (OTEL_SDK_DISABLED=true: ids and propagation only), on
 //                without an exporter (spans recorded, kept in the trace store), and on exporting OTLP
 //                to a local receiver (bench/otlp-sink.mjs), alternating BENCH_ROUNDS times; the cost of
@@ -11,7 +12,6 @@
 // BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_DURATION (s), BENCH_WARMUP (s of unmeasured load first, 3)
 // and BENCH_PROFILE (a directory) tune it.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { createInterface } from 'node:readline';
 import { startOtlpSink } from './otlp-sink.mjs';
 import { startSplit } from '../deploy/split.mjs';
 import { measured } from './process-stats.mjs';
+import { busRun, lagBuckets, lagQuantileMs, reportBuses } from './bus-compare.mjs';
 import {
   ADMIN,
   CONNECTIONS,
@@ -28,7 +29,6 @@ import {
   USERS,
   WARMUP_S,
   checkShop,
-  deleteRedisKeys,
   load,
   seedShop,
   summary,
@@ -71,17 +71,20 @@ function spawnNode(args, env) {
   return { child, nextLine, stop };
 }
 
-/** Seeds the shop at `url`, loads it, and checks its books; CPU and RSS are read for `pids`. */
-async function benchCheckouts(url, pids) {
+/** Seeds the shop at `url`, loads it, and checks its books; CPU and RSS are read for `pids`, the event lag from `lagUrls`. */
+async function benchCheckouts(url, pids, lagUrls = []) {
   const { admin, tokens, productIds } = await seedShop(url);
   if (WARMUP_S > 0) await load(url, tokens, productIds, WARMUP_S);
   await sleep(TAIL_MS);
+  const before = await lagBuckets(lagUrls);
   const { result, cpu, rss } = await measured(pids, async () => {
     const result = await load(url, tokens, productIds);
     await sleep(TAIL_MS);
     return result;
   });
-  return { result, cpu, rss, verdict: await checkShop(url, admin, tokens, productIds) };
+  const after = await lagBuckets(lagUrls);
+  const lag = { p50: lagQuantileMs(before, after, 0.5), p99: lagQuantileMs(before, after, 0.99) };
+  return { result, cpu, rss, lag, verdict: await checkShop(url, admin, tokens, productIds) };
 }
 
 async function benchMonolith(dataDir, env = {}) {
@@ -101,21 +104,36 @@ async function benchMonolith(dataDir, env = {}) {
   }
 }
 
-async function benchSplit(dataDir) {
-  const prefix = `bench-${randomBytes(4).toString('hex')}`;
+/** Split mode on `bus`; the broker's CPU is measured too, apart from the shop's (`brokerCpu`). */
+async function benchSplit(dataDir, bus = 'bullmq') {
+  const run = busRun(bus);
   const split = await startSplit({
     basePort: freePort(),
     entry: [...NODE_ARGS, 'dist/main.js'],
-    env: { ...shopEnv(dataDir), BULLMQ_PREFIX: prefix },
+    env: { ...shopEnv(dataDir), ...run.env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
     const pids = Object.fromEntries(Object.keys(split.urls).map((name, i) => [name, split.children[i].pid]));
-    return await benchCheckouts(split.urls.gateway, pids);
+    const bench = await benchCheckouts(
+      split.urls.gateway,
+      { ...pids, broker: run.brokerPid },
+      Object.values(split.urls),
+    );
+    const { broker, ...cpu } = bench.cpu;
+    return { ...bench, cpu, brokerCpu: broker, seconds: DURATION_S + TAIL_MS / 1000 };
   } finally {
     await split.stop();
-    await deleteRedisKeys(`${prefix}:*`);
+    await run.cleanup();
   }
+}
+
+async function compareBuses(dataDir) {
+  const runs = { bullmq: [], rabbitmq: [] };
+  for (let round = 0; round < ROUNDS; round++)
+    for (const bus of Object.keys(runs)) runs[bus].push(await benchSplit(path.join(dataDir, `${bus}-${round}`), bus));
+  reportBuses(runs, cpuPerCheckoutMs);
+  return Object.values(runs).flatMap((list) => list.map((run) => run.verdict));
 }
 
 async function benchFlat(dataDir) {
@@ -214,8 +232,11 @@ try {
   console.log(
     `checkout benchmark: ${CONNECTIONS} connections, ${DURATION_S} s, 2 lines per order, a distinct Idempotency-Key per request`,
   );
+  const bus = process.argv[process.argv.indexOf('--bus') + 1];
   const verdicts = process.argv.includes('--split')
-    ? await compareWithSplit(dataDir)
+    ? bus === 'rabbitmq'
+      ? await compareBuses(dataDir)
+      : await compareWithSplit(dataDir)
     : process.argv.includes('--tracing')
       ? await compareTracing(dataDir)
       : await compareWithFlat(dataDir);
