@@ -81,14 +81,14 @@ export class RabbitmqConsumer {
     // The quorum queue counts earlier deliveries that ended without an ack (absent on the first).
     const attempt = Number(message.headers?.['x-delivery-count'] ?? 0) + 1;
     this.active += 1;
-    try {
-      await consumeEvent(envelope, module, busLag, () => this.handler(envelope));
-      return ConsumerStatus.ACK;
-    } catch (error) {
-      return await this.failed(envelope, attempt, error);
-    } finally {
-      this.active -= 1;
-    }
+    const failure = await Promise.resolve()
+      .then(() => consumeEvent(envelope, module, busLag, () => this.handler(envelope)))
+      .then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      );
+    this.active -= 1;
+    return failure ? this.failed(envelope, attempt, failure.error) : ConsumerStatus.ACK;
   }
 
   private async failed(envelope: EventEnvelope, attempt: number, error: unknown): Promise<ConsumerStatus> {

@@ -36,6 +36,31 @@ describeEventBusContract(rabbitmq, (bus) => {
     ]);
   });
 
+  it('counts a module’s queue for the console: waiting in the broker, being handled, waiting for a retry', async () => {
+    let release = () => undefined as void;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    const consumer = await bus.connect(
+      { 'thing.happened': ['counted'] },
+      { concurrency: 2, maxBackoffMs: 60_000, backoffMs: 60_000 },
+    );
+    try {
+      await consumer.consume('counted', async (event) => {
+        const { n } = event.payload as { n: number };
+        if (n === 1) await blocked;
+        if (n === 2) throw new Error('fails, then waits a minute for its retry');
+      });
+      for (let n = 1; n <= 6; n++) await consumer.publish(envelope(n));
+      // Prefetch is twice the concurrency: events 1-4 are with the consumer, 5 and 6 wait in the broker.
+      const counts = await eventually('the counts', async () => {
+        const now = await consumer.queueCounts!('counted');
+        return now.active === 1 && now.delayed === 1 ? now : undefined;
+      });
+      expect(counts).toEqual({ waiting: 2, active: 1, delayed: 1, failed: 0 });
+    } finally {
+      release();
+    }
+  });
+
   it('refuses a publish the broker returns as unroutable (queue deleted), declares the topology again, and the retry is delivered once', async () => {
     const delivered: string[] = [];
     const consumer = await bus.connect({ 'thing.happened': ['unroutable'] });

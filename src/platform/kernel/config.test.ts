@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       eventBus: 'memory',
       redisUrl: 'redis://127.0.0.1:6379',
       bullmqPrefix: 'shop',
+      rabbitmqUrl: 'amqp://guest:guest@127.0.0.1:5672',
+      rabbitmqPrefix: 'shop',
       logLevel: 'info',
     });
     expect(config.databaseUrl).toBeUndefined();
@@ -48,6 +50,20 @@ describe('loadConfig', () => {
       payments: ['http://10.0.0.4:3004', 'http://10.0.0.5:3004'],
       users: ['http://127.0.0.1:3001'],
     });
+  });
+
+  it('sends events through RabbitMQ with EVENT_BUS=rabbitmq, in the monolith as in split mode', () => {
+    const env = {
+      EVENT_BUS: 'rabbitmq',
+      RABBITMQ_URL: 'amqps://shop:pw@mq.internal:5671/prod',
+      RABBITMQ_PREFIX: 'eu.shop',
+    };
+    expect(loadConfig(env)).toMatchObject({
+      eventBus: 'rabbitmq',
+      rabbitmqUrl: env.RABBITMQ_URL,
+      rabbitmqPrefix: 'eu.shop',
+    });
+    expect(loadConfig({ ...env, MODULES: 'orders', INTERNAL_TOKEN_SECRET: SECRET }).eventBus).toBe('rabbitmq');
   });
 
   it('accepts a postgres DATABASE_URL and an admin account', () => {
@@ -132,6 +148,16 @@ describe('loadConfig', () => {
         'EVENT_BUS=memory with a split MODULES',
         { MODULES: 'users', EVENT_BUS: 'memory', INTERNAL_TOKEN_SECRET: SECRET },
         /^Invalid configuration: EVENT_BUS=memory cannot deliver events between processes/,
+      ],
+      [
+        'a RABBITMQ_URL that is not AMQP',
+        { RABBITMQ_URL: 'http://127.0.0.1:15672' },
+        /^Invalid configuration: RABBITMQ_URL must be an amqp:\/\/ or amqps:\/\/ URL$/,
+      ],
+      [
+        'a RABBITMQ_PREFIX with a space',
+        { RABBITMQ_PREFIX: 'my shop' },
+        /^Invalid configuration: RABBITMQ_PREFIX may contain only letters, digits/,
       ],
       [
         'split mode without INTERNAL_TOKEN_SECRET',
