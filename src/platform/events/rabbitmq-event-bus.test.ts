@@ -61,10 +61,11 @@ describeEventBusContract(rabbitmq, (bus) => {
     }
   });
 
-  it('refuses a publish the broker returns as unroutable (queue deleted), declares the topology again, and the retry is delivered once', async () => {
+  it('refuses a publish the broker returns as unroutable for one module (its queue deleted), declares the topology again, and the retry is delivered once', async () => {
     const delivered: string[] = [];
-    const consumer = await bus.connect({ 'thing.happened': ['unroutable'] });
-    const publisher = await bus.connect({ 'thing.happened': ['unroutable'] });
+    const routes = { 'thing.happened': ['unroutable', 'bystander'] };
+    const consumer = await bus.connect(routes);
+    const publisher = await bus.connect(routes);
     const admin = new Connection(bus.address().url);
     try {
       await publisher.publish(envelope(0)); // the publisher's channel is set up (topology declared) before this

@@ -23,8 +23,8 @@ import { rateLimitedWarning } from './rate-limited-warning.js';
 export type { RabbitmqConnection, RabbitmqEventBusOptions };
 
 /**
- * Event bus over RabbitMQ: a durable fanout exchange per event name, a quorum queue per consuming
- * module bound to the events it subscribes to, a dead-letter exchange and queue per module (see
+ * Event bus over RabbitMQ: a durable exchange per event name, a quorum queue per consuming module
+ * bound to the events it subscribes to, a dead-letter exchange and queue per module (see
  * rabbitmq-topology.ts). The whole topology of the routing table is declared at connection and again
  * after every reconnect, so events wait in a module's queue even before that module ever ran.
  * publish() resolves only once the broker confirmed the message (publisher confirms) and did not
@@ -43,6 +43,8 @@ export class RabbitmqEventBus implements EventBus {
   private readonly busLag: Histogram;
   private readonly warn: (source: string, error: Error) => void;
   private lost = false;
+  /** The declaration of the topology after the latest (re)connection. */
+  private declared: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly settings: RabbitmqConnection,
@@ -77,7 +79,10 @@ export class RabbitmqEventBus implements EventBus {
     });
   }
 
-  /** Creates the bus and waits up to 3 s for the broker; an unreachable one only warns (the outbox waits). */
+  /**
+   * Creates the bus and waits up to 3 s for the broker, then for the topology to be declared; an
+   * unreachable broker only warns (the outbox waits).
+   */
   static async connect(
     settings: RabbitmqConnection,
     routing: EventRouting,
@@ -86,23 +91,32 @@ export class RabbitmqEventBus implements EventBus {
     options?: RabbitmqEventBusOptions,
   ): Promise<RabbitmqEventBus> {
     const bus = new RabbitmqEventBus(settings, routing, logger, metrics, options);
-    await bus.connection.onConnect(3000, true).catch(() => {
-      bus.lost = true;
-      logger.warn(
-        { url: redacted(settings.url) },
-        'RabbitMQ unreachable at startup; events wait in the outbox until it is back',
-      );
-    });
+    await bus.connection.onConnect(3000, true).then(
+      () => bus.declared,
+      () => {
+        bus.lost = true;
+        logger.warn(
+          { url: redacted(settings.url) },
+          'RabbitMQ unreachable at startup; events wait in the outbox until it is back',
+        );
+      },
+    );
     return bus;
   }
 
   async publish(envelope: EventEnvelope): Promise<void> {
-    if ((this.routing.get(envelope.name) ?? []).length === 0) return;
+    const modules = this.routing.get(envelope.name) ?? [];
     // While the connection is away a publish fails at once: the outbox holds the event, not this process.
-    if (!this.connection.ready) throw new Error(`RabbitMQ unreachable: ${envelope.name} ${envelope.id} not published`);
+    if (modules.length > 0 && !this.connection.ready)
+      throw new Error(`RabbitMQ unreachable: ${envelope.name} ${envelope.id} not published`);
+    await Promise.all(modules.map((module) => this.publishTo(module, envelope)));
+  }
+
+  /** One module's copy: resolves once the broker confirmed it and did not return it as unroutable. */
+  private async publishTo(module: string, envelope: EventEnvelope): Promise<void> {
     const exchange = eventExchange(this.settings.prefix, envelope.name);
     const correlationId = randomUUID();
-    const message = { exchange, routingKey: '', mandatory: true, durable: true, correlationId };
+    const message = { exchange, routingKey: module, mandatory: true, durable: true, correlationId };
     await withTimeout(
       this.publisher.send({ ...message, messageId: envelope.id, type: envelope.name }, envelope),
       this.options.publishTimeoutMs,
@@ -112,7 +126,7 @@ export class RabbitmqEventBus implements EventBus {
     await new Promise((resolve) => setImmediate(resolve));
     if (this.returned.delete(correlationId)) {
       void this.declare(); // someone removed a queue or binding: put them back, so the relay's retry goes through
-      throw new Error(`${envelope.name} ${envelope.id} was unroutable: no queue is bound to ${exchange}`);
+      throw new Error(`${envelope.name} ${envelope.id} was unroutable: no queue of ${module} is bound to ${exchange}`);
     }
   }
 
@@ -158,7 +172,7 @@ export class RabbitmqEventBus implements EventBus {
   private connected(): void {
     if (this.lost) this.logger.info('RabbitMQ connection back; topology declared again');
     this.lost = false;
-    void this.declare();
+    this.declared = this.declare();
   }
 
   /** The whole topology on a channel of its own (consumer and publisher channels declare their parts themselves). */

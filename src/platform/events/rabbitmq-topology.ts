@@ -12,14 +12,22 @@ export interface Topology {
   queueBindings: Binding[];
 }
 
-/** The durable fanout exchange of one event name: publishers send there, subscribers' queues are bound to it. */
+/**
+ * The durable direct exchange of one event name: each subscribing module's queue is bound to it with
+ * the module's name as routing key, and a publisher sends one copy per module, so the broker's
+ * return of an unroutable (mandatory) message names the one module whose queue or binding is missing.
+ */
 export const eventExchange = (prefix: string, event: string): string => `${prefix}.event.${event}`;
 /** A consuming module's queue: every event it subscribes to, one delivery per event for all its instances. */
 export const moduleQueue = (prefix: string, module: string): string => `${prefix}.${module}`;
 /** A module's dead-letter exchange and the queue bound to it (same name: exchanges and queues are apart). */
 export const deadLetterName = (prefix: string, module: string): string => `${prefix}.${module}.dead-letter`;
 
-const durableFanout = (exchange: string): ExchangeDeclaration => ({ exchange, type: 'fanout', durable: true });
+const durable = (exchange: string, type: 'direct' | 'fanout'): ExchangeDeclaration => ({
+  exchange,
+  type,
+  durable: true,
+});
 
 /**
  * A module's queue declaration. A quorum queue (Raft-replicated on a cluster) whose broker gives up
@@ -46,13 +54,16 @@ export function moduleTopology(prefix: string, module: string, events: string[],
   const queue = moduleQueue(prefix, module);
   const deadLetters = deadLetterName(prefix, module);
   return {
-    exchanges: [...events.map((event) => durableFanout(eventExchange(prefix, event))), durableFanout(deadLetters)],
+    exchanges: [
+      ...events.map((event) => durable(eventExchange(prefix, event), 'direct')),
+      durable(deadLetters, 'fanout'),
+    ],
     queues: [
       moduleQueueDeclaration(prefix, module, attempts),
       { queue: deadLetters, durable: true, arguments: { 'x-queue-type': 'quorum' } },
     ],
     queueBindings: [
-      ...events.map((event) => ({ queue, exchange: eventExchange(prefix, event), routingKey: '' })),
+      ...events.map((event) => ({ queue, exchange: eventExchange(prefix, event), routingKey: module })),
       { queue: deadLetters, exchange: deadLetters, routingKey: '' },
     ],
   };
