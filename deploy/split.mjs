@@ -2,8 +2,10 @@
 // Used by `npm run start:split` and by the end-to-end tests (which run the TypeScript entry).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import { launcherOptions } from './split-args.mjs';
 import { prefixFor, relayLines, tailOf } from './split-output.mjs';
+
+export { launcherOptions, parseReplicas } from './split-args.mjs';
 
 export const LAYOUT = [
   ['gateway', 0],
@@ -15,17 +17,6 @@ export const LAYOUT = [
 ];
 
 const NAMES = LAYOUT.map(([name]) => name);
-
-/** `catalog=2,orders=2` → `{ catalog: 2, orders: 2 }`; throws one clear line on anything else. */
-export function parseReplicas(text = '') {
-  const counts = {};
-  for (const part of text.split(',').filter((item) => item.trim() !== '')) {
-    const match = /^\s*([a-z]+)\s*=\s*(\d+)\s*$/.exec(part);
-    if (!match) throw new Error(`replicas: expected name=count (e.g. catalog=2,orders=2), got "${part}"`);
-    counts[match[1]] = Number(match[2]);
-  }
-  return counts;
-}
 
 /** The planned processes, or a clear error for unknown names, bad counts or replicas on SQLite. */
 function plan(counts, basePort, databaseUrl) {
@@ -167,25 +158,6 @@ async function waitUntilReady({ label, url, child, stderrTail }, timeoutMs = 60_
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${label} was not ready within ${timeoutMs} ms`);
-}
-
-const BUSES = ['bullmq', 'rabbitmq'];
-
-/**
- * The launcher's arguments: `--replicas catalog=2,orders=2` (else SPLIT_REPLICAS) and `--bus bullmq|rabbitmq`
- * (else EVENT_BUS, else bullmq) → `{ instances, env }` for startSplit; one clear line on anything else.
- */
-export function launcherOptions(args, environment = process.env) {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { replicas: { type: 'string' }, bus: { type: 'string' } } }));
-  } catch (error) {
-    throw new Error(`${error.message} (usage: [--replicas catalog=2,orders=2] [--bus bullmq|rabbitmq])`);
-  }
-  const bus = values.bus ?? environment.EVENT_BUS ?? 'bullmq';
-  if (!BUSES.includes(bus))
-    throw new Error(`--bus: "${bus}" cannot carry events between processes (one of ${BUSES.join(', ')})`);
-  return { instances: parseReplicas(values.replicas ?? environment.SPLIT_REPLICAS), env: { EVENT_BUS: bus } };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

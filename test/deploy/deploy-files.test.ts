@@ -5,22 +5,7 @@ import { parse, parseAllDocuments } from 'yaml';
 // @ts-expect-error plain ESM helper without types
 import { render } from '../../deploy/k8s/render.mjs';
 import { MODULE_NAMES, loadConfig } from '../../src/platform/kernel/config.js';
-
-const SECRET_VALUES: Record<string, string> = {
-  INTERNAL_TOKEN_SECRET: 'x'.repeat(40),
-  ADMIN_EMAIL: '',
-  ADMIN_PASSWORD: '',
-  SMTP_URL: '',
-};
-
-/** Resolves compose's `${NAME:-default}` / `${NAME:?message}` the way a deployer's shell would. */
-const interpolate = (value: string) =>
-  value.replace(/\$\{(\w+)(?::[-?][^}]*)?\}/g, (_m, name: string) => SECRET_VALUES[name] ?? '');
-
-const PROCESSES = ['gateway', ...MODULE_NAMES];
-const REPLICATED = PROCESSES.filter((name) => name !== 'notifications');
-const envOf = (environment: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, interpolate(String(value))]));
+import { byKind, containerEnv, envOf, PROCESSES, REPLICATED, SECRET_VALUES } from '../support/deploy-files.js';
 
 describe('deploy/compose.yaml', () => {
   const compose = parse(readFileSync('deploy/compose.yaml', 'utf8'), { merge: true });
@@ -71,35 +56,7 @@ describe('deploy/compose.yaml', () => {
       );
     }
   });
-
-  it('starts RabbitMQ only with the rabbitmq profile; the overlay moves every process’s events there', () => {
-    const rabbitmq = parse(readFileSync('deploy/compose.rabbitmq.yaml', 'utf8'), { merge: true });
-    expect(compose.services.rabbitmq.profiles).toEqual(['rabbitmq']);
-    const user = compose.services.rabbitmq.environment;
-    for (const name of PROCESSES) {
-      const env = envOf({ ...compose.services[name].environment, ...rabbitmq.services[name].environment });
-      const config = loadConfig(env);
-      expect(config.eventBus).toBe('rabbitmq');
-      const url = new URL(config.rabbitmqUrl);
-      expect([url.hostname, url.username, url.password]).toEqual([
-        'rabbitmq',
-        user.RABBITMQ_DEFAULT_USER,
-        interpolate(user.RABBITMQ_DEFAULT_PASS),
-      ]);
-      expect(rabbitmq.services[name].depends_on.rabbitmq).toEqual({ condition: 'service_healthy' });
-      expect(Object.keys(rabbitmq.services[name].depends_on)).toEqual(
-        expect.arrayContaining(Object.keys(compose.services[name].depends_on)),
-      );
-    }
-  });
 });
-
-const byKind = (manifests: any[], kind: string, name: string) =>
-  manifests.find((m) => m.kind === kind && m.metadata.name === name);
-const containerEnv = (deployment: any) =>
-  Object.fromEntries(
-    deployment.spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]),
-  );
 
 describe('deploy/k8s/render.mjs', () => {
   const manifests = render('shop:test') as any[];
@@ -184,27 +141,6 @@ describe('deploy/k8s/render.mjs', () => {
       expect(config.discovery?.endpoints).toEqual(members.map((m) => `http://${m}.etcd:2379`));
       expect(config.discovery?.advertiseUrl).toBe('http://10.1.2.3:3000');
       expect(config.remoteUrls).toEqual({});
-    }
-  });
-});
-
-describe('deploy/k8s/render.mjs --rabbitmq', () => {
-  it('switches every process to RabbitMQ under the shop prefix, its URL from the Secret', () => {
-    const output = execFileSync(process.execPath, ['deploy/k8s/render.mjs', 'shop:test', '--rabbitmq'], {
-      encoding: 'utf8',
-    });
-    const manifests = parseAllDocuments(output).map((document) => document.toJS());
-    expect(manifests).toHaveLength(PROCESSES.length * 4);
-    for (const name of PROCESSES) {
-      const deployment = byKind(manifests, 'Deployment', name);
-      expect(deployment.spec.template.spec.containers[0].envFrom).toEqual([{ secretRef: { name: 'shop' } }]);
-      const config = loadConfig({
-        ...containerEnv(deployment),
-        ...SECRET_VALUES,
-        DATABASE_URL: 'postgres://shop@db:5432/shop',
-        RABBITMQ_URL: 'amqp://shop:secret@rabbitmq-0.rabbitmq:5672',
-      });
-      expect([config.eventBus, config.rabbitmqPrefix]).toEqual(['rabbitmq', 'shop']);
     }
   });
 });
