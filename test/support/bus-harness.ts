@@ -65,8 +65,10 @@ export interface BusHarness {
     logger?: Logger,
     metrics?: Metrics,
   ): Promise<EventBus>;
-  /** Has the broker close this suite's connections (RabbitMQ only: `rabbitmqctl close_connection`); resolves how many. */
+  /** Has the broker close this suite's connections (RabbitMQ only, with rabbitmqctl); resolves how many. */
   closeConnections(): Promise<number>;
+  /** Lets this suite's clients (re)connect, or refuses them (RabbitMQ only). */
+  allowClients(allowed: boolean): Promise<void>;
   /** Events waiting for `module` (any not yet acknowledged) and its dead letters, read from the broker. */
   queue(module: string): Promise<{ pending: number; failed: number }>;
 }
@@ -76,6 +78,7 @@ interface Isolation {
   prefix: string;
   cleanup(): Promise<void>;
   closeConnections?(): Promise<number>;
+  allowClients?(allowed: boolean): Promise<void>;
 }
 
 function harness(
@@ -113,6 +116,10 @@ function harness(
     async closeConnections() {
       if (!isolation?.closeConnections) throw new Error(`${name}: the broker cannot close connections`);
       return isolation.closeConnections();
+    },
+    async allowClients(allowed) {
+      if (!isolation?.allowClients) throw new Error(`${name}: the broker cannot refuse clients`);
+      await isolation.allowClients(allowed);
     },
   };
   return self;
@@ -171,6 +178,7 @@ export async function busHarnesses(label: string): Promise<BusHarness[]> {
           prefix: 'shop',
           cleanup: () => vhost.drop(),
           closeConnections: () => vhost.closeConnections(),
+          allowClients: (allowed) => vhost.allowGuest(allowed),
         };
       },
       rabbitmqCounts,

@@ -67,13 +67,9 @@ export async function createTestVhost(label = 'test'): Promise<TestVhost> {
     url: at(),
     urlVia: (port) => at(port),
     async closeConnections() {
-      const pids = (await rabbitmqctl('list_connections', 'pid', 'vhost'))
-        .split('\n')
-        .map((line) => line.split('\t'))
-        .filter(([, vhost]) => vhost === name)
-        .map(([pid]) => pid);
-      for (const pid of pids) await rabbitmqctl('close_connection', pid, 'closed by a test');
-      return pids.length;
+      const open = (await rabbitmqctl('list_connections', 'vhost')).split('\n').filter((vhost) => vhost === name);
+      await rabbitmqctl('close_all_connections', '--vhost', name, 'closed by a test');
+      return open.length;
     },
     allowGuest,
     drop: async () => void (await rabbitmqctl('delete_vhost', name)),
