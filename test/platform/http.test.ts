@@ -2,6 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODULES } from '../../src/main.js';
 import { toOpenApiPath } from '../../src/platform/http/openapi.js';
+import { expectProblem } from '../support/http.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
 
 let shop: TestShop;
@@ -82,6 +83,28 @@ describe('problem+json errors', () => {
     expect(huge.body.code).toBe('payload_too_large');
   });
 
+  it('answers a 100 kB query string with 431 headers_too_large as problem+json, with a trace id and a request id', async () => {
+    const response = await shop.request('GET', `/api/v1/console/overview?q=${'a'.repeat(100_000)}`);
+    expectProblem(response, 431, 'headers_too_large', { rfc9457: true });
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it.each(['null', '42', '"a string"', 'true'])(
+    'answers the JSON body %s, valid JSON but no object, with 400 validation_failed and leaves the product as it was',
+    async (rawBody) => {
+      const admin = await shop.adminToken();
+      const created = await shop.request('POST', '/api/v1/products', {
+        token: admin,
+        body: { sku: `NULL-${rawBody.length}-${Date.now()}`, name: 'Kept', priceCents: 700, currency: 'USD', stock: 2 },
+      });
+      const patched = await shop.request('PATCH', `/api/v1/products/${created.body.id}`, { token: admin, rawBody });
+      expectProblem(patched, 400, 'validation_failed', { rfc9457: true });
+      expect(patched.body.errors).toEqual([{ path: '', message: expect.any(String) }]);
+      const product = await shop.request('GET', `/api/v1/products/${created.body.id}`);
+      expect(product.body).toMatchObject({ name: 'Kept', priceCents: 700, stock: 2 });
+    },
+  );
+
   it('answers a path parameter that is not valid percent-encoding with 400 validation_failed, not 500', async () => {
     for (const path of ['/api/v1/products/%ZZ', '/api/v1/orders/%E0%A4%A', '/api/v1/payments/%']) {
       const { status, body } = await shop.request('GET', path);
@@ -95,6 +118,19 @@ describe('problem+json errors', () => {
     expect(headers.get('x-powered-by')).toBeNull();
     expect(headers.get('x-content-type-options')).toBe('nosniff');
     expect(headers.get('content-security-policy')).toBeTruthy();
+  });
+});
+
+describe('access tokens', () => {
+  it('takes the Bearer scheme in any case (RFC 9110 §11.1), and nothing but Bearer', async () => {
+    const customer = await shop.customer('Scheme');
+    const me = (authorization: string) => shop.request('GET', '/api/v1/users/me', { headers: { authorization } });
+    for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+      const response = await me(`${scheme} ${customer.token}`);
+      expect({ scheme, status: response.status, id: response.body.id }).toEqual({ scheme, status: 200, id: customer.id });
+    }
+    expectProblem(await me(`Basic ${customer.token}`), 401, 'unauthorized');
+    expectProblem(await me(`Bearer${customer.token}`), 401, 'unauthorized');
   });
 });
 

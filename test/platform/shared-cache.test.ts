@@ -5,10 +5,11 @@ import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSharedCache } from '../../src/platform/gateway/shared-cache.js';
+import { problemHandler } from '../../src/platform/http/problem.js';
 import { createLogger } from '../../src/platform/kernel/logger.js';
 import { Upstream } from '../../src/platform/discovery/upstream.js';
 import { eventually } from '../support/eventually.js';
-import { httpClient, type HttpCall } from '../support/http.js';
+import { expectProblem, httpClient, type HttpCall } from '../support/http.js';
 import { REDIS_URL, requireRedis, uniqueRedisPrefix } from '../support/services.js';
 
 /** The shared cache in front of a stand-in module whose answers say, by path, how they may be cached. */
@@ -30,7 +31,7 @@ async function startEdge(moduleUrl: string, redisUrl: string, keyPrefix: string)
   const logger = createLogger('silent');
   const upstream = new Upstream({ name: 'test', urls: [moduleUrl], logger, registry, timeoutMs: 2000 });
   const cache = createSharedCache({ redisUrl, keyPrefix, logger, registry });
-  const app = express().get('/r/:kind', cache.forwardTo(upstream));
+  const app = express().get('/r/:kind', cache.forwardTo(upstream)).use(problemHandler(logger));
   const server = createServer(app);
   const url = await listening(server);
   return {
@@ -91,6 +92,21 @@ describe.skipIf(!(await requireRedis()))('the shared cache, by what the module a
     expect(answers.map((answer) => answer.body.n)).toEqual([1, 2]);
     expect(answers[0].headers.get('cache-control')).toBe(CACHE_CONTROL[kind]);
     expect(await stored()).toHaveLength(1);
+  });
+
+  it('answers Cache-Control: only-if-cached from the store, and with 504 not_cached on a miss without asking the module', async () => {
+    const miss = await edge.call('GET', '/r/public?c', { headers: { 'cache-control': 'only-if-cached' } });
+    expectProblem(miss, 504, 'not_cached');
+    const credentials = { headers: { 'cache-control': 'only-if-cached', authorization: 'Bearer x' } };
+    expectProblem(await edge.call('GET', '/r/public?c', credentials), 504, 'not_cached');
+    expect(served['/r/public?c']).toBeUndefined();
+    await edge.call('GET', '/r/public?c');
+    const hit = await edge.call('GET', '/r/public?c', { headers: { 'cache-control': 'only-if-cached' } });
+    expect([hit.status, hit.body.n, served['/r/public?c']]).toEqual([200, 1, 1]);
+    // Stored, but this client wants it revalidated (no-cache): that would need the module, so no answer.
+    const revalidated = { headers: { 'cache-control': 'no-cache, only-if-cached' } };
+    expectProblem(await edge.call('GET', '/r/public?c', revalidated), 504, 'not_cached');
+    expect(served['/r/public?c']).toBe(1);
   });
 
   it('never stores the answer to a request with Cache-Control: no-store', async () => {

@@ -61,9 +61,6 @@ const brokenJson = [
   'nul',
   'undefined',
   'NaN',
-  '"just a string"',
-  '42',
-  'true',
   '[',
   '{"a":1}}',
   '\u00ff\u00fe{',
@@ -122,6 +119,8 @@ function invalidBody(path: string): unknown {
     () => Object.fromEntries(Object.entries(valid).filter(([key]) => key !== field)),
     () => ({}),
     () => pick([[], [valid], [[]]]),
+    // Valid JSON (RFC 8259) that is not an object: the schema refuses it, not the parser.
+    () => pick([null, 42, 'just a string', true]),
   ];
   if (path === REGISTER) mutations.push(() => ({ ...valid, password: 'short' }));
   return pick(mutations)();

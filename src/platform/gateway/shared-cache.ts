@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import CachePolicy from 'http-cache-semantics';
 import { Counter, type Registry } from 'prom-client';
 import { matchesIfNoneMatch } from '../http/conditional-get.js';
+import { AppError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Upstream } from '../discovery/upstream.js';
 import { callModule, forwardTo, outgoingHeaders, relayAnswer } from './forward.js';
@@ -19,6 +20,12 @@ const STORED_HEADERS = ['content-type', 'cache-control', 'etag', 'vary', 'expire
 const KEEP_STALE_MS = 30_000;
 
 type Outcome = 'hit' | 'stale' | 'miss' | 'bypass';
+
+/** RFC 9111 §5.2.1.7: the client wants a stored answer or none; the module is not to be asked. */
+const ONLY_IF_CACHED = /(?:^|,)\s*only-if-cached\s*(?:,|$)/i;
+const wantsOnlyStored = (req: Request) => ONLY_IF_CACHED.test(req.header('cache-control') ?? '');
+const notCached = () =>
+  new AppError('not_cached', 'Cache-Control: only-if-cached, and no stored answer to this request may be served');
 
 export interface SharedCacheOptions {
   redisUrl: string;
@@ -69,6 +76,7 @@ function cachingForwardTo(
     // the shared cache, never stored in it, whatever its Cache-Control says.
     if (req.method !== 'GET' || req.header('authorization') !== undefined) {
       count('bypass');
+      if (wantsOnlyStored(req)) throw notCached();
       return forward(req, res, next);
     }
     const key = `GET ${req.originalUrl}`;
@@ -80,6 +88,8 @@ function cachingForwardTo(
       return serve(req, res, cached, entry.body, { fromCache: true });
     }
     count(cached ? 'stale' : 'miss');
+    // A stale entry is no answer either: serving it needs the module's revalidation (or max-stale, checked above).
+    if (wantsOnlyStored(req)) throw notCached();
     // Stale, or the client asked for a fresh answer (no-cache): the module confirms the stored tag or sends anew.
     const headers = cached
       ? stringsOf(cached.revalidationHeaders({ ...request, headers: outgoingHeaders(req) }))

@@ -68,7 +68,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
   });
   // Before the body parser: a request over budget is refused unread.
   if (options.rateLimit) app.use('/api/v1', options.rateLimit);
-  if (!options.passBodiesThrough) app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  // Not strict: `null`, `42` or `"text"` is valid JSON (RFC 8259), so it is the route's schema that
+  // refuses it (400 validation_failed), not the parser (malformed_json is for what is not JSON).
+  if (!options.passBodiesThrough) app.use(express.json({ limit: BODY_LIMIT, strict: false }));
   for (const router of [options.api].flat()) app.use(router);
   app.use(notFoundHandler);
   app.use(problemHandler(options.logger));

@@ -6,7 +6,12 @@ export interface ServiceTokenVerifier {
   verify(token: string): Promise<void>;
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_\-.=+/]+)$/;
+/** RFC 9110 §11.1: the scheme is case-insensitive (`bearer` is `Bearer`); RFC 6750's b64token follows. */
+const BEARER = /^Bearer +([A-Za-z0-9_\-.~+/]+=*)$/i;
+
+/** The token of an `Authorization: Bearer <token>` header; undefined for any other or no scheme. */
+export const bearerToken = (authorization: string | undefined): string | undefined =>
+  authorization ? BEARER.exec(authorization)?.[1] : undefined;
 
 const unauthorized = (detail: string) => new AppError('unauthorized', detail);
 
@@ -26,10 +31,10 @@ export async function authenticate(
     return { userId: 'service', role: 'service' };
   }
   if (access === 'public' && !authorization) return undefined;
-  const match = authorization ? BEARER.exec(authorization) : null;
-  if (!match) throw unauthorized('Send an access token as "Authorization: Bearer <token>"');
+  const token = bearerToken(authorization);
+  if (!token) throw unauthorized('Send an access token as "Authorization: Bearer <token>"');
   if (!verifier) throw new AppError('service_unavailable', 'Access tokens cannot be verified right now');
-  const principal = await verifier.verify(match[1]).catch((error: unknown) => {
+  const principal = await verifier.verify(token).catch((error: unknown) => {
     if (error instanceof AppError && error.code === 'service_unavailable') throw error;
     throw unauthorized('The access token is invalid or expired');
   });

@@ -1,11 +1,38 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import {
+  createServer,
+  maxHeaderSize,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { newRequestId } from '../kernel/context.js';
+import { AppError } from '../kernel/errors.js';
+import { PROBLEM_CONTENT_TYPE, problemBody } from './problem.js';
 
-const problemLine = (status: number, title: string, code: string) => {
-  const body = JSON.stringify({ type: `/problems/${code.replaceAll('_', '-')}`, title, status, code, detail: title });
-  return `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
-};
+/**
+ * A problem written on the raw socket, for a request node refused before it became one (no headers
+ * were parsed, so no trace was continued): it gets a trace id and a request id of its own.
+ */
+function rawProblem(error: AppError): string {
+  const body = JSON.stringify({ ...problemBody(error), traceId: randomBytes(16).toString('hex') });
+  return [
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}`,
+    `Content-Type: ${PROBLEM_CONTENT_TYPE}; charset=utf-8`,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    `X-Request-Id: ${newRequestId()}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
+
+const headersTooLarge = () =>
+  new AppError('headers_too_large', `The request line and header fields exceed ${maxHeaderSize} bytes`);
+const unparsable = () => new AppError('validation_failed', 'The request is not valid HTTP/1.1');
 
 /**
  * Starts serving; requests node rejects before express sees them (oversized headers) still get
@@ -30,12 +57,7 @@ export async function listen(
   server.keepAliveTimeout = 65_000;
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    socket.end(
-      tooLarge
-        ? problemLine(431, 'Request Header Fields Too Large', 'validation_failed')
-        : problemLine(400, 'Bad Request', 'validation_failed'),
-    );
+    socket.end(rawProblem(error.code === 'HPE_HEADER_OVERFLOW' ? headersTooLarge() : unparsable()));
   });
   return { server, port: (server.address() as AddressInfo).port };
 }

@@ -18,8 +18,10 @@ export const ERROR_STATUS = {
   unknown_product: 422,
   idempotency_key_reused: 422,
   rate_limited: 429,
+  headers_too_large: 431,
   internal_error: 500,
   service_unavailable: 503,
+  not_cached: 504,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -37,9 +39,11 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   out_of_stock: 'Out of stock',
   invalid_state: 'Invalid state',
   payload_too_large: 'Payload too large',
+  headers_too_large: 'Request header fields too large',
   unknown_product: 'Unknown product',
   rate_limited: 'Too many requests',
   service_unavailable: 'Service unavailable',
+  not_cached: 'Not in the cache',
 };
 
 export const titleOf = (code: ErrorCode): string =>
