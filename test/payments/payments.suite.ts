@@ -238,13 +238,25 @@ export function describePayments(label: string, backend: () => Promise<Backend>)
 
     it('answers invalid contract calls over HTTP with problem+json', async () => {
       const response = await shop.request('POST', '/internal/payments/charge', {
-        headers: { 'x-internal-token': await createServiceTokens(SECRET).current() },
+        headers: { 'x-internal-token': await createServiceTokens(SECRET).forCallee('payments') },
         body: { input: { ...chargeInput(), amountCents: 'lots' } },
       });
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(response.body).toMatchObject({ status: 400, code: 'validation_failed' });
       expect(response.body.errors.map((field: { path: string }) => field.path)).toEqual(['input.amountCents']);
+    });
+
+    it('refuses over HTTP a service token minted for another module, and charges nothing', async () => {
+      const input = chargeInput({ orderId: 'order-wrong-audience' });
+      const forOrders = await createServiceTokens(SECRET).forCallee('orders');
+      const response = await shop.request('POST', '/internal/payments/charge', {
+        headers: { 'x-internal-token': forOrders },
+        body: { input },
+      });
+      expect(response.status).toBe(401);
+      expect(response.body).toMatchObject({ status: 401, code: 'unauthorized' });
+      expect(await countPayments({ order_id: 'order-wrong-audience' })).toBe(0);
     });
 
     describe('GET /api/v1/payments/{id}', () => {

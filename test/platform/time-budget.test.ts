@@ -22,7 +22,7 @@ describe('time budgets', () => {
     const orderId = 'order-spent-budget';
     const startedAt = performance.now();
     const response = await shop.request('POST', '/internal/payments/charge', {
-      headers: { 'x-internal-token': await createServiceTokens(SECRET).current(), 'x-shop-budget-ms': '0' },
+      headers: { 'x-internal-token': await createServiceTokens(SECRET).forCallee('payments'), 'x-shop-budget-ms': '0' },
       body: {
         input: {
           orderId,

@@ -41,7 +41,10 @@ export function createAdminConsole(options: AdminConsoleOptions): AdminConsole {
         module: options.processModule,
         container: options.container ?? rootContainer,
         accessTokenVerifier: options.accessTokenVerifier,
-        serviceTokenVerifier: options.serviceTokens,
+        // The gateway reads a process's console as one of the modules it hosts (the gateway's: as itself).
+        serviceTokenVerifier: options.serviceTokens?.verifierFor(
+          options.hostedModules.length > 0 ? options.hostedModules : options.processModule,
+        ),
       },
     },
   ]);

@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client';
 import { MODULE_NAMES } from '../kernel/config.js';
 import type { StoredTrace, TraceQuery, TraceStore } from '../telemetry/trace-store.js';
 import { CallWindow, type CallEdge } from './call-window.js';
-import type { InstanceHealth, PeerClient } from './peer-client.js';
+import type { ConsoleInstance, InstanceHealth, PeerClient } from './peer-client.js';
 import { readRegistry, type ProcessSnapshot } from './process-snapshot.js';
 import type { QueueDepthReader } from './queue-depths.js';
 import { joinTraces, summarize, type TraceSummary } from './trace-join.js';
@@ -135,8 +135,8 @@ export class ConsoleService {
     if (!this.options.gather) return own;
     const path = `/internal/console/traces?${traceSearch(query)}`;
     const parts = await Promise.all(
-      this.instances().map((url) =>
-        this.options.peers.internal<{ items: StoredTrace[] }>(url, path).then(
+      this.instances().map((instance) =>
+        this.options.peers.internal<{ items: StoredTrace[] }>(instance, path).then(
           (answer) => answer.items,
           () => [],
         ),
@@ -158,17 +158,20 @@ export class ConsoleService {
     const others = await Promise.all(
       this.instances().map((instance) =>
         this.options.peers.internal<ProcessSnapshot>(instance, '/internal/console/snapshot').then(
-          (snapshot): SourcedSnapshot => ({ instance, snapshot }),
-          (error: Error): SourcedSnapshot => ({ instance, error: error.message }),
+          (snapshot): SourcedSnapshot => ({ instance: instance.url, snapshot }),
+          (error: Error): SourcedSnapshot => ({ instance: instance.url, error: error.message }),
         ),
       ),
     );
     return [own, ...others];
   }
 
-  /** Every instance of every module, once (a process may host several). */
-  private instances(): string[] {
-    return [...new Set(MODULE_NAMES.flatMap((name) => this.options.instancesOf(name)))];
+  /** Every instance of every module, once (a process may host several: it is read as the first). */
+  private instances(): ConsoleInstance[] {
+    const byUrl = new Map<string, ConsoleInstance>();
+    for (const callee of MODULE_NAMES)
+      for (const url of this.options.instancesOf(callee)) if (!byUrl.has(url)) byUrl.set(url, { url, callee });
+    return [...byUrl.values()];
   }
 }
 

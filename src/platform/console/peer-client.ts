@@ -7,6 +7,12 @@ const TIMEOUT_MS = 2000;
 const request: typeof import('undici').request = (...args) =>
   onDemand<typeof import('undici')>('undici').request(...args);
 
+/** An instance whose console the gateway reads, and a module it hosts (its service tokens name it). */
+export interface ConsoleInstance {
+  url: string;
+  callee: string;
+}
+
 export interface InstanceHealth {
   url: string;
   healthy: boolean;
@@ -36,11 +42,11 @@ export class PeerClient {
     }
   }
 
-  /** GET `path` of the instance at `url` as another module would, parsed. */
-  async internal<T>(url: string, path: string): Promise<T> {
+  /** GET `path` of the instance at `url`, which hosts the module `callee`, as another module would; parsed. */
+  async internal<T>({ url, callee }: ConsoleInstance, path: string): Promise<T> {
     if (!this.serviceTokens) throw new Error('no INTERNAL_TOKEN_SECRET to call other processes with');
     const { statusCode, body } = await request(new URL(path, url), {
-      headers: { 'x-internal-token': await this.serviceTokens.current(), accept: 'application/json' },
+      headers: { 'x-internal-token': await this.serviceTokens.forCallee(callee), accept: 'application/json' },
       headersTimeout: TIMEOUT_MS,
       bodyTimeout: TIMEOUT_MS,
     });

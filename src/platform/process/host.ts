@@ -79,7 +79,7 @@ export async function startHost(
         module: definition.name,
         container: modules.get(definition.name)!.container,
         accessTokenVerifier: verifier,
-        serviceTokenVerifier: serviceTokens,
+        serviceTokenVerifier: serviceTokens?.verifierFor(definition.name),
         bulkhead: inbound(definition.name),
       },
     })),

@@ -63,7 +63,7 @@ export function createContractClient<M extends OperationManifest>(
 
   async function post(operation: string, input: unknown, idempotent: boolean): Promise<unknown> {
     const headers = injectTraceHeaders({ 'content-type': 'application/json' });
-    if (deps.serviceTokens) headers['x-internal-token'] = await deps.serviceTokens.current();
+    if (deps.serviceTokens) headers['x-internal-token'] = await deps.serviceTokens.forCallee(contract.module);
     const response = await upstream.request({
       method: 'POST',
       path: operationPath(contract.module, operation),

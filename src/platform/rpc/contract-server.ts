@@ -5,6 +5,7 @@ import { runWithContext } from '../kernel/context.js';
 import { AppError } from '../kernel/errors.js';
 import { BODY_LIMIT } from '../http/app.js';
 import type { ServiceTokenVerifier } from '../http/auth.js';
+import type { ServiceTokens } from './service-token.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { payloadTooLarge, sendProblem } from '../http/problem.js';
 import { openRequest, type OperationSpan } from '../http/request-context.js';
@@ -24,7 +25,7 @@ export interface HostedContract {
 }
 
 export interface ContractServerOptions {
-  serviceTokens?: ServiceTokenVerifier;
+  serviceTokens?: ServiceTokens;
   logger: Logger;
   metrics: Metrics;
   /** The bulkhead a hosted module's work runs under, in a process shared by several modules. */
@@ -38,6 +39,8 @@ interface Operation {
   route: string;
   /** The callee's server span of the call (the caller has the client span). */
   span: OperationSpan;
+  /** Accepts the service tokens meant for the operation's module, and no other. */
+  serviceTokens?: ServiceTokenVerifier;
   /** Validates the whole body (`{ input }`, so errors name `input.<field>`) and runs the operation. */
   call(body: unknown): Promise<unknown>;
 }
@@ -58,9 +61,11 @@ export function contractServer(hosted: HostedContract[], options: ContractServer
       const route = operationPath(contract.module, name);
       const body = z.object({ input: operation.input });
       const bulkhead = options.inboundBulkhead?.(contract.module);
+      const serviceTokens = options.serviceTokens?.verifierFor(contract.module);
       operations.set(route, {
         route,
         span: operationSpan(contract.module, name, 'remote'),
+        serviceTokens,
         async call(received) {
           const api = container.resolve(contract.token) as Record<string, (input: unknown) => Promise<unknown>>;
           const input = validate(body, received, 'body').input;
@@ -89,7 +94,7 @@ export function contractServer(hosted: HostedContract[], options: ContractServer
 
 async function answer(req: IncomingMessage, res: ServerResponse, operation: Operation, options: ContractServerOptions) {
   try {
-    await authenticate(header(req, 'x-internal-token'), options.serviceTokens);
+    await authenticate(header(req, 'x-internal-token'), operation.serviceTokens);
     const body = JSON.stringify({ output: await operation.call(await readJson(req)) });
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
