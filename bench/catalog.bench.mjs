@@ -57,8 +57,10 @@ async function benchReads(maxAge, dataDir) {
       ADMIN_PASSWORD: ADMIN.password,
       BULLMQ_PREFIX: prefix,
       CATALOG_MAX_AGE: String(maxAge),
-      // One client address makes all this load: the edge's per-address limit would measure itself.
+      // One client address makes all this load: the edge's per-address limit, and its share per client
+      // of a bulkhead (past 64 connections), would measure themselves.
       RATE_LIMIT_PER_MINUTE: '0',
+      BULKHEAD_CLIENT_SHARE: '100',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

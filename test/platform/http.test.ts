@@ -127,7 +127,11 @@ describe('access tokens', () => {
     const me = (authorization: string) => shop.request('GET', '/api/v1/users/me', { headers: { authorization } });
     for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
       const response = await me(`${scheme} ${customer.token}`);
-      expect({ scheme, status: response.status, id: response.body.id }).toEqual({ scheme, status: 200, id: customer.id });
+      expect({ scheme, status: response.status, id: response.body.id }).toEqual({
+        scheme,
+        status: 200,
+        id: customer.id,
+      });
     }
     expectProblem(await me(`Basic ${customer.token}`), 401, 'unauthorized');
     expectProblem(await me(`Bearer${customer.token}`), 401, 'unauthorized');

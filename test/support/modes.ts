@@ -62,9 +62,9 @@ export interface RunningSplit extends RunningShop {
  * Split mode from the TypeScript sources: the gateway and one process per module (or more, with
  * `instances`) on a random base port, each module in its own schema of a fresh PostgreSQL database,
  * events through BullMQ under a fresh Redis prefix (or, with `bus: 'rabbitmq'`, through RabbitMQ in a
- * fresh vhost), no demo catalog, the edge limit off (tests call from one address; the limit has tests
- * of its own). Needs PostgreSQL and Redis, and RabbitMQ for that bus (check with requirePostgres,
- * requireRedis, requireRabbitmq).
+ * fresh vhost), no demo catalog, the edge limit and the fair shares off (tests call from one address,
+ * in bursts; both have tests of their own). Needs PostgreSQL and Redis, and RabbitMQ for that bus
+ * (check with requirePostgres, requireRedis, requireRabbitmq).
  */
 export async function startSplitMode(label: string, options: SplitModeOptions = {}): Promise<RunningSplit> {
   // Below the ephemeral range (32768+), where servers on port 0 and outgoing connections never land.
@@ -89,6 +89,7 @@ export async function startSplitMode(label: string, options: SplitModeOptions = 
     SEED_DEMO_CATALOG: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     RATE_LIMIT_PER_MINUTE: '0',
+    BULKHEAD_CLIENT_SHARE: '100',
     ...options.env,
   };
   let processes: SplitProcesses;

@@ -35,8 +35,10 @@ export async function startTestShop(env: Record<string, string> = {}): Promise<T
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
-    // Tests send many requests from one address; the edge limit is the subject of its own tests.
+    // Tests send many requests from one address, bursts from one user; the edge limit and the fair
+    // shares are the subjects of their own tests.
     RATE_LIMIT_PER_MINUTE: '0',
+    BULKHEAD_CLIENT_SHARE: '100',
     ...env,
   });
   const host = await startHost(config, MODULES, createLogger(config.logLevel));

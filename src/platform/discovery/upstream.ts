@@ -179,9 +179,11 @@ export class Upstream {
 
   private connect(url: string): Instance {
     const { Pool } = onDemand<typeof import('undici')>('undici');
+    // As many as the bulkhead lets run: with fewer, admitted calls queue unseen behind slow ones.
+    const connections = this.options.bulkhead?.limits.concurrency ?? 64;
     return {
       url,
-      pool: new Pool(new URL(url).origin, { connections: 64, keepAliveTimeout: 4_000 }),
+      pool: new Pool(new URL(url).origin, { connections, keepAliveTimeout: 4_000 }),
       breaker: createBreaker({
         name: `${this.options.name} ${url}`,
         logger: this.options.logger,

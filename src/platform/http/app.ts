@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { Logger } from '../kernel/logger.js';
 import { onDemand } from '../kernel/on-demand.js';
 import type { HealthCheck } from '../kernel/health-check.js';
+import { identifyClient } from './client-identity.js';
 import { healthRouter } from './health.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { notFoundHandler, problemHandler } from './problem.js';
@@ -28,6 +29,8 @@ export interface HttpAppOptions {
   passBodiesThrough?: boolean;
   /** At the edge: the per-address budget of /api/v1/* (platform endpoints above it are never limited). */
   rateLimit?: RequestHandler;
+  /** At the edge: each /api/v1 request's work counts against its client's share of every bulkhead it enters. */
+  fairShares?: boolean;
   /** At the edge: proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES); otherwise the socket's address. */
   trustedProxies?: string[];
 }
@@ -68,6 +71,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   });
   // Before the body parser: a request over budget is refused unread.
   if (options.rateLimit) app.use('/api/v1', options.rateLimit);
+  if (options.fairShares) app.use('/api/v1', identifyClient);
   // Not strict: `null`, `42` or `"text"` is valid JSON (RFC 8259), so it is the route's schema that
   // refuses it (400 validation_failed), not the parser (malformed_json is for what is not JSON).
   if (!options.passBodiesThrough) app.use(express.json({ limit: BODY_LIMIT, strict: false }));

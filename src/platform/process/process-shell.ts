@@ -77,6 +77,8 @@ export async function openProcessShell(config: Config, identity: ShellIdentity, 
       behindProxy: options.behindProxy,
       passBodiesThrough: options.passBodiesThrough,
       rateLimit: rateLimit?.middleware,
+      // Fair shares are the edge's too: behind the gateway, requests have passed the gateway's.
+      fairShares: !options.behindProxy,
       trustedProxies: config.trustedProxies,
     });
     const { server, port } = await listen(app, config.port, options.ahead);

@@ -3,9 +3,10 @@ import { counter, gauge } from '../telemetry/metrics.js';
 import { contextKey, contextValue, withContextValue } from '../kernel/context.js';
 import { AppError } from '../kernel/errors.js';
 import type { BulkheadLimits } from '../kernel/bulkhead-limits.js';
+import { ClientShares, currentClient } from './client-share.js';
 import { remainingBudgetMs } from './time-budget.js';
 
-export type RejectionReason = 'full' | 'wait';
+export type RejectionReason = 'full' | 'wait' | 'share';
 
 interface Waiter {
   start(): void;
@@ -25,26 +26,37 @@ const HELD_SLOT = contextKey('shop.bulkhead_slot');
 /**
  * A concurrency limit with a bounded queue, so that one slow dependency or module holds at most its
  * share of a process: past the queue, or after waiting `maxWaitMs`, a call is refused at once with
- * 503 `service_unavailable` (Retry-After: 1) rather than left to hang.
+ * 503 `service_unavailable` (Retry-After: 1) rather than left to hang. With `perClient`, a call made
+ * for a client of the edge is refused the same way when that client has its share in progress
+ * already, so one client's flood is shed while the other places stay free for everyone else.
  */
 export class Bulkhead {
   private running = 0;
   private readonly waiting: Waiter[] = [];
+  private readonly shares?: ClientShares;
 
   constructor(
     readonly name: string,
-    private readonly limits: BulkheadLimits,
+    readonly limits: BulkheadLimits,
     private readonly metrics: BulkheadMetrics,
-  ) {}
+  ) {
+    if (limits.perClient !== undefined) this.shares = new ClientShares(limits.perClient);
+  }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
-    await this.enter();
-    const slot: Slot = { bulkhead: this, away: 0, done: false };
+    const client = this.shares && currentClient();
+    if (client !== undefined && !this.shares!.take(client)) throw this.refuse('share');
     try {
-      return await withContextValue(HELD_SLOT, slot, work);
+      await this.enter();
+      const slot: Slot = { bulkhead: this, away: 0, done: false };
+      try {
+        return await withContextValue(HELD_SLOT, slot, work);
+      } finally {
+        slot.done = true;
+        if (slot.away === 0) this.leave();
+      }
     } finally {
-      slot.done = true;
-      if (slot.away === 0) this.leave();
+      if (client !== undefined) this.shares!.release(client);
     }
   }
 
@@ -88,13 +100,13 @@ export class Bulkhead {
 
   private refuse(reason: RejectionReason): AppError {
     this.metrics.rejected.inc({ bulkhead: this.name, reason });
-    return new AppError(
-      'service_unavailable',
-      `${this.name} is at capacity (too many calls in progress); try again shortly`,
-      {
-        retryAfterSeconds: 1,
-      },
-    );
+    const why =
+      reason === 'share'
+        ? `you have ${this.shares!.perClient} calls in progress there already, your share`
+        : 'too many calls in progress';
+    return new AppError('service_unavailable', `${this.name} is at capacity (${why}); try again shortly`, {
+      retryAfterSeconds: 1,
+    });
   }
 
   private report(): void {
@@ -134,7 +146,7 @@ const bulkheadMetrics = (registry: Registry): BulkheadMetrics => ({
   queued: gauge(registry, { name: 'bulkhead_queued', help: 'Calls waiting per bulkhead', labelNames: ['bulkhead'] }),
   rejected: counter(registry, {
     name: 'bulkhead_rejected_total',
-    help: 'Calls refused per bulkhead: full (queue full) or wait (no place in time)',
+    help: 'Calls refused per bulkhead: full (queue full), wait (no place in time) or share (the client had its share in progress)',
     labelNames: ['bulkhead', 'reason'],
   }),
 });
@@ -145,7 +157,7 @@ export class Bulkheads {
   private readonly metrics: BulkheadMetrics;
 
   constructor(
-    private readonly limits: BulkheadLimits,
+    readonly limits: BulkheadLimits,
     registry: Registry,
   ) {
     this.metrics = bulkheadMetrics(registry);
