@@ -22,8 +22,8 @@ const p99 = (samples: number[]): number => {
   return Math.round(sorted[Math.max(0, Math.ceil(0.99 * sorted.length) - 1)] * 10) / 10;
 };
 
-/** A Prometheus counter of the gateway, summed over the series whose labels include `labels`. */
-async function counter(call: HttpCall, name: string, labels: string): Promise<number> {
+/** A metric of the gateway, summed over the series whose labels include `labels`. */
+async function metric(call: HttpCall, name: string, labels: string): Promise<number> {
   const page = (await call('GET', '/metrics')).body as string;
   return page
     .split('\n')
@@ -105,8 +105,21 @@ describe.skipIf(!available)('fair shares at the gateway: one user floods checkou
         body: { items: [{ productId: product.body.id, quantity: 1 }], paymentMethod: { token: SLOW_TOKEN } },
       });
     const flood = Promise.all(Array.from({ length: FLOOD }, checkout)).finally(() => (flooding = false));
+    // What gateway:orders holds meanwhile: the flooder's calls, and the reader's one GET /orders at a time.
+    const held: number[] = [];
+    const sampling = (async () => {
+      const gatewayOrders = 'bulkhead="gateway:orders"';
+      while (flooding) {
+        const [running, queued] = await Promise.all(
+          ['bulkhead_in_flight', 'bulkhead_queued'].map((name) => metric(call, name, gatewayOrders)),
+        );
+        held.push(running + queued);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
     const during = await measure(() => flooding);
     const answers = await flood;
+    await sampling;
 
     const refused = answers.filter((answer) => answer.status === 503);
     const accepted = answers.filter((answer) => answer.status === 201 || answer.status === 202);
@@ -116,25 +129,31 @@ describe.skipIf(!available)('fair shares at the gateway: one user floods checkou
       p99DuringFloodMs: p99(during.samples[name]),
       samples: [baseline.samples[name].length, during.samples[name].length],
     }));
-    console.info(JSON.stringify({ accepted: accepted.length, refused: refused.length, figures }));
+    const mostHeld = Math.max(...held);
+    console.info(JSON.stringify({ accepted: accepted.length, refused: refused.length, mostHeld, figures }));
 
     // The other user, meanwhile: every read answered 200, none refused, and read throughout the flood.
     expect([...baseline.statuses, ...during.statuses].filter((status) => status !== 200)).toEqual([]);
     for (const { read, samples } of figures)
       expect(samples[1], `${read} while the flood ran`).toBeGreaterThanOrEqual(3);
-    expect(await counter(call, 'bulkhead_rejected_total', 'reason="full"')).toBe(0);
-    expect(await counter(call, 'bulkhead_rejected_total', 'reason="wait"')).toBe(0);
+    expect(await metric(call, 'bulkhead_rejected_total', 'reason="full"')).toBe(0);
+    expect(await metric(call, 'bulkhead_rejected_total', 'reason="wait"')).toBe(0);
 
     // The flood: its share went through to orders, the rest was refused at once, and nothing else happened.
+    // (Exactly 64 accepted only if all 400 were sent before the first answer; on a loaded machine, a few
+    // more go through as places come back, never more than 64 of them at once.)
     expect(accepted.length + refused.length).toBe(FLOOD);
-    expect(accepted.length).toBe(SHARE);
+    expect(accepted.length).toBeGreaterThanOrEqual(SHARE);
+    expect(held.length).toBeGreaterThanOrEqual(3);
+    expect(mostHeld).toBeGreaterThanOrEqual(SHARE);
+    expect(mostHeld).toBeLessThanOrEqual(SHARE + 1);
     for (const answer of refused) {
       expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(answer.body).toMatchObject({ status: 503, code: 'service_unavailable', traceId: expect.any(String) });
       expect(answer.headers.get('retry-after')).toBe('1');
     }
     // Refused by the share, before orders saw them: the flooder has exactly the orders that were accepted.
-    expect(await counter(call, 'bulkhead_rejected_total', 'reason="share"')).toBe(refused.length);
+    expect(await metric(call, 'bulkhead_rejected_total', 'reason="share"')).toBe(refused.length);
     expect(await ordersOf(flooder)).toBe(accepted.length);
   }, 120_000);
 });
