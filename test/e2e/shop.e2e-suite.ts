@@ -37,6 +37,9 @@ export const SHOP_SCENARIOS: [name: string, scenario: Scenario][] = [
     'forbids customers the admin routes (403) and anonymous callers (401), leaving the mug as it was',
     customersCannotAdminister,
   ],
-  ['answers bad input with problem+json: malformed JSON, 413, validation, unknown route', badInputIsProblemJson],
+  [
+    'answers bad input with problem+json: malformed JSON, 413, validation (a null body too), 431, unknown route',
+    badInputIsProblemJson,
+  ],
   ['notifies once per event: welcome, order confirmed, cancelled and payment failed', notificationsFollowEvents],
 ];

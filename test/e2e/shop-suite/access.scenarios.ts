@@ -107,6 +107,21 @@ export const badInputIsProblemJson: Scenario = async (session) => {
     400,
     'validation_failed',
   );
+  const nullBody = await problemStep(
+    session,
+    'reprice the mug with the JSON body null',
+    ['PATCH', `/api/v1/products/${session.products.mug}`, { token: session.tokens.admin, rawBody: 'null' }],
+    400,
+    'validation_failed',
+  );
+  expect(nullBody.body.errors).toEqual([{ path: '', message: expect.any(String) }]);
+  await problemStep(
+    session,
+    'a 100 kB query string',
+    ['GET', `/api/v1/products?q=${'a'.repeat(100_000)}`],
+    431,
+    'headers_too_large',
+  );
   await problemStep(session, 'a route that does not exist', ['GET', '/api/v1/nothing-here'], 404, 'not_found');
   await problemStep(
     session,

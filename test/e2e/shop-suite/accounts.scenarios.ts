@@ -25,6 +25,11 @@ export const registerAndLogin: Scenario = async (session) => {
   expect(me.body).toMatchObject({ id: session.users.ada, name: CUSTOMERS.ada.name, role: 'customer' });
   const admin = await step(session, 'admin reads himself', 'GET', '/api/v1/users/me', { token: session.tokens.admin });
   expect(admin.body).toMatchObject({ email: session.admin.email, role: 'admin' });
+  // RFC 9110 §11.1: the scheme is case-insensitive, through the gateway as in the monolith.
+  const lowerCase = await step(session, "ada reads herself with 'bearer'", 'GET', '/api/v1/users/me', {
+    headers: { authorization: `bearer ${session.tokens.ada}` },
+  });
+  expect([lowerCase.status, lowerCase.body.id]).toEqual([200, session.users.ada]);
 };
 
 export const rejectsBadAccounts: Scenario = async (session) => {
