@@ -11,13 +11,15 @@ import { InventorySqlRepository } from './infrastructure/inventory.sql-repositor
 import { ProductsKnexRepository } from './infrastructure/products.knex-repository.js';
 import { productsMigration } from './migrations/0001_products.migration.js';
 import { reservationsMigration } from './migrations/0002_reservations.migration.js';
+import { productSearchMigration } from './migrations/0003_product_search.migration.js';
 
 /** Products, stock and reservations; the only source of prices and availability. */
 export default defineModule({
   name: 'catalog',
   contract: catalogContract,
   requires: [],
-  migrations: [productsMigration, reservationsMigration],
+  migrations: [productsMigration, reservationsMigration, productSearchMigration],
+  postgresExtensions: ['pg_trgm'],
   routes: productsRoutes,
   publishes: [],
   subscriptions: [],
