@@ -1,10 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { v7 as timeOrderedUuid } from 'uuid';
 import type { NewProduct, Product } from '../domain/product.js';
 
-/** Products as first stored: a fresh id each, created (and last updated) at `now`. */
+/**
+ * Products as first stored, created (and last updated) at `now`. Ids are time-ordered UUIDs (RFC 9562
+ * version 7, increasing within a millisecond too), so products created together list in the order given.
+ */
 export const newProducts = (inputs: readonly NewProduct[], now: Date): Product[] =>
   inputs.map((input) => ({
-    id: randomUUID(),
+    id: timeOrderedUuid(),
     ...input,
     description: input.description ?? null,
     createdAt: now.toISOString(),
