@@ -75,7 +75,7 @@ describe('the search migration on an existing SQLite catalog', () => {
 describe.runIf(await requirePostgres())('the search migration on an existing PostgreSQL catalog', () => {
   it('indexes the products already there', async () => {
     const database = await createTestDatabase('search_migration');
-    const db = await openModuleDb('catalog', { dataDir: '', databaseUrl: database.url }, ['pg_trgm']);
+    const db = await openModuleDb('catalog', { dataDir: '', databaseUrl: database.url }, undefined, ['pg_trgm']);
     try {
       await migratedWithLegacyRows(db);
       expect(ids(await searchPostgres(db.knex, contains('tea'), undefined, 10))).toEqual(['a', 'b', 'c']);
