@@ -9,6 +9,10 @@
 //                without an exporter (spans recorded, kept in the trace store), and on exporting OTLP
 //                to a local receiver (bench/otlp-sink.mjs), alternating BENCH_ROUNDS times; the cost of
 //                tracing is the throughput lost against off.
+//   --catalog-scale N   loads N products (default 1,000,000) through the batch route into a monolith on
+//                SQLite, then on PostgreSQL, and prints search latencies (bench/catalog-scale.mjs).
+//   --soak M     M minutes of steady checkouts, searches and reads against the monolith with short
+//                retentions, printing a row per minute (bench/soak.mjs).
 // BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_DURATION (s), BENCH_WARMUP (s of unmeasured load first, 3)
 // and BENCH_PROFILE (a directory) tune it.
 import { spawn } from 'node:child_process';
@@ -227,22 +231,33 @@ async function compareTracing(dataDir) {
   return Object.values(runs).flatMap((list) => list.map((run) => run.verdict));
 }
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'shop-bench-'));
-try {
-  console.log(
-    `checkout benchmark: ${CONNECTIONS} connections, ${DURATION_S} s, 2 lines per order, a distinct Idempotency-Key per request`,
-  );
-  const bus = process.argv[process.argv.indexOf('--bus') + 1];
-  const verdicts = process.argv.includes('--split')
-    ? bus === 'rabbitmq'
-      ? await compareBuses(dataDir)
-      : await compareWithSplit(dataDir)
-    : process.argv.includes('--tracing')
-      ? await compareTracing(dataDir)
-      : await compareWithFlat(dataDir);
-  for (const verdict of verdicts)
-    console.log(`consistency: ${verdict.ok ? 'OK' : 'BROKEN'} ${JSON.stringify(verdict)}`);
-  if (verdicts.some((verdict) => !verdict.ok)) process.exitCode = 1;
-} finally {
-  rmSync(dataDir, { recursive: true, force: true });
+const valueOf = (flag) => process.argv[process.argv.indexOf(flag) + 1];
+if (process.argv.includes('--catalog-scale')) {
+  const { benchCatalogScale } = await import('./catalog-scale.mjs');
+  await benchCatalogScale(Number(valueOf('--catalog-scale') ?? 1_000_000) || 1_000_000);
+} else if (process.argv.includes('--soak')) {
+  const { soak } = await import('./soak.mjs');
+  await soak(Number(valueOf('--soak')) || 10);
+} else await benchCheckoutRatios();
+
+async function benchCheckoutRatios() {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'shop-bench-'));
+  try {
+    console.log(
+      `checkout benchmark: ${CONNECTIONS} connections, ${DURATION_S} s, 2 lines per order, a distinct Idempotency-Key per request`,
+    );
+    const bus = valueOf('--bus');
+    const verdicts = process.argv.includes('--split')
+      ? bus === 'rabbitmq'
+        ? await compareBuses(dataDir)
+        : await compareWithSplit(dataDir)
+      : process.argv.includes('--tracing')
+        ? await compareTracing(dataDir)
+        : await compareWithFlat(dataDir);
+    for (const verdict of verdicts)
+      console.log(`consistency: ${verdict.ok ? 'OK' : 'BROKEN'} ${JSON.stringify(verdict)}`);
+    if (verdicts.some((verdict) => !verdict.ok)) process.exitCode = 1;
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }

@@ -1,6 +1,7 @@
+import { cutoff, housekeepingTask } from '../../platform/db/housekeeping.js';
 import { defineModule } from '../../platform/kernel/module.js';
 import { CatalogApiService } from './application/catalog-api.service.js';
-import { INVENTORY } from './application/ports/inventory.port.js';
+import { INVENTORY, type Inventory } from './application/ports/inventory.port.js';
 import { PRODUCTS_REPOSITORY } from './application/ports/products.repository.port.js';
 import { ReleaseLapsedHoldsHandler } from './application/release-lapsed-holds.handler.js';
 import { SeedDemoCatalogHandler } from './application/seed-demo-catalog.handler.js';
@@ -11,13 +12,16 @@ import { InventorySqlRepository } from './infrastructure/inventory.sql-repositor
 import { ProductsKnexRepository } from './infrastructure/products.knex-repository.js';
 import { productsMigration } from './migrations/0001_products.migration.js';
 import { reservationsMigration } from './migrations/0002_reservations.migration.js';
+import { productSearchMigration } from './migrations/0003_product_search.migration.js';
+import { releasedReservationsMigration } from './migrations/0004_released_reservations.migration.js';
 
 /** Products, stock and reservations; the only source of prices and availability. */
 export default defineModule({
   name: 'catalog',
   contract: catalogContract,
   requires: [],
-  migrations: [productsMigration, reservationsMigration],
+  migrations: [productsMigration, reservationsMigration, productSearchMigration, releasedReservationsMigration],
+  postgresExtensions: ['pg_trgm'],
   routes: productsRoutes,
   publishes: [],
   subscriptions: [],
@@ -32,15 +36,24 @@ export default defineModule({
       if (seeded > 0) logger.info({ products: seeded }, 'seeded the demo catalog');
     }
   },
-  tasks: ({ container, config, logger }) => [
+  tasks: (context) => [
     // Several instances may sweep the same database: each release is a conditional update.
     {
       name: 'reservation-sweeper',
-      everyMs: sweepIntervalMs(config.reservationTtlMs),
+      everyMs: sweepIntervalMs(context.config.reservationTtlMs),
       async run() {
-        const released = await container.resolve(ReleaseLapsedHoldsHandler).execute();
-        if (released > 0) logger.info({ released }, 'released lapsed stock reservations');
+        const released = await context.container.resolve(ReleaseLapsedHoldsHandler).execute();
+        if (released > 0) context.logger.info({ released }, 'released lapsed stock reservations');
       },
     },
+    housekeepingTask(context, [
+      {
+        table: 'reservations',
+        deleteBatch: (limit) =>
+          context.container
+            .resolve<Inventory>(INVENTORY)
+            .deleteReleased(cutoff(context.config.outboxRetentionSeconds), limit),
+      },
+    ]),
   ],
 });

@@ -1,3 +1,5 @@
+import { housekeepingTask } from '../../platform/db/housekeeping.js';
+import { inboxHousekeepingMigration, inboxSweep } from '../../platform/events/inbox-housekeeping.js';
 import { inboxMigration } from '../../platform/events/inbox.js';
 import { defineModule } from '../../platform/kernel/module.js';
 import { MAILER } from './application/ports/mailer.port.js';
@@ -19,7 +21,7 @@ export default defineModule({
   name: 'notifications',
   // Order events carry only the user id; the address comes from users.getUser.
   requires: ['users'],
-  migrations: [inboxMigration, notificationsMigration],
+  migrations: [inboxMigration, inboxHousekeepingMigration, notificationsMigration],
   routes: notificationsRoutes,
   publishes: [],
   subscriptions: [onUserRegistered, ...orderNotifications],
@@ -28,13 +30,14 @@ export default defineModule({
     container.registerSingleton(NOTIFICATIONS_REPOSITORY, NotificationsSqlRepository);
     container.registerSingleton(RecipientCache);
   },
-  tasks({ container }) {
+  tasks(context) {
     return [
       {
         name: 'notification-retries',
         everyMs: 1000,
-        run: () => container.resolve(RetryDeliveriesHandler).execute(),
+        run: () => context.container.resolve(RetryDeliveriesHandler).execute(),
       },
+      housekeepingTask(context, [inboxSweep(context.db, context.config.inboxRetentionSeconds)]),
     ];
   },
 });

@@ -1,3 +1,5 @@
+import { housekeepingTask } from '../../platform/db/housekeeping.js';
+import { outboxSweep } from '../../platform/events/outbox-housekeeping.js';
 import { outboxMigration } from '../../platform/events/outbox.js';
 import { defineModule } from '../../platform/kernel/module.js';
 import { CHECKOUT_METRICS } from './application/ports/checkout-metrics.port.js';
@@ -15,8 +17,6 @@ import { OrdersSqlRepository } from './infrastructure/orders.sql-repository.js';
 import { ordersMigration } from './migrations/0001_orders.migration.js';
 import { idempotencyKeysMigration } from './migrations/0002_idempotency_keys.migration.js';
 import { idempotencyOutcomesMigration } from './migrations/0003_idempotency_outcomes.migration.js';
-
-const PURGE_EVERY_MS = 10 * 60_000;
 
 /**
  * Orders: the checkout saga over catalog and payments, with idempotent checkout and recovery. Use
@@ -38,17 +38,19 @@ export default defineModule({
     container.registerSingleton(CHECKOUT_METRICS, OrdersMetrics);
     container.registerSingleton(ORDERS_API, OrdersApiService);
   },
-  tasks: ({ container, config }) => [
+  tasks: (context) => [
     // Finishes checkouts whose driver died or that wait for a retry: at startup, then every second at most.
     {
       name: 'checkout-recovery',
-      everyMs: Math.min(1000, config.sagaRecoveryAfterMs),
-      run: () => container.resolve(RecoverCheckoutsHandler).execute(),
+      everyMs: Math.min(1000, context.config.sagaRecoveryAfterMs),
+      run: () => context.container.resolve(RecoverCheckoutsHandler).execute(),
     },
-    {
-      name: 'idempotency-purge',
-      everyMs: PURGE_EVERY_MS,
-      run: () => container.resolve(IDEMPOTENCY_STORE).purgeExpired(Date.now()),
-    },
+    housekeepingTask(context, [
+      outboxSweep(context.db, context.config.outboxRetentionSeconds),
+      {
+        table: 'idempotency_keys',
+        deleteBatch: (limit) => context.container.resolve(IDEMPOTENCY_STORE).purgeExpired(Date.now(), limit),
+      },
+    ]),
   ],
 });

@@ -1,3 +1,5 @@
+import { housekeepingTask } from '../../platform/db/housekeeping.js';
+import { outboxSweep } from '../../platform/events/outbox-housekeeping.js';
 import { outboxMigration } from '../../platform/events/outbox.js';
 import { defineModule } from '../../platform/kernel/module.js';
 import { IN_FLIGHT_PAYMENTS, InFlightPayments } from './application/in-flight-payments.js';
@@ -28,4 +30,5 @@ export default defineModule({
     container.registerSingleton(IN_FLIGHT_PAYMENTS, InFlightPayments);
     container.registerSingleton(PAYMENTS_API, PaymentsApiService);
   },
+  tasks: (context) => [housekeepingTask(context, [outboxSweep(context.db, context.config.outboxRetentionSeconds)])],
 });

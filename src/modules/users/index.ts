@@ -1,3 +1,5 @@
+import { housekeepingTask } from '../../platform/db/housekeeping.js';
+import { outboxSweep } from '../../platform/events/outbox-housekeeping.js';
 import { ACCESS_TOKEN_VERIFIER } from '../../platform/kernel/principal.js';
 import { defineModule, type ModuleContext } from '../../platform/kernel/module.js';
 import { BootstrapAdminHandler } from './application/bootstrap-admin.handler.js';
@@ -47,14 +49,15 @@ export default defineModule({
       context.logger.info({ email: context.config.admin.email, outcome }, 'admin account ready');
     }
   },
-  tasks: ({ container, logger }) => [
+  tasks: (context) => [
+    housekeepingTask(context, [outboxSweep(context.db, context.config.outboxRetentionSeconds)]),
     // Without it every mistyped email ever tried would keep a row; harmless when instances sweep at once.
     {
       name: 'login-attempts-sweeper',
       everyMs: LOGIN_THROTTLE.windowMs,
       async run() {
-        const deleted = await container.resolve(LOGIN_ATTEMPTS).purge(windowCutoff(new Date()));
-        if (deleted > 0) logger.debug({ deleted }, 'purged ended login-throttling windows');
+        const deleted = await context.container.resolve(LOGIN_ATTEMPTS).purge(windowCutoff(new Date()));
+        if (deleted > 0) context.logger.debug({ deleted }, 'purged ended login-throttling windows');
       },
     },
   ],

@@ -18,9 +18,14 @@ const MIGRATIONS_TABLE = 'knex_migrations';
  * query for another module's table fails instead of quietly working. `events`: the module's outbox,
  * where its transactions publish (a module that publishes nothing has none).
  */
-export async function openModuleDb(module: string, settings: DbSettings, events?: EventWriter): Promise<ModuleDb> {
+export async function openModuleDb(
+  module: string,
+  settings: DbSettings,
+  events?: EventWriter,
+  extensions: string[] = [],
+): Promise<ModuleDb> {
   return settings.databaseUrl
-    ? openPostgres(module, settings.databaseUrl, events)
+    ? openPostgres(module, settings.databaseUrl, events, extensions)
     : openSqlite(module, settings.dataDir, events);
 }
 
@@ -51,7 +56,12 @@ function openSqlite(module: string, dataDir: string, events: EventWriter | undef
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-async function openPostgres(module: string, databaseUrl: string, events: EventWriter | undefined): Promise<ModuleDb> {
+async function openPostgres(
+  module: string,
+  databaseUrl: string,
+  events: EventWriter | undefined,
+  extensions: string[],
+): Promise<ModuleDb> {
   const schema = module;
   const role = `shop_${module}`;
   const admin = knex({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });
@@ -59,6 +69,7 @@ async function openPostgres(module: string, databaseUrl: string, events: EventWr
   try {
     useRole = await serialised(admin, `shop-setup:${schema}`, async (trx) => {
       await trx.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+      for (const extension of extensions) await createExtension(trx, extension);
       return ensureModuleRole(trx, role, schema);
     });
   } finally {
@@ -81,6 +92,18 @@ async function openPostgres(module: string, databaseUrl: string, events: EventWr
     },
   });
   return wrap(module, instance, 'postgres', schema, events);
+}
+
+/** Where the connecting user may not create it, and nobody has, the module cannot run: say what to do. */
+async function createExtension(trx: Knex.Transaction, extension: string): Promise<void> {
+  try {
+    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`shop-extension:${extension}`]);
+    await trx.raw(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(extension)}`);
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL extension ${extension} is missing and could not be created (${(error as Error).message}); run CREATE EXTENSION ${extension} as a superuser`,
+    );
+  }
 }
 
 /**

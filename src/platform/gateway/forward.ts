@@ -21,8 +21,6 @@ const FORWARDED_RESPONSE_HEADERS = [
   'etag',
 ];
 
-const tooLarge = () => payloadTooLarge(BODY_LIMIT);
-
 export function outgoingHeaders(req: Request): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of FORWARDED_REQUEST_HEADERS) {
@@ -42,15 +40,15 @@ export function outgoingHeaders(req: Request): Record<string, string> {
  * 413, and a request whose instance turns out to be dead can still be sent to the next one (undici
  * destroys a streamed body with the connection error).
  */
-async function bodyOf(req: Request): Promise<Buffer | undefined> {
+async function bodyOf(req: Request, limit: number): Promise<Buffer | undefined> {
   const length = req.header('content-length');
   if (length === undefined && req.header('transfer-encoding') === undefined) return undefined;
-  if (length !== undefined && Number(length) > BODY_LIMIT) throw tooLarge();
+  if (length !== undefined && Number(length) > limit) throw payloadTooLarge(limit);
   const chunks: Buffer[] = [];
   let received = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     received += chunk.length;
-    if (received > BODY_LIMIT) throw tooLarge();
+    if (received > limit) throw payloadTooLarge(limit);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
@@ -71,8 +69,9 @@ export async function callModule(
   upstream: Upstream,
   req: Request,
   headers: Record<string, string>,
+  bodyLimit = BODY_LIMIT,
 ): Promise<Dispatcher.ResponseData> {
-  const body = await bodyOf(req);
+  const body = await bodyOf(req, bodyLimit);
   if (body) headers['content-length'] = String(body.length);
   try {
     return await upstream.request({
@@ -98,8 +97,8 @@ export function relayAnswer(response: Dispatcher.ResponseData, res: Response): P
 }
 
 /** Proxies a public route to an instance of the module that owns it. */
-export function forwardTo(upstream: Upstream): RequestHandler {
-  return async (req, res) => relayAnswer(await callModule(upstream, req, outgoingHeaders(req)), res);
+export function forwardTo(upstream: Upstream, bodyLimit = BODY_LIMIT): RequestHandler {
+  return async (req, res) => relayAnswer(await callModule(upstream, req, outgoingHeaders(req), bodyLimit), res);
 }
 
 /**

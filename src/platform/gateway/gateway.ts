@@ -58,8 +58,10 @@ export async function startGateway(
     if (!config.remoteUrls[definition.name]) discovery?.follow(definition.name, upstream);
     const forward = forwardTo(upstream);
     const forwardCached = sharedCache?.forwardTo(upstream) ?? forward;
-    for (const route of definition.routes.filter((r) => r.access !== 'internal'))
-      api[route.method](route.path, route.method === 'get' && route.access === 'public' ? forwardCached : forward);
+    for (const route of definition.routes.filter((r) => r.access !== 'internal')) {
+      const handler = route.bodyLimit ? forwardTo(upstream, route.bodyLimit) : forward;
+      api[route.method](route.path, route.method === 'get' && route.access === 'public' ? forwardCached : handler);
+    }
     return { module: definition.name, upstream };
   });
   // Ready while every module has at least one live instance; the report lists each instance.

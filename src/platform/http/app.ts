@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { Logger } from '../kernel/logger.js';
 import { onDemand } from '../kernel/on-demand.js';
 import type { HealthCheck } from '../kernel/health-check.js';
+import type { AnyRoute } from '../kernel/route.js';
 import { identifyClient } from './client-identity.js';
 import { healthRouter } from './health.js';
 import type { Metrics } from '../telemetry/metrics.js';
@@ -25,6 +26,8 @@ export interface HttpAppOptions {
   api: Router | Router[];
   /** Behind the gateway: take the client address from X-Forwarded-For set by a proxy on a private network. */
   behindProxy?: boolean;
+  /** Routes declaring a larger `bodyLimit` get their own body parser. */
+  routes?: AnyRoute[];
   /** The gateway: request bodies stay unread streams, for the module that owns the route to parse. */
   passBodiesThrough?: boolean;
   /** At the edge: the per-address budget of /api/v1/* (platform endpoints above it are never limited). */
@@ -72,9 +75,14 @@ export function createHttpApp(options: HttpAppOptions): Express {
   // Before the body parser: a request over budget is refused unread.
   if (options.rateLimit) app.use('/api/v1', options.rateLimit);
   if (options.fairShares) app.use('/api/v1', identifyClient);
-  // Not strict: `null`, `42` or `"text"` is valid JSON (RFC 8259), so it is the route's schema that
-  // refuses it (400 validation_failed), not the parser (malformed_json is for what is not JSON).
-  if (!options.passBodiesThrough) app.use(express.json({ limit: BODY_LIMIT, strict: false }));
+  if (!options.passBodiesThrough) {
+    // Not strict: `null`, `42` or `"text"` is valid JSON (RFC 8259), so it is the route's schema that
+    // refuses it (400 validation_failed), not the parser (malformed_json is for what is not JSON).
+    const json = (limit: number) => express.json({ limit, strict: false });
+    // A route with a larger limit reads its body first; the general parser then finds it read and skips it.
+    for (const route of options.routes ?? []) if (route.bodyLimit) app[route.method](route.path, json(route.bodyLimit));
+    app.use(json(BODY_LIMIT));
+  }
   for (const router of [options.api].flat()) app.use(router);
   app.use(notFoundHandler);
   app.use(problemHandler(options.logger));

@@ -11,6 +11,8 @@ const moduleUrlVariable = (name: ModuleName) => `${name.toUpperCase()}_URL`;
 const RATE_LIMIT_ERROR = 'must be a whole number of requests per minute (0 turns rate limiting off)';
 
 const durationMs = z.coerce.number().int().min(1000, 'must be at least 1000 (milliseconds)');
+const RETENTION_ERROR = 'must be a whole number of seconds, at least 1';
+const retentionSeconds = z.coerce.number({ error: RETENTION_ERROR }).int(RETENTION_ERROR).min(1, RETENTION_ERROR);
 
 const envSchema = z.object({
   PORT: z.coerce
@@ -80,6 +82,8 @@ const envSchema = z.object({
     .default(1200),
   TRUSTED_PROXIES: trustedProxies.optional(),
   CONSOLE: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  OUTBOX_RETENTION: retentionSeconds.default(7 * 86_400),
+  INBOX_RETENTION: retentionSeconds.default(14 * 86_400),
   ...BULKHEAD_ENV,
   ...Object.fromEntries(MODULE_NAMES.map((name) => [moduleUrlVariable(name), httpUrlList.optional()])),
 });
@@ -119,6 +123,10 @@ export interface Config {
   catalogMaxAgeSeconds: number;
   /** The admin console (`/console` and `/api/v1/console/…`); CONSOLE=off removes both. */
   console: boolean;
+  /** Seconds a dispatched outbox row (and a settled reservation) is kept before housekeeping deletes it. */
+  outboxRetentionSeconds: number;
+  /** Seconds an inbox row is kept: longer than any outbox row, so an event republished while its row exists is still recognised. */
+  inboxRetentionSeconds: number;
 }
 
 export interface DiscoveryConfig {
@@ -160,6 +168,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration: INTERNAL_TOKEN_SECRET is required when modules run in separate processes',
     );
   }
+  if (e.INBOX_RETENTION <= e.OUTBOX_RETENTION) {
+    throw new ConfigError(
+      `Invalid configuration: INBOX_RETENTION (${e.INBOX_RETENTION} s) must be larger than OUTBOX_RETENTION (${e.OUTBOX_RETENTION} s)`,
+    );
+  }
   if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) {
     throw new ConfigError('Invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
@@ -194,6 +207,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedProxies: e.TRUSTED_PROXIES ?? [],
     catalogMaxAgeSeconds: e.CATALOG_MAX_AGE,
     console: e.CONSOLE === 'on',
+    outboxRetentionSeconds: e.OUTBOX_RETENTION,
+    inboxRetentionSeconds: e.INBOX_RETENTION,
   };
 }
 

@@ -54,6 +54,11 @@ export interface ModuleDefinition {
   /** Modules whose contracts this one calls: each must be hosted here or have a `<NAME>_URL`. */
   requires: ModuleName[];
   migrations: Migration[];
+  /**
+   * PostgreSQL extensions the migrations need (e.g. `pg_trgm`), created by the host as the connecting
+   * user before migrating: the module's own role may not create extensions.
+   */
+  postgresExtensions?: string[];
   routes: AnyRoute[];
   /** Events this module publishes through its outbox. */
   publishes: EventDefinition[];

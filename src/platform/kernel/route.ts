@@ -42,6 +42,8 @@ export interface RouteDefinition<
   params?: P;
   query?: Q;
   body?: B;
+  /** Largest request body accepted, in bytes, when a route needs more than the API's 100 kB. */
+  bodyLimit?: number;
   /** Request headers documented and validated (case-insensitive names, lower-case here). */
   headers?: Schema;
   /** Status → response body schema (null: no body). Problem responses are added automatically. */

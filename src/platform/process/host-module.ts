@@ -28,7 +28,7 @@ export async function hostModule(
 ): Promise<ModuleContext> {
   // A publisher's transactions write its events to its outbox (`tx.publish`), which wakes its relay.
   const outbox = definition.publishes.length > 0 ? new Outbox(definition.name) : undefined;
-  const db = await openModuleDb(definition.name, config, outbox);
+  const db = await openModuleDb(definition.name, config, outbox, definition.postgresExtensions);
   await db.migrate(definition.migrations);
   const container = root.createChildContainer();
   const context: ModuleContext = {

@@ -76,6 +76,7 @@ export async function openProcessShell(config: Config, identity: ShellIdentity, 
       api: options.adminConsole ? [options.adminConsole.router, options.api] : options.api,
       behindProxy: options.behindProxy,
       passBodiesThrough: options.passBodiesThrough,
+      routes: options.routes,
       rateLimit: rateLimit?.middleware,
       // Fair shares are the edge's too: behind the gateway, requests have passed the gateway's.
       fairShares: !options.behindProxy,

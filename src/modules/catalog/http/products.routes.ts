@@ -4,12 +4,16 @@ import { pageOf } from '../../../platform/http/pagination.js';
 import { defineRoute } from '../../../platform/kernel/route.js';
 import { CONFIG } from '../../../platform/kernel/tokens.js';
 import { CreateProductHandler } from '../application/create-product.handler.js';
+import { CreateProductsHandler } from '../application/create-products.handler.js';
 import { GetProductHandler } from '../application/get-product.handler.js';
 import { ListProductsHandler } from '../application/list-products.handler.js';
 import { RestockProductHandler } from '../application/restock-product.handler.js';
 import { UpdateProductHandler } from '../application/update-product.handler.js';
 import {
+  BATCH,
+  createdProductsView,
   createProductBody,
+  createProductsBody,
   conditionalReadHeaders,
   listProductsQuery,
   productParams,
@@ -63,6 +67,20 @@ export const productsRoutes = [
     async handler({ body, container }) {
       const product = await container.resolve(CreateProductHandler).execute(body);
       return { status: 201, body: product, headers: { Location: `/api/v1/products/${product.id}` } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/products/batch',
+    summary: 'Create 1 to 1000 products at once, all or nothing (admin)',
+    tags,
+    access: 'admin',
+    body: createProductsBody,
+    bodyLimit: BATCH.bodyLimitBytes,
+    responses: { 201: createdProductsView },
+    async handler({ body, container }) {
+      const ids = await container.resolve(CreateProductsHandler).execute(body.products);
+      return { status: 201, body: { created: ids.length, ids } };
     },
   }),
   defineRoute({

@@ -35,7 +35,14 @@ export const conditionalReadHeaders = z.object({
 export const productParams = z.object({ id: z.string().min(1).max(200) });
 
 export const listProductsQuery = pageQuery.extend({
-  q: z.string().trim().max(100).optional().describe('case-insensitive part of the name or the sku'),
+  q: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .describe(
+      'case-insensitive part of the name or the sku (3 characters or more); 1 or 2 letters or digits match the start of a word',
+    ),
 });
 
 export const createProductBody = z.object({
@@ -45,6 +52,19 @@ export const createProductBody = z.object({
   priceCents,
   currency,
   stock,
+});
+
+/** Products per batch, and the body size that lets a full batch with long descriptions through. */
+export const BATCH = { maxProducts: 1000, bodyLimitBytes: 1_000_000 } as const;
+
+export const createProductsBody = z.object({
+  products: z.array(createProductBody).min(1).max(BATCH.maxProducts),
+});
+
+export const createdProductsView = z.object({
+  created: z.number().int(),
+  /** The new products' ids, in the order they were given. */
+  ids: z.array(z.string()),
 });
 
 // Strict: a PATCH carrying `stock` or `sku` is a mistake worth reporting, not a field to drop silently.

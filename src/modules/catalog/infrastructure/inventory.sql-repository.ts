@@ -2,7 +2,9 @@ import { inject, injectable } from 'tsyringe';
 import type { ProductSnapshot } from '../contract/catalog.contract.js';
 import { byProductId, type ReservationLine, type ReservationStatus } from '../domain/reservation.js';
 import type { Inventory, ReserveOutcome } from '../application/ports/inventory.port.js';
-import { SQL_RUNNER } from '../../../platform/db/db.tokens.js';
+import type { Knex } from 'knex';
+import { KNEX, SQL_RUNNER } from '../../../platform/db/db.tokens.js';
+import { dialectOf } from '../../../platform/db/dialect.js';
 import { SQL } from './inventory.sql.js';
 import type { SqlRunner, SqlSession } from '../../../platform/kernel/database.js';
 
@@ -30,7 +32,14 @@ interface SnapshotRow {
  */
 @injectable()
 export class InventorySqlRepository implements Inventory {
-  constructor(@inject(SQL_RUNNER) private readonly sql: SqlRunner) {}
+  private readonly releasedStatement: string;
+
+  constructor(
+    @inject(SQL_RUNNER) private readonly sql: SqlRunner,
+    @inject(KNEX) knex: Knex,
+  ) {
+    this.releasedStatement = SQL.released(dialectOf(knex) === 'postgres');
+  }
 
   async snapshots(ids: readonly string[]): Promise<ProductSnapshot[]> {
     const unique = [...new Set(ids)];
@@ -96,6 +105,17 @@ export class InventorySqlRepository implements Inventory {
   async lapsedHolds(now: string, limit: number): Promise<string[]> {
     const { rows } = await this.sql.query<{ order_id: string }>(SQL.lapsed, [now, limit]);
     return rows.map((row) => row.order_id);
+  }
+
+  async deleteReleased(before: string, limit: number): Promise<number> {
+    return this.sql.transaction(async (tx) => {
+      const { rows } = await tx.query<{ order_id: string }>(this.releasedStatement, [before, limit]);
+      if (rows.length === 0) return 0;
+      const ids = rows.map((row) => row.order_id);
+      const padded = [...ids, ...Array<string>(limit - ids.length).fill(ids[0])];
+      await tx.query(SQL.deleteLines(limit), padded);
+      return (await tx.query(SQL.deleteReleased(limit), padded)).changes;
+    });
   }
 
   /** Marks the reservation released (if `release` matches its status) and returns its units to stock. */

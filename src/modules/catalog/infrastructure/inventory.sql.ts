@@ -29,4 +29,13 @@ export const SQL = {
   releaseHeld: `UPDATE reservations SET status = 'released', updated_at = ? WHERE order_id = ? AND status = 'held'`,
   releaseAny: `UPDATE reservations SET status = 'released', updated_at = ? WHERE order_id = ? AND status IN ('held', 'committed')`,
   lapsed: `SELECT order_id FROM reservations WHERE status = 'held' AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
+  /** Released before a time, oldest first (a range of reservations_status_updated_idx). */
+  released: (skipLocked: boolean) =>
+    `SELECT order_id FROM reservations WHERE status = 'released' AND updated_at < ?
+    ORDER BY updated_at LIMIT ?${skipLocked ? ' FOR UPDATE SKIP LOCKED' : ''}`,
+  /** A fixed number of placeholders (the list is padded), so there is one statement to prepare. */
+  deleteLines: memo((count) => `DELETE FROM reservation_lines WHERE order_id IN (${placeholders(count, '?')})`),
+  deleteReleased: memo(
+    (count) => `DELETE FROM reservations WHERE order_id IN (${placeholders(count, '?')}) AND status = 'released'`,
+  ),
 };

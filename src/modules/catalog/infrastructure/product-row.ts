@@ -47,6 +47,3 @@ export const toRow = (product: Product): ProductRow => ({
   created_at: product.createdAt,
   updated_at: product.updatedAt,
 });
-
-/** `q` as a LIKE pattern matching it anywhere, with its own % and _ taken literally. */
-export const containsPattern = (q: string): string => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -1,37 +1,37 @@
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
+import { KNEX, SQL_RUNNER } from '../../../platform/db/db.tokens.js';
+import { dialectOf } from '../../../platform/db/dialect.js';
+import type { Dialect, SqlRunner } from '../../../platform/kernel/database.js';
 import type { Product, ProductChanges } from '../domain/product.js';
-import type { ProductListQuery, ProductsRepository } from '../application/ports/products.repository.port.js';
-import { KNEX } from '../../../platform/db/db.tokens.js';
-import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
-import { containsPattern, PRODUCT_COLUMNS, toProduct, toRow, type ProductRow } from './product-row.js';
+import type {
+  InsertOutcome,
+  ProductListQuery,
+  ProductsRepository,
+} from '../application/ports/products.repository.port.js';
+import { insertProducts } from './product-inserts.js';
+import { productListQuery } from './product-list.query.js';
+import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product-row.js';
+import { searchPostgres } from './product-search.postgres.js';
+import { searchSqlite } from './product-search.sqlite.js';
 
 @injectable()
 export class ProductsKnexRepository implements ProductsRepository {
-  constructor(@inject(KNEX) private readonly knex: Knex) {}
+  private readonly dialect: Dialect;
 
-  async list({ take, after, q }: ProductListQuery): Promise<Product[]> {
-    const query = this.knex('products')
-      .select(PRODUCT_COLUMNS)
-      .orderBy([{ column: 'created_at' }, { column: 'id' }])
-      .limit(take);
-    if (after) {
-      query.where((where) =>
-        where
-          .where('created_at', '>', after.key)
-          .orWhere((tie) => tie.where('created_at', after.key).andWhere('id', '>', after.id)),
-      );
-    }
-    if (q) {
-      const pattern = containsPattern(q);
-      // lower() on both sides: SQLite's LIKE and PostgreSQL's differ in case sensitivity.
-      query.where((where) =>
-        where
-          .whereRaw("lower(name) like ? escape '\\'", [pattern])
-          .orWhereRaw("lower(sku) like ? escape '\\'", [pattern]),
-      );
-    }
-    return ((await query) as ProductRow[]).map(toProduct);
+  constructor(
+    @inject(KNEX) private readonly knex: Knex,
+    @inject(SQL_RUNNER) private readonly sql: SqlRunner,
+  ) {
+    this.dialect = dialectOf(knex);
+  }
+
+  async list({ take, after, search }: ProductListQuery): Promise<Product[]> {
+    if (search)
+      return this.dialect === 'sqlite'
+        ? searchSqlite(this.sql, search, after, take)
+        : searchPostgres(this.knex, search, after, take);
+    return ((await productListQuery(this.knex, take, after)) as ProductRow[]).map(toProduct);
   }
 
   async findById(id: string): Promise<Product | undefined> {
@@ -39,14 +39,12 @@ export class ProductsKnexRepository implements ProductsRepository {
     return row && toProduct(row);
   }
 
-  async insert(product: Product): Promise<boolean> {
-    try {
-      await this.knex('products').insert(toRow(product));
-      return true;
-    } catch (error) {
-      if (isUniqueViolation(error)) return false;
-      throw error;
-    }
+  insertAll(products: Product[]): Promise<InsertOutcome> {
+    return insertProducts(this.sql, this.dialect, products);
+  }
+
+  async insertMissing(products: Product[]): Promise<void> {
+    if (products.length > 0) await insertProducts(this.sql, this.dialect, products, { skipTaken: true });
   }
 
   async update(id: string, changes: ProductChanges, updatedAt: string): Promise<Product | undefined> {
@@ -78,9 +76,5 @@ export class ProductsKnexRepository implements ProductsRepository {
 
   async isEmpty(): Promise<boolean> {
     return (await this.knex('products').first('id')) === undefined;
-  }
-
-  async insertMissing(products: Product[]): Promise<void> {
-    if (products.length > 0) await this.knex('products').insert(products.map(toRow)).onConflict('sku').ignore();
   }
 }

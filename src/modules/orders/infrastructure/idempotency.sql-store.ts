@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { KNEX, SQL_RUNNER } from '../../../platform/db/db.tokens.js';
+import { dialectOf } from '../../../platform/db/dialect.js';
 import type { SqlRunner } from '../../../platform/kernel/database.js';
 import type { CheckoutOutcome } from '../application/checkout-outcome.js';
 import type {
@@ -52,7 +53,11 @@ export class IdempotencySqlStore implements IdempotencyStore {
     return (await this.knex(IDEMPOTENCY_TABLE).where({ user_id: userId, key, created_at: createdAt }).delete()) === 1;
   }
 
-  async purgeExpired(now: number): Promise<number> {
-    return this.knex(IDEMPOTENCY_TABLE).where('expires_at', '<', now).delete();
+  async purgeExpired(now: number, limit: number): Promise<number> {
+    // A batch at a time (idempotency_keys_expires_idx), different batches for instances purging at once.
+    const skipLocked = dialectOf(this.knex) === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const statement = `DELETE FROM ${IDEMPOTENCY_TABLE} WHERE (user_id, "key") IN (SELECT user_id, "key"
+      FROM ${IDEMPOTENCY_TABLE} WHERE expires_at < ? ORDER BY expires_at LIMIT ?${skipLocked})`;
+    return (await this.sql.query(statement, [now, limit])).changes;
   }
 }

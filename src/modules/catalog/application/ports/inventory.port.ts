@@ -25,6 +25,13 @@ export interface Inventory {
   release(orderId: string, now: string, options?: { onlyIfHeld?: boolean }): Promise<ReservationStatus | undefined>;
   /** Order ids of holds that lapsed at or before `now`, oldest first. */
   lapsedHolds(now: string, limit: number): Promise<string[]>;
+  /**
+   * Deletes up to `limit` reservations released before `before`, with their lines; resolves how
+   * many. Released is final: nothing reads it again but a very late reserve for the same order,
+   * which the retention outlasts. Committed reservations stay: cancelling the order (allowed for as
+   * long as it is confirmed) gives back the units they record.
+   */
+  deleteReleased(before: string, limit: number): Promise<number>;
 }
 
 export const INVENTORY = Symbol('INVENTORY');

@@ -39,8 +39,8 @@ export interface IdempotencyStore {
   release(claim: IdempotencyClaim): Promise<void>;
   /** Deletes the record only if it is still the one created at `createdAt`. */
   discard(userId: string, key: string, createdAt: number): Promise<boolean>;
-  /** Deletes records expired before `now`; resolves how many. */
-  purgeExpired(now: number): Promise<number>;
+  /** Deletes up to `limit` records expired before `now` (epoch ms); resolves how many. */
+  purgeExpired(now: number, limit: number): Promise<number>;
 }
 
 export const IDEMPOTENCY_STORE: InjectionToken<IdempotencyStore> = Symbol('IDEMPOTENCY_STORE');
