@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import { MODULE_NAMES } from '../kernel/config.js';
+import type { ContractVersions } from '../kernel/contract.js';
 import type { StoredTrace, TraceQuery, TraceStore } from '../telemetry/trace-store.js';
 import { CallWindow, type CallEdge } from './call-window.js';
 import type { ConsoleInstance, InstanceHealth, PeerClient } from './peer-client.js';
@@ -11,6 +12,8 @@ export interface ConsoleServiceOptions {
   /** `service.name` of this process. */
   service: string;
   hostedModules: string[];
+  /** The contract versions this process serves and calls (none for the gateway). */
+  contracts?: ContractVersions;
   bus: ProcessSnapshot['bus'];
   registry: Registry;
   traces: TraceStore;
@@ -48,7 +51,11 @@ export class ConsoleService {
     const modules = await Promise.all(
       MODULE_NAMES.map(async (name) => {
         if (options.hostedModules.includes(name))
-          return { name, location: 'local' as const, instances: [{ url: options.selfUrl(), healthy: true }] };
+          return {
+            name,
+            location: 'local' as const,
+            instances: [{ url: options.selfUrl(), healthy: true, contracts: options.contracts }],
+          };
         const instances: InstanceHealth[] = await Promise.all(
           options.instancesOf(name).map((url) => options.peers.health(url)),
         );

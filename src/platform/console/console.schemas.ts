@@ -1,7 +1,16 @@
 import { z } from 'zod';
 
 /** The JSON shapes of the console API: validated nowhere but documented in the OpenAPI document. */
-const instance = z.object({ url: z.string(), healthy: z.boolean(), error: z.string().optional() });
+const versions = z.record(z.string(), z.string().describe('MAJOR.MINOR'));
+const instance = z.object({
+  url: z.string(),
+  healthy: z.boolean(),
+  error: z.string().optional(),
+  contracts: z
+    .object({ serves: versions, calls: versions })
+    .optional()
+    .describe('The contract versions the instance serves, and those of the modules it was built to call'),
+});
 
 export const overviewResponse = z.object({
   process: z.object({ service: z.string(), url: z.string(), modules: z.array(z.string()) }),

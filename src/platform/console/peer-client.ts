@@ -1,3 +1,4 @@
+import type { ContractVersions } from '../kernel/contract.js';
 import { onDemand } from '../kernel/on-demand.js';
 import type { ServiceTokens } from '../rpc/service-token.js';
 
@@ -17,6 +18,8 @@ export interface InstanceHealth {
   url: string;
   healthy: boolean;
   error?: string;
+  /** The contract versions the instance serves and calls, as its readiness report states them. */
+  contracts?: ContractVersions;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface InstanceHealth {
 export class PeerClient {
   constructor(private readonly serviceTokens?: ServiceTokens) {}
 
-  /** Ready (`/health/ready` answers 200) or why not. */
+  /** Ready (`/health/ready` answers 200) or why not, with the contract versions it states. */
   async health(url: string): Promise<InstanceHealth> {
     try {
       const { statusCode, body } = await request(new URL('/health/ready', url), {
@@ -34,9 +37,10 @@ export class PeerClient {
         bodyTimeout: TIMEOUT_MS,
       });
       const text = await body.text();
+      const contracts = readReport(text)?.contracts;
       return statusCode === 200
-        ? { url, healthy: true }
-        : { url, healthy: false, error: failingChecks(text, statusCode) };
+        ? { url, healthy: true, contracts }
+        : { url, healthy: false, error: failingChecks(text, statusCode), contracts };
     } catch (error) {
       return { url, healthy: false, error: (error as Error).message };
     }
@@ -58,14 +62,23 @@ export class PeerClient {
   }
 }
 
+interface ReadinessReport {
+  checks?: Record<string, { status: string; error?: string }>;
+  contracts?: ContractVersions;
+}
+
+/** The readiness report in `text`, or undefined when it is not one. */
+function readReport(text: string): ReadinessReport | undefined {
+  try {
+    return JSON.parse(text) as ReadinessReport;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `db:orders: connection refused; …` from a readiness report, or the status alone. */
 function failingChecks(text: string, statusCode: number): string {
-  try {
-    const report = JSON.parse(text) as { checks?: Record<string, { status: string; error?: string }> };
-    const failing = Object.entries(report.checks ?? {}).filter(([, check]) => check.status !== 'ok');
-    if (failing.length > 0) return failing.map(([name, check]) => `${name}: ${check.error ?? 'failing'}`).join('; ');
-  } catch {
-    // not a readiness report
-  }
+  const failing = Object.entries(readReport(text)?.checks ?? {}).filter(([, check]) => check.status !== 'ok');
+  if (failing.length > 0) return failing.map(([name, check]) => `${name}: ${check.error ?? 'failing'}`).join('; ');
   return `answered ${statusCode}`;
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { DiscoveryConfig } from '../kernel/config.js';
+import type { ContractVersions } from '../kernel/contract.js';
 import type { HealthCheck } from '../kernel/health-check.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Upstream } from './upstream.js';
@@ -13,10 +14,16 @@ const DIAL_TIMEOUT_MS = 3_000;
 
 /** A process's part in the etcd registry: it registers what it hosts and follows what it calls. */
 export interface Discovery {
-  /** Keeps the upstream's instances equal to the registered instances of `module` (none until found). */
-  follow(module: string, upstream: Pick<Upstream, 'setUrls'>): void;
-  /** Registers `modules` once this process serves on `port`, at ADVERTISE_URL or `http://<hostname>:<port>`. */
-  register(modules: string[], port: number): void;
+  /**
+   * Keeps the upstream's instances equal to the registered instances of `module` (none until found);
+   * with `version` (the contract this caller was built against), only those serving its major.
+   */
+  follow(module: string, upstream: Pick<Upstream, 'setUrls'>, version?: string): void;
+  /**
+   * Registers `modules` once this process serves on `port`, at ADVERTISE_URL or `http://<hostname>:<port>`,
+   * with the contract versions it serves and calls.
+   */
+  register(modules: string[], port: number, contracts?: ContractVersions): void;
   /**
    * Ready once the registry was read and this process registered (when it registers); an etcd
    * outage after that keeps it ready on the last known list, and the report says so.
@@ -59,13 +66,13 @@ export async function startDiscovery(config: DiscoveryConfig, logger: Logger): P
   };
 
   return {
-    follow: (module, upstream) => watch.follow(module, (urls) => upstream.setUrls(urls)),
-    register(modules, port) {
+    follow: (module, upstream, version) => watch.follow(module, (urls) => upstream.setUrls(urls), version),
+    register(modules, port, contracts) {
       const url = config.advertiseUrl ?? `http://${hostname()}:${port}`;
       registration = new ServiceRegistration(
         client,
         config.prefix,
-        instanceRecords(modules, url, newInstanceId()),
+        instanceRecords(modules, url, newInstanceId(), contracts),
         log,
       );
       registration.start();

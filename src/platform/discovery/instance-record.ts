@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { servesCaller, UNSTATED_CONTRACT_VERSION, type ContractVersions } from '../kernel/contract.js';
 
 /** What an instance registers about itself: the value at `<prefix>services/<module>/<instanceId>`. */
 export const instanceRecordSchema = z.object({
@@ -10,6 +11,8 @@ export const instanceRecordSchema = z.object({
   instanceId: z.string().min(1),
   version: z.string(),
   startedAt: z.string(),
+  /** The contract versions the process serves and calls (optional: builds older than versions leave it out). */
+  contracts: z.object({ serves: z.record(z.string(), z.string()), calls: z.record(z.string(), z.string()) }).optional(),
 });
 export type InstanceRecord = z.infer<typeof instanceRecordSchema>;
 
@@ -37,7 +40,17 @@ const packageVersion = (
 export const newInstanceId = () => `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
 /** The records of one process: one per module it hosts, all at the same URL and instance id. */
-export function instanceRecords(modules: string[], url: string, instanceId: string): InstanceRecord[] {
+export function instanceRecords(
+  modules: string[],
+  url: string,
+  instanceId: string,
+  contracts?: ContractVersions,
+): InstanceRecord[] {
   const startedAt = new Date().toISOString();
-  return modules.map((module) => ({ module, url, instanceId, version: packageVersion, startedAt }));
+  return modules.map((module) => ({ module, url, instanceId, version: packageVersion, startedAt, contracts }));
+}
+
+/** Whether the record's instance serves a caller built against `version` of its module's contract. */
+export function servesVersion(record: InstanceRecord, version: string): boolean {
+  return servesCaller(record.contracts?.serves[record.module] ?? UNSTATED_CONTRACT_VERSION, version);
 }

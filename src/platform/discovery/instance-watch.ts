@@ -1,7 +1,13 @@
 import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
 import type { Logger } from '../kernel/logger.js';
 import { backoffDelay } from '../resilience/retry.js';
-import { instanceRecordSchema, moduleOfKey, servicesPrefix, type InstanceRecord } from './instance-record.js';
+import {
+  instanceRecordSchema,
+  moduleOfKey,
+  servesVersion,
+  servicesPrefix,
+  type InstanceRecord,
+} from './instance-record.js';
 
 const RETRY = { baseDelayMs: 250, maxDelayMs: 10_000 };
 
@@ -17,7 +23,7 @@ export type UrlsListener = (urls: string[]) => void;
  */
 export class InstanceWatch {
   private readonly records = new Map<string, InstanceRecord>();
-  private readonly listeners = new Map<string, UrlsListener[]>();
+  private readonly listeners = new Map<string, { listener: UrlsListener; version?: string }[]>();
   private watcher?: Watcher;
   private retryTimer?: NodeJS.Timeout;
   private failures = 0;
@@ -37,14 +43,19 @@ export class InstanceWatch {
     void this.sync();
   }
 
-  /** Feeds `listener` the URLs of `module` now (empty until the first read) and after every change. */
-  follow(module: string, listener: UrlsListener): void {
-    this.listeners.set(module, [...(this.listeners.get(module) ?? []), listener]);
-    listener(this.urlsOf(module));
+  /**
+   * Feeds `listener` the URLs of `module` now (empty until the first read) and after every change;
+   * with `version`, only those of instances serving that contract major (two majors side by side).
+   */
+  follow(module: string, listener: UrlsListener, version?: string): void {
+    this.listeners.set(module, [...(this.listeners.get(module) ?? []), { listener, version }]);
+    listener(this.urlsOf(module, version));
   }
 
-  urlsOf(module: string): string[] {
-    const urls = [...this.records.values()].filter((record) => record.module === module).map(({ url }) => url);
+  urlsOf(module: string, version?: string): string[] {
+    const urls = [...this.records.values()]
+      .filter((record) => record.module === module && (!version || servesVersion(record, version)))
+      .map(({ url }) => url);
     return [...new Set(urls)].sort();
   }
 
@@ -120,8 +131,7 @@ export class InstanceWatch {
   }
 
   private publish(module: string): void {
-    const urls = this.urlsOf(module);
-    for (const listener of this.listeners.get(module) ?? []) listener(urls);
+    for (const { listener, version } of this.listeners.get(module) ?? []) listener(this.urlsOf(module, version));
   }
 
   private disconnected(error: Error): void {

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { Dispatcher, Pool } from 'undici';
 import { onDemand } from '../kernel/on-demand.js';
 import type { Logger } from '../kernel/logger.js';
+import { probeInstance, type InstanceHealth } from './instance-probe.js';
 import { awayFromHeldSlot, type Bulkhead } from '../resilience/bulkhead.js';
 import { CircuitOpenError, createBreaker, type Breaker } from '../resilience/circuit-breaker.js';
 import { assertBudgetLeft, budgetHeader, remainingBudgetMs } from '../resilience/time-budget.js';
@@ -16,6 +17,8 @@ export interface UpstreamOptions {
   timeoutMs: number;
   /** Answers that say the instance is failing (the contract client: any 5xx); by default none. */
   isFailedAnswer?(statusCode: number): boolean;
+  /** Answers refusing the request before any work (another contract major): the next instance is asked. */
+  isRefusal?(response: Dispatcher.ResponseData): boolean;
   /** Limits the calls in flight to this module, so a slow one cannot take every connection and caller. */
   bulkhead?: Bulkhead;
 }
@@ -54,12 +57,6 @@ const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENOTFOUND', '
 const SOCKET_FAILURES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 const errorCode = (error: unknown): string | undefined => (error as { code?: string } | undefined)?.code;
-
-export interface InstanceHealth {
-  url: string;
-  healthy: boolean;
-  error?: string;
-}
 
 interface Instance {
   url: string;
@@ -105,9 +102,13 @@ export class Upstream {
   private async tryInstances(request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
     const candidates = this.rotation();
     const failures: string[] = [];
+    let refusal: Dispatcher.ResponseData | undefined;
     for (const instance of candidates) {
       try {
-        return await instance.breaker.fire(() => this.send(instance, request));
+        const response = await instance.breaker.fire(() => this.send(instance, request));
+        void refusal?.body.dump();
+        if (!this.options.isRefusal?.(response)) return response;
+        refusal = response;
       } catch (error) {
         if (error instanceof UpstreamError) throw error;
         if (error instanceof CircuitOpenError) continue;
@@ -115,29 +116,16 @@ export class Upstream {
         if (!this.mayMoveOn(error, request)) break;
       }
     }
+    // When no instance takes it, the last refusal is the answer (it names both versions).
+    if (refusal) return refusal;
     if (failures.length === 0)
       throw new UpstreamError(`${this.options.name} is unavailable (no instance, or every circuit open)`, true);
     throw new UpstreamError(`${this.options.name} unreachable: ${failures.join('; ')}`);
   }
 
-  /** Asks every instance, breakers aside, whether it answers `path` with a 2xx. */
-  async probe(path: string, timeoutMs: number): Promise<InstanceHealth[]> {
-    return Promise.all(
-      this.instances.map(async ({ url, pool }) => {
-        try {
-          const { statusCode, body } = await pool.request({
-            method: 'GET',
-            path,
-            headersTimeout: timeoutMs,
-            bodyTimeout: timeoutMs,
-          });
-          await body.dump();
-          return statusCode < 300 ? { url, healthy: true } : { url, healthy: false, error: `answered ${statusCode}` };
-        } catch (error) {
-          return { url, healthy: false, error: (error as Error).message };
-        }
-      }),
-    );
+  /** Asks every instance, breakers aside, whether it answers `path` with a 2xx (and its contract versions). */
+  probe(path: string, timeoutMs: number): Promise<InstanceHealth[]> {
+    return Promise.all(this.instances.map(({ url, pool }) => probeInstance(url, pool, path, timeoutMs)));
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@ import { onDemand } from '../kernel/on-demand.js';
 import type { HealthCheck } from '../kernel/health-check.js';
 import type { AnyRoute } from '../kernel/route.js';
 import { identifyClient } from './client-identity.js';
+import type { ContractVersions } from '../kernel/contract.js';
 import { healthRouter } from './health.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { notFoundHandler, problemHandler } from './problem.js';
@@ -21,6 +22,8 @@ export interface HttpAppOptions {
   metrics: Metrics;
   healthChecks: HealthCheck[];
   isShuttingDown: () => boolean;
+  /** The contract versions this process serves and calls, stated by its health routes. */
+  contracts?: ContractVersions;
   openApiDocument: () => object;
   /** The hosted modules' routes (or the gateway's proxy), and the console's, mounted after the platform endpoints. */
   api: Router | Router[];
@@ -65,7 +68,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   // Browser-facing security headers; module-to-module calls (/internal/…) are not read by a browser.
   const securityHeaders = helmet();
   app.use((req, res, next) => (req.path.startsWith('/internal/') ? next() : securityHeaders(req, res, next)));
-  app.use(healthRouter(options.healthChecks, options.isShuttingDown));
+  app.use(healthRouter(options.healthChecks, options.isShuttingDown, options.contracts));
   app.get('/metrics', async (_req, res) => {
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { ContractVersions } from '../kernel/contract.js';
 import type { HealthCheck } from '../kernel/health-check.js';
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -11,10 +12,15 @@ const withTimeout = <T>(promise: Promise<T>): Promise<T> =>
     ),
   ]);
 
-export function healthRouter(checks: HealthCheck[], isShuttingDown: () => boolean): Router {
+/** Liveness and readiness; both state the process's contract versions, so a gateway probe or a console learns them. */
+export function healthRouter(
+  checks: HealthCheck[],
+  isShuttingDown: () => boolean,
+  contracts?: ContractVersions,
+): Router {
   const router = Router();
   router.get('/health/live', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', ...(contracts ? { contracts } : {}) });
   });
   router.get('/health/ready', async (_req, res) => {
     const results = await Promise.all(
@@ -29,7 +35,11 @@ export function healthRouter(checks: HealthCheck[], isShuttingDown: () => boolea
     );
     if (isShuttingDown()) results.push(['process', { status: 'failing', error: 'shutting down' }]);
     const healthy = results.every(([, result]) => result.status === 'ok');
-    res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'failing', checks: Object.fromEntries(results) });
+    res.status(healthy ? 200 : 503).json({
+      status: healthy ? 'ok' : 'failing',
+      checks: Object.fromEntries(results),
+      ...(contracts ? { contracts } : {}),
+    });
   });
   return router;
 }

@@ -6,7 +6,7 @@ import type { EventDefinition, EventEnvelope } from './event.js';
 import type { HealthCheck } from './health-check.js';
 import type { AnyRoute } from './route.js';
 import type { Logger } from './logger.js';
-import type { Contract } from './contract.js';
+import type { Contract, ContractVersions } from './contract.js';
 
 /** What a module gets when it is hosted by this process. */
 export interface ModuleContext {
@@ -74,3 +74,13 @@ export interface ModuleDefinition {
 }
 
 export const defineModule = (definition: ModuleDefinition): ModuleDefinition => definition;
+
+/** The contract versions of a process hosting `hosted`, built with every definition in `all`. */
+export function contractVersionsOf(hosted: ModuleDefinition[], all: ModuleDefinition[]): ContractVersions {
+  const versionOf = (name: ModuleName) => all.find((definition) => definition.name === name)?.contract?.version;
+  const entries = (names: ModuleName[]) =>
+    Object.fromEntries(names.flatMap((name) => (versionOf(name) ? [[name, versionOf(name)!]] : [])));
+  const hostedNames = hosted.map((definition) => definition.name);
+  const called = hosted.flatMap((definition) => definition.requires).filter((name) => !hostedNames.includes(name));
+  return { serves: entries(hostedNames), calls: entries([...new Set(called)].sort()) };
+}

@@ -1,4 +1,5 @@
 import { AppError } from '../kernel/errors.js';
+import { readEventPayload } from '../kernel/event.js';
 import type { EventRouting } from '../events/event-bus.js';
 import type { EventBus } from '../events/event-bus.js';
 import { OUTBOX, OutboxRelay, type Outbox } from '../events/outbox.js';
@@ -53,9 +54,14 @@ export async function wireEvents(
             { event: envelope.name, module: definition.name },
             'no subscription for routed event; skipped',
           );
-        const parsed = subscription.event.schema.safeParse(envelope.payload);
+        // Every version still queued is read, older ones upcast to the version this consumer was built for.
+        const parsed = readEventPayload(subscription.event, envelope.version, envelope.payload);
         if (!parsed.success)
-          throw new AppError('validation_failed', `event ${envelope.name} ${envelope.id} has an invalid payload`);
+          throw new AppError(
+            'validation_failed',
+            `event ${envelope.name} ${envelope.version} ${envelope.id} does not fit version ${subscription.event.version}: ` +
+              parsed.error.issues.map((issue) => `${issue.path.join('.') || '(payload)'} ${issue.message}`).join('; '),
+          );
         await subscription.handle({ ...envelope, payload: parsed.data }, context.container);
       });
     }

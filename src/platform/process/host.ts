@@ -8,7 +8,12 @@ import { routerFor } from '../http/mount.js';
 import { MODULE_NAMES, type Config, type ModuleName } from '../kernel/config.js';
 import type { HealthCheck } from '../kernel/health-check.js';
 import { createLogger } from '../kernel/logger.js';
-import type { BackgroundTask, ModuleContext, ModuleDefinition } from '../kernel/module.js';
+import {
+  contractVersionsOf,
+  type BackgroundTask,
+  type ModuleContext,
+  type ModuleDefinition,
+} from '../kernel/module.js';
 import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from '../kernel/principal.js';
 import { METRICS_REGISTRY } from '../kernel/tokens.js';
 import { contractServer } from '../rpc/contract-server.js';
@@ -60,7 +65,10 @@ export async function startHost(
   const deps = { logger, metrics, serviceTokens, bulkheads, calls };
   const upstreams = registerRemoteContracts(root, config, definitions, hosted, deps);
   registerRemoteIdentity(root, config, hosted, upstreams, deps);
-  for (const [name, upstream] of upstreams) if (!config.remoteUrls[name]) discovery?.follow(name, upstream);
+  const versions = contractVersionsOf(hosted, definitions);
+  // Only instances serving the major this build calls: two majors of a module can run side by side.
+  for (const [name, upstream] of upstreams)
+    if (!config.remoteUrls[name]) discovery?.follow(name, upstream, versions.calls[name]);
 
   const modules = new Map<ModuleName, ModuleContext>();
   const bus = await createEventBus(config, eventRouting(definitions), logger, metrics);
@@ -98,6 +106,7 @@ export async function startHost(
         service,
         processModule,
         hostedModules: config.modules,
+        contracts: versions,
         bus: config.eventBus,
         registry: metrics.registry,
         traces: shell.tracing.traces,
@@ -136,6 +145,7 @@ export async function startHost(
     behindProxy: !all,
     ahead: contractServer(contracts, { serviceTokens, logger, metrics, inboundBulkhead: inbound }),
     registerAs: config.modules,
+    contracts: versions,
     describe: {
       modules: config.modules,
       eventBus: config.eventBus,

@@ -6,6 +6,7 @@ import { buildOpenApiDocument } from '../http/openapi.js';
 import { edgeRateLimit } from '../http/rate-limit.js';
 import { closeServer, listen } from '../http/server.js';
 import type { Config } from '../kernel/config.js';
+import type { ContractVersions } from '../kernel/contract.js';
 import type { HealthCheck } from '../kernel/health-check.js';
 import type { Logger } from '../kernel/logger.js';
 import type { AnyRoute } from '../kernel/route.js';
@@ -36,6 +37,8 @@ export interface ServeOptions {
   ahead?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Names registered under discovery once the port is open (hosted modules, or `gateway`). */
   registerAs: string[];
+  /** The contract versions served and called: in the registry record and the health routes. */
+  contracts?: ContractVersions;
   /** What the `listening` log line says about this process. */
   describe: Record<string, unknown>;
   /** After the server closed: finish the process's own work (tasks, bus), then release what it holds. */
@@ -72,6 +75,7 @@ export async function openProcessShell(config: Config, identity: ShellIdentity, 
       metrics,
       healthChecks: discovery ? [...options.healthChecks, discovery.healthCheck] : options.healthChecks,
       isShuttingDown: () => shuttingDown,
+      contracts: options.contracts,
       openApiDocument: () => openApi,
       api: options.adminConsole ? [options.adminConsole.router, options.api] : options.api,
       behindProxy: options.behindProxy,
@@ -85,7 +89,7 @@ export async function openProcessShell(config: Config, identity: ShellIdentity, 
     const { server, port } = await listen(app, config.port, options.ahead);
     logger.info({ port, ...options.describe }, 'listening');
     // Registered only now that it serves, so no caller is sent here before the port is open.
-    discovery?.register(options.registerAs, port);
+    discovery?.register(options.registerAs, port, options.contracts);
     return {
       url: `http://127.0.0.1:${port}`,
       port,

@@ -9,6 +9,7 @@ import { retry } from '../resilience/retry.js';
 import { budgetSpent } from '../resilience/time-budget.js';
 import type { ApiOf, Contract, OperationManifest } from '../kernel/contract.js';
 import { operationPath } from './contract-server.js';
+import { CONTRACT_VERSION_HEADER, isRefusal } from './contract-version.js';
 import type { ServiceTokens } from './service-token.js';
 import { Upstream, UpstreamError } from '../discovery/upstream.js';
 
@@ -26,7 +27,12 @@ async function toError(statusCode: number, body: Dispatcher.ResponseData['body']
   if (isErrorCode(problem.code) && (contract.errors.includes(problem.code) || problem.code === 'validation_failed')) {
     return new AppError(problem.code, problem.detail ?? problem.code, { errors: problem.errors });
   }
-  return new AppError('service_unavailable', `${contract.module} answered ${statusCode} ${String(problem.code ?? '')}`);
+  // The callee's detail says why (a refusal names both contract versions); the caller's client sees a 503.
+  const why = problem.detail ? `: ${problem.detail}` : '';
+  return new AppError(
+    'service_unavailable',
+    `${contract.module} answered ${statusCode} ${String(problem.code ?? '')}${why}`,
+  );
 }
 
 /**
@@ -34,7 +40,7 @@ async function toError(statusCode: number, body: Dispatcher.ResponseData['body']
  * the instance failing, except 503: that is a live instance saying "not now" at once (its bulkhead
  * is full, a dependency of its own is down), and shedding load must not get it ejected as dead.
  */
-export function moduleUpstream(module: string, urls: string[], deps: ClientDeps): Upstream {
+export function moduleUpstream(module: string, urls: string[], deps: ClientDeps, contract?: Contract): Upstream {
   return new Upstream({
     name: module,
     urls,
@@ -42,6 +48,7 @@ export function moduleUpstream(module: string, urls: string[], deps: ClientDeps)
     registry: deps.metrics.registry,
     timeoutMs: deps.timeoutMs ?? 3000,
     isFailedAnswer: (statusCode) => statusCode >= 500 && statusCode !== 503,
+    isRefusal: contract ? (response) => isRefusal(response.statusCode, response.headers, contract) : undefined,
     bulkhead: deps.bulkheads?.named(`remote:${module}`),
   });
 }
@@ -52,17 +59,22 @@ export function moduleUpstream(module: string, urls: string[], deps: ClientDeps)
  * contract's schemas, identity, trace context and time budget travel along, every call has a
  * timeout (cut short by the budget) and runs under the module's bulkhead,
  * idempotent operations are retried with backoff, and a module with no instance able to answer
- * fails fast with `service_unavailable`. Typed errors come back as the same AppError.
+ * fails fast with `service_unavailable`. Typed errors come back as the same AppError. Each call
+ * states the contract version this caller was built against; an instance refusing it (another
+ * major) is passed over for the next one.
  */
 export function createContractClient<M extends OperationManifest>(
   contract: Contract<M>,
   baseUrls: string[],
   deps: ClientDeps,
 ): { api: ApiOf<M>; upstream: Upstream } {
-  const upstream = moduleUpstream(contract.module, baseUrls, deps);
+  const upstream = moduleUpstream(contract.module, baseUrls, deps, contract);
 
   async function post(operation: string, input: unknown, idempotent: boolean): Promise<unknown> {
-    const headers = injectTraceHeaders({ 'content-type': 'application/json' });
+    const headers = injectTraceHeaders({
+      'content-type': 'application/json',
+      [CONTRACT_VERSION_HEADER]: contract.version,
+    });
     if (deps.serviceTokens) headers['x-internal-token'] = await deps.serviceTokens.forCallee(contract.module);
     const response = await upstream.request({
       method: 'POST',

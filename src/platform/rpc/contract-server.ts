@@ -15,6 +15,7 @@ import { operationSpan } from '../telemetry/call-telemetry.js';
 import type { Bulkhead } from '../resilience/bulkhead.js';
 import { assertBudgetLeft } from '../resilience/time-budget.js';
 import type { Contract } from '../kernel/contract.js';
+import { assertServesCaller, CONTRACT_VERSION_HEADER } from './contract-version.js';
 
 export const operationPath = (module: string, operation: string) => `/internal/${module}/${operation}`;
 
@@ -37,6 +38,7 @@ export type ContractServer = (req: IncomingMessage, res: ServerResponse) => bool
 
 interface Operation {
   route: string;
+  contract: Contract;
   /** The callee's server span of the call (the caller has the client span). */
   span: OperationSpan;
   /** Accepts the service tokens meant for the operation's module, and no other. */
@@ -52,7 +54,8 @@ interface Operation {
  * answered on node's http server directly: no express router, body parser or browser security
  * headers, which cost more than the work of a small operation. Input is validated with the
  * contract's schema, errors are rendered by the same problemBody as every other answer, and each
- * call runs in the caller's trace context and is logged and timed like any route.
+ * call runs in the caller's trace context and is logged and timed like any route. Every answer
+ * states the contract version served; a caller built against another major is refused.
  */
 export function contractServer(hosted: HostedContract[], options: ContractServerOptions): ContractServer {
   const operations = new Map<string, Operation>();
@@ -64,6 +67,7 @@ export function contractServer(hosted: HostedContract[], options: ContractServer
       const serviceTokens = options.serviceTokens?.verifierFor(contract.module);
       operations.set(route, {
         route,
+        contract,
         span: operationSpan(contract.module, name, 'remote'),
         serviceTokens,
         async call(received) {
@@ -93,8 +97,10 @@ export function contractServer(hosted: HostedContract[], options: ContractServer
 }
 
 async function answer(req: IncomingMessage, res: ServerResponse, operation: Operation, options: ContractServerOptions) {
+  res.setHeader(CONTRACT_VERSION_HEADER, operation.contract.version);
   try {
     await authenticate(header(req, 'x-internal-token'), operation.serviceTokens);
+    assertServesCaller(operation.contract, header(req, CONTRACT_VERSION_HEADER));
     const body = JSON.stringify({ output: await operation.call(await readJson(req)) });
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',

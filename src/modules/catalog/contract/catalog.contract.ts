@@ -77,4 +77,4 @@ export type ReservationLine = z.output<typeof reservationLine>;
 export const CATALOG_API: InjectionToken<CatalogApi> = Symbol('CATALOG_API');
 
 /** What the host needs to serve this module's API to other processes, or to call it remotely. */
-export const catalogContract = defineContract('catalog', CATALOG_API, catalogOperations, CATALOG_ERRORS);
+export const catalogContract = defineContract('catalog', '1.0', CATALOG_API, catalogOperations, CATALOG_ERRORS);

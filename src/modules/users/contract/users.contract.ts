@@ -38,4 +38,4 @@ export type UserView = z.output<typeof userView>;
 export const USERS_API: InjectionToken<UsersApi> = Symbol('USERS_API');
 
 /** What the host needs to serve this module's API to other processes, or to call it remotely. */
-export const usersContract = defineContract('users', USERS_API, usersOperations, USERS_ERRORS);
+export const usersContract = defineContract('users', '1.0', USERS_API, usersOperations, USERS_ERRORS);

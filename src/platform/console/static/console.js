@@ -55,11 +55,24 @@ function drawModules(overview) {
             { class: 'instance', title: instance.error ?? 'ready', 'data-healthy': String(instance.healthy) },
             h('span', { class: `dot ${instance.healthy ? '' : 'bad'}` }),
             instance.url,
+            contractBadge(module.name, instance.contracts),
             instance.healthy ? null : h('span', { class: 'error' }, instance.error ?? 'unhealthy'),
           ),
         ),
       ),
     ),
+  );
+}
+
+/** The contract version an instance serves, with those it was built to call on hover (API.md "Evolving modules"). */
+function contractBadge(name, contracts) {
+  if (!contracts) return null;
+  const calls = Object.entries(contracts.calls).map(([callee, version]) => `${callee} ${version}`);
+  const served = contracts.serves[name];
+  return h(
+    'span',
+    { class: 'contract', title: calls.length ? `built to call ${calls.join(', ')}` : 'calls no other module' },
+    served ? `contract ${served}` : 'no contract',
   );
 }
 
