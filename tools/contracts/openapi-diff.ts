@@ -37,7 +37,7 @@ function operationBreaks(old: OpenApiOperation, now: OpenApiOperation, before: u
   const compare = (a: JsonSchema | undefined, b: JsonSchema | undefined, where: string, direction: Direction) => {
     if (!a || !b) return;
     const breaks = schemaBreaks(inlineRefs(a, before) as JsonSchema, inlineRefs(b, after) as JsonSchema, direction);
-    for (const { field, change } of breaks) found.push(`${where}: ${field} ${change}`);
+    for (const { field, change } of breaks) found.push(`${where}: ${field === '(root)' ? '' : `${field} `}${change}`);
   };
   const oldParameters = new Map((old.parameters ?? []).map((p) => [`${p.in} ${p.name}`, p]));
   for (const parameter of now.parameters ?? []) {

@@ -99,17 +99,23 @@ function enumBreaks(reader: JsonSchema, writer: JsonSchema, direction: Direction
 
 const json = (values: unknown[]) => values.map((value) => JSON.stringify(value)).join(', ');
 
+/** zod writes every integer's safe range as bounds: that is the type speaking, not a limit. */
+const boundOf = (schema: JsonSchema, keyword: string): number | undefined => {
+  const value = schema[keyword];
+  return typeof value === 'number' && Math.abs(value) !== Number.MAX_SAFE_INTEGER ? value : undefined;
+};
+
 function boundBreaks(reader: JsonSchema, writer: JsonSchema, direction: Direction): string[] {
   const found: string[] = [];
   const verb = direction === 'input' ? 'tightened' : 'loosened';
   const say = (keyword: string) => `${keyword} ${verb} from ${show(writer, reader, keyword, direction)}`;
   for (const keyword of MIN_KEYWORDS) {
-    const [bound, sent] = [reader[keyword], writer[keyword]];
-    if (typeof bound === 'number' && !(typeof sent === 'number' && sent >= bound)) found.push(say(keyword));
+    const [bound, sent] = [boundOf(reader, keyword), boundOf(writer, keyword)];
+    if (bound !== undefined && !(sent !== undefined && sent >= bound)) found.push(say(keyword));
   }
   for (const keyword of MAX_KEYWORDS) {
-    const [bound, sent] = [reader[keyword], writer[keyword]];
-    if (typeof bound === 'number' && !(typeof sent === 'number' && sent <= bound)) found.push(say(keyword));
+    const [bound, sent] = [boundOf(reader, keyword), boundOf(writer, keyword)];
+    if (bound !== undefined && !(sent !== undefined && sent <= bound)) found.push(say(keyword));
   }
   for (const keyword of ['pattern', 'format'])
     if (reader[keyword] !== undefined && reader[keyword] !== writer[keyword]) found.push(say(keyword));
@@ -118,7 +124,9 @@ function boundBreaks(reader: JsonSchema, writer: JsonSchema, direction: Directio
 
 /** `5 to 10`: the old value, then the new one (reader and writer swap places with the direction). */
 function show(writer: JsonSchema, reader: JsonSchema, keyword: string, direction: Direction): string {
-  const [old, now] = direction === 'input' ? [writer[keyword], reader[keyword]] : [reader[keyword], writer[keyword]];
+  const value = (schema: JsonSchema) =>
+    keyword === 'pattern' || keyword === 'format' ? schema[keyword] : boundOf(schema, keyword);
+  const [old, now] = direction === 'input' ? [value(writer), value(reader)] : [value(reader), value(writer)];
   return `${JSON.stringify(old) ?? 'none'} to ${JSON.stringify(now) ?? 'none'}`;
 }
 

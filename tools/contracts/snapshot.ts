@@ -21,7 +21,8 @@ export interface ModuleSnapshot {
   events: Record<string, Record<string, JsonSchema>>;
 }
 
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema =>
+/** A zod schema as JSON Schema (2020-12), read as input or as output, without $schema or $defs. */
+export const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema =>
   inlineRefs(z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }), {}) as JsonSchema;
 
 function operationsOf(contract: Contract | undefined): ModuleSnapshot['operations'] {

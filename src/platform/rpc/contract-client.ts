@@ -101,7 +101,14 @@ export function createContractClient<M extends OperationManifest>(
           // A retry after the caller's budget is spent would answer nobody.
           retryable: (error) => error instanceof UpstreamError && !error.allOpen && !budgetSpent(),
         });
-        return operation.output.parse(output);
+        const parsed = operation.output.safeParse(output);
+        if (parsed.success) return parsed.data;
+        // E.g. a field this build's minor added, from an instance of an older minor: a clear 503, not a 500.
+        throw new AppError(
+          'service_unavailable',
+          `${contract.module} ${name} answered with an output that does not fit contract ${contract.version}: ` +
+            parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; '),
+        );
       } catch (error) {
         if (error instanceof UpstreamError)
           throw new AppError('service_unavailable', error.message, error.allOpen ? { retryAfterSeconds: 5 } : {});
