@@ -62,7 +62,7 @@ describe.each(await busHarnesses('notifications-downtime'))('notifications after
           totalCents: 500,
           currency: 'USD',
           paymentId: 'pay',
-          items: [{ productId: 'p', name: 'Mug', quantity: 1, unitPriceCents: 500 }],
+          items: [{ productId: 'p', name: 'Mug', quantity: 1, unitPriceCents: 500, lineTotalCents: 500 }],
         }),
       );
       for (const envelope of [...envelopes, envelopes[0]]) await publisher.publish(envelope);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { DependencyContainer } from 'tsyringe';
-import type { EventDefinition, EventEnvelope } from '../../src/platform/kernel/event.js';
+import { readEventPayload, type EventDefinition, type EventEnvelope } from '../../src/platform/kernel/event.js';
 import notificationsModule from '../../src/modules/notifications/index.js';
 import { moduleKnex } from '../support/module-db.js';
 import type { TestShop } from '../support/shop.js';
@@ -37,12 +37,13 @@ export function envelopeOf<E extends EventDefinition>(
   };
 }
 
-/** Delivers `envelope` to the notifications module the way the host does (payload validated), bypassing the bus. */
+/** Delivers `envelope` to the notifications module the way the host does (payload read and upcast), bypassing the bus. */
 export async function deliverDirectly(shop: TestShop, envelope: EventEnvelope): Promise<void> {
   const subscription = notificationsModule.subscriptions.find((candidate) => candidate.event.name === envelope.name);
   if (!subscription) throw new Error(`notifications does not subscribe to ${envelope.name}`);
-  const payload = subscription.event.schema.parse(envelope.payload);
-  await subscription.handle({ ...envelope, payload }, notificationsContainer(shop));
+  const read = readEventPayload(subscription.event, envelope.version, envelope.payload);
+  if (!read.success) throw read.error;
+  await subscription.handle({ ...envelope, payload: read.data }, notificationsContainer(shop));
 }
 
 export const notificationsContainer = (shop: TestShop): DependencyContainer =>

@@ -111,8 +111,8 @@ describe.each(backends)('notifications on %s', (backend) => {
       currency: 'USD',
       paymentId: 'pay-1',
       items: [
-        { productId: 'p-1', name: 'Blue Mug', quantity: 2, unitPriceCents: 1299 },
-        { productId: 'p-2', name: 'Green Tea', quantity: 1, unitPriceCents: 900 },
+        { productId: 'p-1', name: 'Blue Mug', quantity: 2, unitPriceCents: 1299, lineTotalCents: 2598 },
+        { productId: 'p-2', name: 'Green Tea', quantity: 1, unitPriceCents: 900, lineTotalCents: 900 },
       ],
     });
     await shop.host.bus.publish(envelope);

@@ -15,8 +15,8 @@ describe('templates', () => {
       currency: 'USD',
       totalCents: 2900,
       items: [
-        { name: 'Blue Mug', quantity: 2, unitPriceCents: 1200 },
-        { name: 'Tea', quantity: 1, unitPriceCents: 500 },
+        { name: 'Blue Mug', quantity: 2, unitPriceCents: 1200, lineTotalCents: 2400 },
+        { name: 'Tea', quantity: 1, unitPriceCents: 500, lineTotalCents: 500 },
       ],
     });
     expect(message.subject).toBe('Your order ord-1 is confirmed');

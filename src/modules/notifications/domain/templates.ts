@@ -15,12 +15,14 @@ export interface OrderLine {
   name: string;
   quantity: number;
   unitPriceCents: number;
+  /** What orders charged for the line (pricing is orders' business, not recomputed here). */
+  lineTotalCents: number;
 }
 
 const greeting = (name: string) => `Hello ${name.trim() || 'there'},`;
 
 const lineText = (line: OrderLine, currency: string) =>
-  `  ${line.quantity} × ${line.name} at ${formatMoney(line.unitPriceCents, currency)} = ${formatMoney(line.unitPriceCents * line.quantity, currency)}`;
+  `  ${line.quantity} × ${line.name} at ${formatMoney(line.unitPriceCents, currency)} = ${formatMoney(line.lineTotalCents, currency)}`;
 
 export function renderWelcome(input: { name: string }): RenderedMessage {
   return {

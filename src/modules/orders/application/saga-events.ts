@@ -14,11 +14,12 @@ export const orderConfirmed = (order: Order, paymentId: string): PendingEvent =>
   payload: {
     ...summary(order),
     paymentId,
-    items: order.lines.map(({ productId, name, quantity, unitPriceCents }) => ({
+    items: order.lines.map(({ productId, name, quantity, unitPriceCents, lineTotalCents }) => ({
       productId,
       name,
       quantity,
       unitPriceCents,
+      lineTotalCents,
     })),
   },
 });

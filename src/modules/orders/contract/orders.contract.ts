@@ -53,4 +53,4 @@ export type OrderView = z.output<typeof orderView>;
 export const ORDERS_API: InjectionToken<OrdersApi> = Symbol('ORDERS_API');
 
 /** What the host needs to serve this module's API to other processes, or to call it remotely. */
-export const ordersContract = defineContract('orders', '1.0', ORDERS_API, ordersOperations, ORDERS_ERRORS);
+export const ordersContract = defineContract('orders', '1.1', ORDERS_API, ordersOperations, ORDERS_ERRORS);
