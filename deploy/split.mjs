@@ -53,7 +53,9 @@ function streams(stdio) {
 /**
  * Starts the six processes, or more with `instances` (e.g. `{ orders: 2 }`: PostgreSQL only, as SQLite
  * files are one process's each; the gateway needs none). `entry` is the node arguments that run main
- * (dist/main.js by default). The first instance of a module listens on basePort + its offset, the
+ * (dist/main.js by default); `entries` gives some instances their own, by label (`{ 'catalog-2':
+ * ['/tmp/other/dist/main.js'] }`: another build beside this one). Each process has `readyTimeoutMs`
+ * (60 s) to answer /health/ready. The first instance of a module listens on basePort + its offset, the
  * n-th (n ≥ 1) on basePort + 10·n + its offset. With DISCOVERY_URL (in `env` or the environment), each
  * child gets it and its own ADVERTISE_URL instead of `<MODULE>_URL` lists. Output the caller leaves
  * `inherit`ed is relayed line by line behind the process's label (`orders-2 | …`), pretty-printed
@@ -65,6 +67,8 @@ function streams(stdio) {
 export async function startSplit({
   basePort = 3000,
   entry = ['dist/main.js'],
+  entries = {},
+  readyTimeoutMs = 60_000,
   env = {},
   stdio = 'inherit',
   instances: counts = {},
@@ -93,7 +97,7 @@ export async function startSplit({
   let stopping = false;
 
   const launch = (instance) => {
-    const child = spawn(process.execPath, entry, { env: instance.env, stdio: io.spawn });
+    const child = spawn(process.execPath, entries[instance.label] ?? entry, { env: instance.env, stdio: io.spawn });
     const prefix = prefixFor(instance.label, width, planned.indexOf(instance), pretty);
     if (io.relayOut) relayLines(child.stdout, process.stdout, prefix, pretty);
     if (io.relayErr) relayLines(child.stderr, process.stderr, prefix, pretty);
@@ -121,11 +125,11 @@ export async function startSplit({
     if (!instance) throw new Error(`restart: no instance ${typeof which === 'string' ? which : which?.label}`);
     await exited(instance.child, 'SIGTERM');
     children[planned.indexOf(instance)] = launch(instance);
-    await waitUntilReady(instance);
+    await waitUntilReady(instance, readyTimeoutMs);
     return instance;
   };
   try {
-    await Promise.all(planned.map((instance) => waitUntilReady(instance)));
+    await Promise.all(planned.map((instance) => waitUntilReady(instance, readyTimeoutMs)));
   } catch (error) {
     await stop('SIGKILL');
     throw error;
@@ -142,7 +146,7 @@ function exited(child, signal) {
   });
 }
 
-async function waitUntilReady({ label, url, child, stderrTail }, timeoutMs = 60_000) {
+async function waitUntilReady({ label, url, child, stderrTail }, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '../support/http.js';
 import { startTestShop, type TestShop } from '../support/shop.js';
+import { MODULES as DEFINITIONS } from '../../src/main.js';
 
 const MODULES = ['users', 'catalog', 'orders', 'payments', 'notifications'];
 
@@ -33,13 +34,15 @@ describe('the console of a process hosting every module', () => {
     expectProblem(await shop.request('GET', '/api/v1/console/traces', { token: customer.token }), 403, 'forbidden');
   });
 
-  it('lists the five modules as local, each with this process as its one healthy instance', async () => {
+  it('lists the five modules as local, each with this process as its one healthy instance and its contracts', async () => {
     const { status, body } = await shop.request('GET', '/api/v1/console/overview', { token: admin });
     expect(status).toBe(200);
     expect(body.process).toMatchObject({ service: 'shop', url: shop.url, modules: MODULES });
-    expect(body.modules).toEqual(
-      MODULES.map((name) => ({ name, location: 'local', instances: [{ url: shop.url, healthy: true }] })),
-    );
+    // Everything is hosted here: it serves every contract at the version its code declares, and calls none.
+    const serves = Object.fromEntries(DEFINITIONS.flatMap((d) => (d.contract ? [[d.name, d.contract.version]] : [])));
+    expect(Object.keys(serves)).toEqual(['users', 'catalog', 'orders', 'payments']);
+    const instances = [{ url: shop.url, healthy: true, contracts: { serves, calls: {} } }];
+    expect(body.modules).toEqual(MODULES.map((name) => ({ name, location: 'local', instances })));
   });
 
   it('counts the checkout calls from orders to catalog and payments as local, with latencies', async () => {

@@ -86,6 +86,38 @@ describe.skipIf(!available)('discovery through etcd: registering and following i
     );
   });
 
+  it("records the contract versions of each instance, and follows only the instances of a caller's major", async () => {
+    const { clientUrl } = await withEtcd();
+    const caller = await discovery(clientUrl);
+    const [anyMajor, ofMajor1] = [upstream(), upstream()];
+    caller.follow('catalog', anyMajor);
+    caller.follow('catalog', ofMajor1, '1.3');
+    const calls = { payments: '1.0' } as const;
+    (await discovery(clientUrl, 'http://127.0.0.1:4102')).register(['catalog'], 4102, {
+      serves: { catalog: '1.1' },
+      calls,
+    });
+    (await discovery(clientUrl, 'http://127.0.0.1:4112')).register(['catalog'], 4112, {
+      serves: { catalog: '2.0' },
+      calls,
+    });
+    // A build older than contract versions registers none: it is taken as 1.0.
+    (await discovery(clientUrl, 'http://127.0.0.1:4122')).register(['catalog'], 4122);
+
+    await eventually('three catalog instances', () => anyMajor.urls.length === 3);
+    await eventually('two of major 1', () => ofMajor1.urls.length === 2);
+    expect(ofMajor1.urls).toEqual(['http://127.0.0.1:4102', 'http://127.0.0.1:4122']);
+    const records = Object.values(await client.getAll().prefix(`${prefix}services/catalog/`).json()) as {
+      url: string;
+      contracts?: object;
+    }[];
+    expect(Object.fromEntries(records.map((record) => [record.url, record.contracts]))).toEqual({
+      'http://127.0.0.1:4102': { serves: { catalog: '1.1' }, calls },
+      'http://127.0.0.1:4112': { serves: { catalog: '2.0' }, calls },
+      'http://127.0.0.1:4122': undefined,
+    });
+  });
+
   it('keeps the last known instances while etcd is down, and says so in its readiness report', async () => {
     const { clientUrl } = await withEtcd();
     const caller = await discovery(clientUrl);

@@ -50,6 +50,10 @@ export interface SplitModeOptions {
   stdio?: unknown;
   /** The event bus between the processes: BullMQ (default) or RabbitMQ (in a vhost of its own). */
   bus?: 'bullmq' | 'rabbitmq';
+  /** Node arguments of some instances, by label, instead of this tree's sources (another build). */
+  entries?: Record<string, string[]>;
+  /** How long each process has to become ready (60 s unless given). */
+  readyTimeoutMs?: number;
 }
 
 export interface RunningSplit extends RunningShop {
@@ -99,6 +103,8 @@ export async function startSplitMode(label: string, options: SplitModeOptions = 
       entry: ['--import', 'tsx', 'src/main.ts'],
       env,
       instances: options.instances,
+      entries: options.entries,
+      readyTimeoutMs: options.readyTimeoutMs,
       stdio: options.stdio ?? ['ignore', 'ignore', 'inherit'],
     });
   } catch (error) {
