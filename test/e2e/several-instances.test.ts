@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
 import { httpClient, type HttpCall } from '../support/http.js';
-import { openModuleKnex } from '../support/module-db.js';
+import { checkout, expectBooksAgree, type Answer } from '../support/checkout-load.js';
 import { startSplitMode, type RunningSplit, type SplitProcesses } from '../support/modes.js';
 import { requirePostgres, requireRedis } from '../support/services.js';
 import { ADMIN } from '../support/shop.js';
@@ -19,71 +19,9 @@ const KILLS = [
 const RESTART_AFTER_MS = 3000;
 /** The 503 share is compared over this long before a kill and after it (until the restart begins). */
 const WINDOW_MS = 3000;
-/** Beyond the gateway's own 10 s wait for a module. */
-const REQUEST_TIMEOUT_MS = 15_000;
 const available = (await requirePostgres()) && (await requireRedis());
 
-interface Answer {
-  startedAt: number;
-  ms: number;
-  status: number;
-  code?: string;
-  detail?: string;
-  contentType?: string | null;
-  orderId?: string;
-  error?: string;
-}
-interface Order {
-  id: string;
-  status: string;
-  paymentId?: string;
-  totalCents: number;
-  items: Array<{ quantity: number }>;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** One checkout straight through fetch, so that a request the shop never answers shows as status 0. */
-async function checkout(gateway: string, token: string, key: string, productId: string): Promise<Answer> {
-  const startedAt = Date.now();
-  try {
-    const response = await fetch(`${gateway}/api/v1/orders`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
-      body: JSON.stringify({ items: [{ productId, quantity: 1 }], paymentMethod: { token: 'tok_visa' } }),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    const body = JSON.parse((await response.text()) || '{}');
-    const { status } = response;
-    return {
-      startedAt,
-      ms: Date.now() - startedAt,
-      status,
-      code: body.code,
-      orderId: body.id,
-      contentType: response.headers.get('content-type'),
-    };
-  } catch (error) {
-    return { startedAt, ms: Date.now() - startedAt, status: 0, error: String(error) };
-  }
-}
-
-/** Every item of a paginated list. */
-async function everyItem<T>(call: HttpCall, path: string, token: string): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { status: number; body: { items: T[]; nextCursor: string | null } } = await call(
-      'GET',
-      `${path}?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
-      { token },
-    );
-    expect(page.status).toBe(200);
-    items.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return items;
-}
 
 const share503 = (answers: Answer[]) => answers.filter((a) => a.status === 503).length / Math.max(1, answers.length);
 
@@ -194,67 +132,8 @@ describe.skipIf(!available)('split mode with two gateways and two instances of c
     }
 
     // Once every checkout has settled, the books balance.
-    const orders = await eventually(
-      'every checkout to settle',
-      async () => (await Promise.all(tokens.map((token) => everyItem<Order>(call, '/api/v1/orders', token)))).flat(),
-      { until: (all) => all.every((o) => o.status !== 'payment_pending'), timeoutMs: 60_000, everyMs: 1000 },
-    );
-    const confirmed = orders.filter((o) => o.status === 'confirmed');
-    const confirmedIds = new Set(confirmed.map((o) => o.id));
-    const accepted = answers.filter((a) => a.status === 201 || a.status === 202);
-    expect(accepted.filter((a) => a.status === 201 && !confirmedIds.has(a.orderId!))).toEqual([]);
-    expect(confirmed.length).toBeGreaterThanOrEqual(answers.filter((a) => a.status === 201).length);
-
-    const paymentIds = confirmed.map((o) => o.paymentId);
-    expect(new Set(paymentIds).size).toBe(confirmed.length);
-    const payments = await inBatches(confirmed, 8, (order) =>
-      call('GET', `/api/v1/payments/${order.paymentId}`, { token: admin }).then((r) => ({ order, payment: r.body })),
-    );
-    expect(
-      payments.filter(
-        ({ order, payment }) => payment.status !== 'captured' || payment.amountCents !== order.totalCents,
-      ),
-    ).toEqual([]);
-
-    const notified = await eventually(
-      'an order_confirmed notification per confirmed order',
-      async () => {
-        const all = await Promise.all(
-          tokens.map((token) =>
-            everyItem<{ template: string; orderId?: string }>(call, '/api/v1/notifications', token),
-          ),
-        );
-        return all.flat().filter((n) => n.template === 'order_confirmed');
-      },
-      { until: (list) => list.length >= confirmed.length, timeoutMs: 30_000, everyMs: 1000, onTimeout: 'return' },
-    );
-    expect(notified.length).toBe(confirmed.length);
-    expect(new Set(notified.map((n) => n.orderId))).toEqual(confirmedIds);
-
-    const unitsConfirmed = confirmed.reduce((sum, o) => sum + o.items.reduce((s, l) => s + l.quantity, 0), 0);
-    const catalog = openModuleKnex('catalog', { databaseUrl: shop.env.DATABASE_URL, dataDir: shop.env.DATA_DIR });
-    const paymentsDb = openModuleKnex('payments', { databaseUrl: shop.env.DATABASE_URL, dataDir: shop.env.DATA_DIR });
-    try {
-      const held = await eventually(
-        'no stock left held',
-        async () => Number((await catalog('reservations').where({ status: 'held' }).count({ n: '*' }))[0].n),
-        { until: (n) => n === 0, timeoutMs: 20_000, everyMs: 500, onTimeout: 'return' },
-      );
-      expect(held).toBe(0);
-      const stock = (
-        await call('GET', `/api/v1/products/${product.body.id}`, { headers: { 'cache-control': 'no-cache' } })
-      ).body.stock;
-      expect(STOCK - stock).toBe(unitsConfirmed);
-      const captured = Number((await paymentsDb('payments').where({ status: 'captured' }).count({ n: '*' }))[0].n);
-      expect(captured).toBe(confirmed.length);
-    } finally {
-      await catalog.destroy();
-      await paymentsDb.destroy();
-    }
-    console.info(
-      'several instances books:',
-      JSON.stringify({ orders: orders.length, confirmed: confirmed.length, notified: notified.length, unitsConfirmed }),
-    );
+    const books = await expectBooksAgree(shop, { tokens, productId: product.body.id, stock: STOCK, answers });
+    console.info('several instances books:', JSON.stringify(books));
 
     // Both gateways see every instance again, the restarted ones included.
     for (const gateway of gateways) {
@@ -288,10 +167,4 @@ function countBy(values: number[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
   return counts;
-}
-
-async function inBatches<T, R>(items: T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(run))));
-  return results;
 }

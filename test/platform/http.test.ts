@@ -156,6 +156,12 @@ describe('operations endpoints', () => {
     );
   });
 
+  it('states the contract versions it serves and calls on both health routes', async () => {
+    const contracts = { serves: { users: '1.0', catalog: '1.0', orders: '1.1', payments: '1.0' }, calls: {} };
+    expect((await shop.request('GET', '/health/live')).body).toEqual({ status: 'ok', contracts });
+    expect((await shop.request('GET', '/health/ready')).body.contracts).toEqual(contracts);
+  });
+
   it('exports request latency by route template, plus process metrics', async () => {
     const series =
       /http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/products\/:id",status="404"\} (\d+)/;
