@@ -35,11 +35,13 @@ describe.skipIf(!available)('split mode with two gateways and two instances of c
     shop = await startSplitMode('instances', {
       instances: { gateway: 2, catalog: 2, orders: 2, payments: 2 },
       env: { SAGA_RECOVERY_AFTER: '2000' },
+      // Nine processes starting at once from TypeScript sources on two cores can take more than the usual minute.
+      readyTimeoutMs: 150_000,
     });
     split = shop.processes;
     gateways = split.instances.filter((i) => i.name === 'gateway').map((i) => i.url);
     call = httpClient(gateways[0]);
-  }, 180_000);
+  }, 240_000);
 
   afterAll(async () => {
     await shop?.stop();
