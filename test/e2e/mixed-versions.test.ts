@@ -41,7 +41,7 @@ async function internal(shop: RunningSplit, label: string, version: string, inpu
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'x-internal-token': await createServiceTokens(shop.processes.secret).current(),
+      'x-internal-token': await createServiceTokens(shop.processes.secret).forCallee('catalog'),
       'x-contract-version': version,
     },
     body: JSON.stringify({ input }),

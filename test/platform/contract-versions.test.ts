@@ -46,7 +46,7 @@ describe('contract versions between processes (catalog serves 1.0)', () => {
   const call = async (version?: string) =>
     shop.request('POST', '/internal/catalog/getProducts', {
       headers: {
-        'x-internal-token': await createServiceTokens(SECRET).current(),
+        'x-internal-token': await createServiceTokens(SECRET).forCallee('catalog'),
         ...(version ? { 'x-contract-version': version } : {}),
       },
       body: { input: { ids: [productId] } },
