@@ -2,8 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 /** Tests that compare latencies measured while they run (`*.timing.test.ts`). */
 const TIMING = 'test/**/*.timing.test.ts';
+/** The fault suite (`*.faults.test.ts`): minutes long, run by `npm run test:faults` (vitest.faults.config.ts). */
+export const FAULTS = 'test/**/*.faults.test.ts';
 
-const shared = {
+export const shared = {
   testTimeout: 30_000,
   hookTimeout: 60_000,
   // tsyringe needs the Reflect polyfill before any decorated class loads (main.ts imports it first too).
@@ -18,7 +20,7 @@ export default defineConfig({
           ...shared,
           name: 'suite',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/fixtures/**', 'node_modules/**', TIMING],
+          exclude: ['test/fixtures/**', 'node_modules/**', TIMING, FAULTS],
           // Two cores: files run in parallel, each with its own data directory, database and Redis prefix.
           maxWorkers: 2,
           sequence: { groupOrder: 0 },

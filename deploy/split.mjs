@@ -57,7 +57,9 @@ function streams(stdio) {
  * ['/tmp/other/dist/main.js'] }`: another build beside this one). Each process has `readyTimeoutMs`
  * (60 s) to answer /health/ready. The first instance of a module listens on basePort + its offset, the
  * n-th (n ≥ 1) on basePort + 10·n + its offset. With DISCOVERY_URL (in `env` or the environment), each
- * child gets it and its own ADVERTISE_URL instead of `<MODULE>_URL` lists. Output the caller leaves
+ * child gets it and its own ADVERTISE_URL instead of `<MODULE>_URL` lists. `instanceEnv` adds to the
+ * environment of one process name's instances (e.g. `{ orders: { PAYMENTS_URL } }`: a fault proxy on
+ * that link only). Output the caller leaves
  * `inherit`ed is relayed line by line behind the process's label (`orders-2 | …`), pretty-printed
  * when `pretty` (by default: stdout is a terminal); the last stderr lines of a child that dies during
  * startup are in the error. Resolves once every process answers /health/ready with { urls (first
@@ -72,6 +74,7 @@ export async function startSplit({
   env = {},
   stdio = 'inherit',
   instances: counts = {},
+  instanceEnv = {},
   pretty = Boolean(process.stdout.isTTY),
 } = {}) {
   const planned = plan(counts, basePort, env.DATABASE_URL ?? process.env.DATABASE_URL);
@@ -110,7 +113,8 @@ export async function startSplit({
   };
   for (const instance of planned) {
     const own = discovery ? { ADVERTISE_URL: instance.url } : {};
-    instance.env = { ...shared, ...own, MODULES: instance.name, PORT: String(instance.port) };
+    const extra = instanceEnv[instance.name] ?? {};
+    instance.env = { ...shared, ...own, ...extra, MODULES: instance.name, PORT: String(instance.port) };
     launch(instance);
   }
   const children = planned.map(({ child }) => child);

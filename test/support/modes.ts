@@ -54,6 +54,10 @@ export interface SplitModeOptions {
   entries?: Record<string, string[]>;
   /** How long each process has to become ready (60 s unless given). */
   readyTimeoutMs?: number;
+  /** The first port of the layout (deploy/split.mjs), random unless given. */
+  basePort?: number;
+  /** Added to the environment of one process name's instances only (see deploy/split.mjs), given the shared one. */
+  instanceEnv?: (env: Record<string, string>) => Record<string, Record<string, string>>;
 }
 
 export interface RunningSplit extends RunningShop {
@@ -61,6 +65,9 @@ export interface RunningSplit extends RunningShop {
   /** The environment the processes got, for a test that starts one more by hand. */
   env: Record<string, string>;
 }
+
+/** Below the ephemeral range (32768+), where servers on port 0 and outgoing connections never land. */
+export const randomBasePort = (): number => 10000 + Math.floor(Math.random() * 20000);
 
 /**
  * Split mode from the TypeScript sources: the gateway and one process per module (or more, with
@@ -71,8 +78,7 @@ export interface RunningSplit extends RunningShop {
  * (check with requirePostgres, requireRedis, requireRabbitmq).
  */
 export async function startSplitMode(label: string, options: SplitModeOptions = {}): Promise<RunningSplit> {
-  // Below the ephemeral range (32768+), where servers on port 0 and outgoing connections never land.
-  const basePort = 10000 + Math.floor(Math.random() * 20000);
+  const basePort = options.basePort ?? randomBasePort();
   const database = await createTestDatabase(label);
   const redis = uniqueRedisPrefix(label);
   const vhost = options.bus === 'rabbitmq' ? await createTestVhost(label) : undefined;
@@ -104,6 +110,7 @@ export async function startSplitMode(label: string, options: SplitModeOptions = 
       env,
       instances: options.instances,
       entries: options.entries,
+      instanceEnv: options.instanceEnv?.(env),
       readyTimeoutMs: options.readyTimeoutMs,
       stdio: options.stdio ?? ['ignore', 'ignore', 'inherit'],
     });

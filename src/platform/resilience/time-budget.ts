@@ -34,10 +34,22 @@ export function assertBudgetLeft(): void {
   if (budgetSpent()) throw spentError();
 }
 
-/** The header that hands the current budget on to the next hop; empty outside a request. */
+/**
+ * What a caller keeps of its budget when it hands the rest on: the time to record the callee's
+ * outcome (or its absence) and carry the answer back before the caller's own timeout fires. Without
+ * it, a callee that works to the last millisecond (orders deferring a charge whose answer was lost)
+ * answers 202 just after the gateway gave up and answered 503 for an order that goes on to be charged.
+ */
+export const ANSWER_RESERVE_MS = 1_000;
+
+/** The budget handed to the next hop when `remaining` ms are left: less the reserve, which takes at most half. */
+export const handedOnBudgetMs = (remaining: number): number =>
+  Math.max(0, Math.floor(remaining - Math.min(ANSWER_RESERVE_MS, remaining / 2)));
+
+/** The header that hands the current budget (less {@link ANSWER_RESERVE_MS}) on to the next hop; empty outside a request. */
 export function budgetHeader(): Record<string, string> {
   const remaining = remainingBudgetMs();
-  return remaining === undefined ? {} : { [BUDGET_HEADER]: String(Math.max(0, Math.floor(remaining))) };
+  return remaining === undefined ? {} : { [BUDGET_HEADER]: String(handedOnBudgetMs(remaining)) };
 }
 
 /**
