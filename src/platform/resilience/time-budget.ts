@@ -46,10 +46,40 @@ export const ANSWER_RESERVE_MS = 1_000;
 export const handedOnBudgetMs = (remaining: number): number =>
   Math.max(0, Math.floor(remaining - Math.min(ANSWER_RESERVE_MS, remaining / 2)));
 
-/** The header that hands the current budget (less {@link ANSWER_RESERVE_MS}) on to the next hop; empty outside a request. */
-export function budgetHeader(): Record<string, string> {
-  const remaining = remainingBudgetMs();
-  return remaining === undefined ? {} : { [BUDGET_HEADER]: String(handedOnBudgetMs(remaining)) };
+/** How long a call made now is waited for: its own timeout, cut short by what is left of the request's budget. */
+export const callWaitMs = (timeoutMs: number): number =>
+  Math.max(1, Math.floor(Math.min(timeoutMs, remainingBudgetMs() ?? Infinity)));
+
+/**
+ * The header that tells the next hop how long its caller waits for this call (background work
+ * included), less {@link ANSWER_RESERVE_MS}, so it answers before the caller's timeout fires.
+ */
+export const budgetHeader = (waitMs: number): Record<string, string> => ({
+  [BUDGET_HEADER]: String(handedOnBudgetMs(waitMs)),
+});
+
+/** `work` was still running when its answer had to leave to reach the caller in time. */
+export const STILL_RUNNING = Symbol('still running');
+
+/**
+ * Waits for `work` only as long as an answer can still reach the caller within its budget (the
+ * default budget outside a request), keeping a fifth of it, at least 250 ms, for the way back;
+ * then resolves STILL_RUNNING and lets `work` go on. A dependency that is slow for one request
+ * thus answers "not yet" instead of making its caller time out, which would look like a failure
+ * of the whole dependency. A later failure of `work` is then its own to report.
+ */
+export async function untilCallerGivesUp<T>(work: Promise<T>): Promise<T | typeof STILL_RUNNING> {
+  const remaining = remainingBudgetMs() ?? DEFAULT_BUDGET_MS;
+  const patienceMs = remaining - Math.max(250, remaining / 5);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof STILL_RUNNING>((resolve) => {
+    timer = setTimeout(() => resolve(STILL_RUNNING), Math.max(0, patienceMs));
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
