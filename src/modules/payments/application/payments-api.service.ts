@@ -25,10 +25,12 @@ export class PaymentsApiService implements PaymentsApi {
   }
 
   async findCharge({ idempotencyKey }: Input<'findCharge'>): Promise<PaymentView | null> {
+    // The claim first: a charge that ends between the two reads is then on record for the second.
+    const charging = await this.payments.isCharging(idempotencyKey, Date.now());
     const payment = await this.payments.findByIdempotencyKey(idempotencyKey);
     if (payment) return toPaymentView(payment);
     // "No charge" would be a guess while one is at the provider: it may yet be captured.
-    if (await this.payments.isCharging(idempotencyKey, Date.now())) throw chargeInProgress(idempotencyKey);
+    if (charging) throw chargeInProgress(idempotencyKey);
     return null;
   }
 
