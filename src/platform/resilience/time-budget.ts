@@ -63,14 +63,15 @@ export const STILL_RUNNING = Symbol('still running');
 
 /**
  * Waits for `work` only as long as an answer can still reach the caller within its budget (the
- * default budget outside a request), keeping a fifth of it, at least 250 ms, for the way back;
- * then resolves STILL_RUNNING and lets `work` go on. A dependency that is slow for one request
- * thus answers "not yet" instead of making its caller time out, which would look like a failure
- * of the whole dependency. A later failure of `work` is then its own to report.
+ * default budget outside a request), keeping a quarter of it, at least 250 ms, for the way back
+ * and a loaded event loop on either side; then resolves STILL_RUNNING and lets `work` go on. A
+ * dependency that is slow for one request thus answers "not yet" instead of making its caller
+ * time out, which would look like a failure of the whole dependency. A later failure of `work` is
+ * then its own to report.
  */
 export async function untilCallerGivesUp<T>(work: Promise<T>): Promise<T | typeof STILL_RUNNING> {
   const remaining = remainingBudgetMs() ?? DEFAULT_BUDGET_MS;
-  const patienceMs = remaining - Math.max(250, remaining / 5);
+  const patienceMs = remaining - Math.max(250, remaining / 4);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<typeof STILL_RUNNING>((resolve) => {
     timer = setTimeout(() => resolve(STILL_RUNNING), Math.max(0, patienceMs));
