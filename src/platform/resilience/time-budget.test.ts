@@ -1,15 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { continuedContext, runWithContext } from '../kernel/context.js';
-import {
-  ANSWER_RESERVE_MS,
-  callWaitMs,
-  DEFAULT_BUDGET_MS,
-  deadlineFrom,
-  handedOnBudgetMs,
-  STILL_RUNNING,
-  untilCallerGivesUp,
-} from './time-budget.js';
+import { ANSWER_RESERVE_MS, callWaitMs, DEFAULT_BUDGET_MS, deadlineFrom, handedOnBudgetMs } from './time-budget.js';
 
 /** Runs `fn` as a request whose budget ends `budgetMs` from now. */
 const inRequest = <T>(budgetMs: number, fn: () => Promise<T>): Promise<T> =>
@@ -54,28 +45,5 @@ describe('callWaitMs', () => {
     expect(await inRequest(10_000, async () => callWaitMs(3000))).toBe(3000);
     expect(await inRequest(1000, async () => callWaitMs(3000))).toBeLessThanOrEqual(1000);
     expect(await inRequest(-5, async () => callWaitMs(3000))).toBe(1);
-  });
-});
-
-describe('untilCallerGivesUp', () => {
-  it("answers with the work's result when it ends in time", async () => {
-    expect(await inRequest(1000, () => untilCallerGivesUp(sleep(10, 'done')))).toBe('done');
-    expect(await untilCallerGivesUp(Promise.resolve('outside a request'))).toBe('outside a request');
-  });
-
-  it('answers STILL_RUNNING while the answer can still reach the caller, and lets the work go on', async () => {
-    let finished = false;
-    const work = sleep(600).then(() => (finished = true));
-    // 500 ms of budget: 250 ms are kept for the way back, so it gives up on the work after 250 ms.
-    expect(await inRequest(500, () => untilCallerGivesUp(work))).toBe(STILL_RUNNING);
-    expect(finished).toBe(false);
-    await work;
-    expect(finished).toBe(true);
-  });
-
-  it('passes a failure of the work on when it fails in time', async () => {
-    await expect(inRequest(1000, () => untilCallerGivesUp(Promise.reject(new Error('provider down'))))).rejects.toThrow(
-      'provider down',
-    );
   });
 });

@@ -58,31 +58,6 @@ export const budgetHeader = (waitMs: number): Record<string, string> => ({
   [BUDGET_HEADER]: String(handedOnBudgetMs(waitMs)),
 });
 
-/** `work` was still running when its answer had to leave to reach the caller in time. */
-export const STILL_RUNNING = Symbol('still running');
-
-/**
- * Waits for `work` only as long as an answer can still reach the caller within its budget (the
- * default budget outside a request), keeping a quarter of it, at least 250 ms, for the way back
- * and a loaded event loop on either side; then resolves STILL_RUNNING and lets `work` go on. A
- * dependency that is slow for one request thus answers "not yet" instead of making its caller
- * time out, which would look like a failure of the whole dependency. A later failure of `work` is
- * then its own to report.
- */
-export async function untilCallerGivesUp<T>(work: Promise<T>): Promise<T | typeof STILL_RUNNING> {
-  const remaining = remainingBudgetMs() ?? DEFAULT_BUDGET_MS;
-  const patienceMs = remaining - Math.max(250, remaining / 4);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<typeof STILL_RUNNING>((resolve) => {
-    timer = setTimeout(() => resolve(STILL_RUNNING), Math.max(0, patienceMs));
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * Runs `work` and gives up waiting for it when the budget runs out, as a remote call's timeout
  * would: the work itself goes on (steps are idempotent and the saga settles what it finished).

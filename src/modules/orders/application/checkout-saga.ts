@@ -1,10 +1,9 @@
 import { inject, injectable } from 'tsyringe';
 import type { Logger } from '../../../platform/kernel/logger.js';
 import { LOGGER } from '../../../platform/kernel/tokens.js';
-import { backoffDelay } from '../../../platform/resilience/retry.js';
 import { CATALOG_API, type CatalogApi } from '../../catalog/contract/catalog.contract.js';
 import { PAYMENTS_API, type PaymentsApi, type PaymentView } from '../../payments/contract/payments.contract.js';
-import { chargeKeyOf, IN_PROGRESS_RETRY, SETTLE_RETRY } from '../domain/checkout-policy.js';
+import { chargeKeyOf, IN_PROGRESS_RETRY, retryDelayMs, SETTLE_RETRY } from '../domain/checkout-policy.js';
 import type { Order } from '../domain/order.js';
 import { refused, unavailable } from './checkout-outcome.js';
 import type { CheckoutSteps, DeferOptions } from './checkout-steps.js';
@@ -110,7 +109,7 @@ export class CheckoutSaga {
   private handToBackground(run: SagaRun, options: DeferOptions = {}): Promise<SagaResult> {
     const { order } = run;
     const retry = options.inProgress ? IN_PROGRESS_RETRY : SETTLE_RETRY;
-    const lease = { owner: null, until: Date.now() + Math.round(backoffDelay(order.attempts, retry)) };
+    const lease = { owner: null, until: Date.now() + retryDelayMs(order.attempts, retry) };
     const fields = { status: options.status ?? order.status, attempts: order.attempts + 1, lease };
     return this.transitions.move(run, fields, { answer: options.answer });
   }

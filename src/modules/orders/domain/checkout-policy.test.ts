@@ -1,25 +1,20 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { backoffDelay } from '../../../platform/resilience/retry.js';
-import { chargeDeadline, chargeKeyOf, IN_PROGRESS_RETRY, SETTLE_RETRY } from './checkout-policy.js';
+import { describe, expect, it } from 'vitest';
+import { chargeDeadline, chargeKeyOf, IN_PROGRESS_RETRY, retryDelayMs, SETTLE_RETRY } from './checkout-policy.js';
 
 describe('checkout policy', () => {
   it('derives one charge key per order', () => expect(chargeKeyOf('o-1')).toBe('order:o-1'));
 
-  afterEach(() => vi.restoreAllMocks());
-
-  it('doubles the longest retry delay from 0.5 s up to 15 s, and jitters each below it', () => {
-    const delays = (random: number) => {
-      vi.spyOn(Math, 'random').mockReturnValue(random);
-      return [0, 1, 2, 4, 5, 100, 5000].map((attempts) => backoffDelay(attempts, SETTLE_RETRY));
-    };
-    expect(delays(0.999_999).map(Math.round)).toEqual([500, 1000, 2000, 8000, 15_000, 15_000, 15_000]);
+  it('doubles the longest retry delay from 0.5 s up to 15 s, and jitters each below it, in whole ms', () => {
+    const delays = (random: number) =>
+      [0, 1, 2, 4, 5, 100, 5000].map((attempts) => retryDelayMs(attempts, SETTLE_RETRY, random));
+    expect(delays(0.999_999)).toEqual([500, 1000, 2000, 8000, 15_000, 15_000, 15_000]);
     expect(delays(0.5)).toEqual([250, 500, 1000, 4000, 7500, 7500, 7500]);
+    expect(delays(0.3333)).toEqual([167, 333, 667, 2666, 5000, 5000, 5000]);
     expect(delays(0)).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('asks about a charge in progress again within 2 s, however many attempts came before', () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0.999_999);
-    expect([0, 1, 2, 10].map((attempts) => Math.round(backoffDelay(attempts, IN_PROGRESS_RETRY)))).toEqual([
+    expect([0, 1, 2, 10].map((attempts) => retryDelayMs(attempts, IN_PROGRESS_RETRY, 0.999_999))).toEqual([
       500, 1000, 2000, 2000,
     ]);
   });

@@ -18,6 +18,16 @@ export const SETTLE_RETRY = { baseDelayMs: 500, maxDelayMs: 15_000 } as const;
 export const IN_PROGRESS_RETRY = { baseDelayMs: 500, maxDelayMs: 2_000 } as const;
 
 /**
+ * Whole milliseconds (a lease is stored as bigint epoch ms) before background attempt
+ * `attempts + 1` under `policy`: `random` (in [0, 1)) times the exponential bound.
+ */
+export const retryDelayMs = (
+  attempts: number,
+  policy: { baseDelayMs: number; maxDelayMs: number },
+  random = Math.random(),
+): number => Math.round(random * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempts));
+
+/**
  * Until when a payment_pending order may still be charged: its reservation expires `ttlMs` after
  * creation, and a charge must leave time to commit it. After that, the order only settles what the
  * payment provider already did (look-up, refund) and gives up.

@@ -3,7 +3,7 @@ import { inject, injectable } from 'tsyringe';
 import { AppError } from '../../../platform/kernel/errors.js';
 import type { Logger } from '../../../platform/kernel/logger.js';
 import { LOGGER } from '../../../platform/kernel/tokens.js';
-import { STILL_RUNNING, untilCallerGivesUp } from '../../../platform/resilience/time-budget.js';
+import { STILL_RUNNING, untilCallerGivesUp } from '../../../platform/kernel/deadline.js';
 import type { PaymentsApi } from '../contract/payments.contract.js';
 import { PAYMENT_CAPTURED } from '../contract/payments.events.js';
 import type { Payment } from '../domain/payment.js';
