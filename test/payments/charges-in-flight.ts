@@ -83,7 +83,7 @@ export function describeChargesInFlight(fixture: () => PaymentsFixture): void {
       expect(spy.mock.calls.length).toBe(2);
     });
 
-    it('lets a claim that ran out be taken over, and only its holder end it', async () => {
+    it('lets a claim that ran out be taken over or swept, and only its holder end it', async () => {
       const repository = payments().resolve(PAYMENTS_REPOSITORY);
       const key = `key-${randomUUID()}`;
       const now = Date.now();
@@ -102,6 +102,15 @@ export function describeChargesInFlight(fixture: () => PaymentsFixture): void {
       expect(await repository.isCharging(key, now + 2000)).toBe(true);
       await repository.releaseCharge(second);
       expect(await repository.isCharging(key, now + 2000)).toBe(false);
+
+      // A claim its process left behind (it died mid-charge) is swept once it has run out, not before.
+      const left = { idempotencyKey: `key-${randomUUID()}`, owner: randomUUID(), until: now + 1000 };
+      expect(await repository.claimCharge(left, now)).toBe(true);
+      await repository.purgeExpiredClaims(now + 999, 500);
+      expect(await repository.isCharging(left.idempotencyKey, now + 999)).toBe(true);
+      expect(await repository.purgeExpiredClaims(now + 1001, 500)).toBeGreaterThanOrEqual(1);
+      const db = moduleKnex(fixture().shop, 'payments');
+      expect(await db('charge_claims').where({ idempotency_key: left.idempotencyKey })).toEqual([]);
     });
   });
 }

@@ -38,5 +38,13 @@ export default defineModule({
     container.registerSingleton(IN_FLIGHT_PAYMENTS, InFlightPayments);
     container.registerSingleton(PAYMENTS_API, PaymentsApiService);
   },
-  tasks: (context) => [housekeepingTask(context, [outboxSweep(context.db, context.config.outboxRetentionSeconds)])],
+  tasks: (context) => [
+    housekeepingTask(context, [
+      outboxSweep(context.db, context.config.outboxRetentionSeconds),
+      {
+        table: 'charge_claims',
+        deleteBatch: (limit) => context.container.resolve(PAYMENTS_REPOSITORY).purgeExpiredClaims(Date.now(), limit),
+      },
+    ]),
+  ],
 });

@@ -47,6 +47,9 @@ const STATEMENTS = {
     WHERE charge_claims.lease_until < ?`,
   charging: `SELECT owner FROM charge_claims WHERE idempotency_key = ? AND lease_until >= ?`,
   release: `DELETE FROM charge_claims WHERE idempotency_key = ? AND owner = ?`,
+  // The table holds only the charges in flight (and what crashes left), so a scan is cheap.
+  purgeClaims: `DELETE FROM charge_claims WHERE idempotency_key IN
+    (SELECT idempotency_key FROM charge_claims WHERE lease_until < ? LIMIT ?)`,
 };
 
 const toParams = (payment: Payment): unknown[] => [
@@ -108,6 +111,10 @@ export class PaymentsSqlRepository implements PaymentsRepository {
 
   async releaseCharge({ idempotencyKey, owner }: ChargeClaim): Promise<void> {
     await this.sql.query(STATEMENTS.release, [idempotencyKey, owner]);
+  }
+
+  async purgeExpiredClaims(now: number, limit: number): Promise<number> {
+    return (await this.sql.query(STATEMENTS.purgeClaims, [now, limit])).changes;
   }
 
   markRefunded(id: string, at: string, events: PendingEvent[]): Promise<boolean> {

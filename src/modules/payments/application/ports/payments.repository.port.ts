@@ -27,6 +27,11 @@ export interface PaymentsRepository {
   /** Ends the claim without an outcome (the provider failed), unless another has taken it over. */
   releaseCharge(claim: ChargeClaim): Promise<void>;
   /**
+   * Deletes up to `limit` claims that ran out before `now` (left by a process that died mid-charge,
+   * for keys nobody asked about again); resolves how many.
+   */
+  purgeExpiredClaims(now: number, limit: number): Promise<number>;
+  /**
    * Moves a captured payment to refunded and records its events in one transaction. Returns false,
    * writing nothing, when the payment was not captured any more (a concurrent refund won).
    */
