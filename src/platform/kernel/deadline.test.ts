@@ -16,7 +16,7 @@ describe('untilCallerGivesUp', () => {
   it('answers STILL_RUNNING while the answer can still reach the caller, and lets the work go on', async () => {
     let finished = false;
     const work = sleep(600).then(() => (finished = true));
-    // 500 ms left: 250 ms are kept for the way back, so it stops waiting for the work after 250 ms.
+    // 500 ms left: 100 ms are kept for the way back, so it stops waiting for the work after 400 ms.
     expect(await inRequest(500, () => untilCallerGivesUp(work))).toBe(STILL_RUNNING);
     expect(finished).toBe(false);
     await work;
