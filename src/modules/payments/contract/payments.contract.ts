@@ -72,4 +72,4 @@ export type PaymentView = z.output<typeof paymentView>;
 export const PAYMENTS_API: InjectionToken<PaymentsApi> = Symbol('PAYMENTS_API');
 
 /** What the host needs to serve this module's API to other processes, or to call it remotely. */
-export const paymentsContract = defineContract('payments', '1.0', PAYMENTS_API, paymentsOperations, PAYMENTS_ERRORS);
+export const paymentsContract = defineContract('payments', '1.1', PAYMENTS_API, paymentsOperations, PAYMENTS_ERRORS);
