@@ -5,7 +5,7 @@ import type { Logger } from '../kernel/logger.js';
 import { probeInstance, type InstanceHealth } from './instance-probe.js';
 import { awayFromHeldSlot, type Bulkhead } from '../resilience/bulkhead.js';
 import { CircuitOpenError, createBreaker, type Breaker } from '../resilience/circuit-breaker.js';
-import { assertBudgetLeft, budgetHeader, remainingBudgetMs } from '../resilience/time-budget.js';
+import { assertBudgetLeft, budgetHeader, callWaitMs } from '../resilience/time-budget.js';
 
 export interface UpstreamOptions {
   /** Who is called (a module, or `gateway:<module>`): names breakers, metrics and messages. */
@@ -135,12 +135,13 @@ export class Upstream {
   }
 
   private async send(instance: Instance, request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
-    // Waiting past the caller's budget is pointless: it has given up by then.
-    const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs, remainingBudgetMs() ?? Infinity));
+    // Waiting past the caller's budget is pointless: it has given up by then. The instance learns
+    // how long it is waited for, so it can answer "not yet" in time instead of being timed out.
+    const timeoutMs = callWaitMs(this.options.timeoutMs);
     const response = await instance.pool.request({
       method: request.method,
       path: request.path,
-      headers: { ...request.headers, ...budgetHeader() },
+      headers: { ...request.headers, ...budgetHeader(timeoutMs) },
       body: request.body,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ANSWER_RESERVE_MS, DEFAULT_BUDGET_MS, deadlineFrom, handedOnBudgetMs } from './time-budget.js';
+import { continuedContext, runWithContext } from '../kernel/context.js';
+import { ANSWER_RESERVE_MS, callWaitMs, DEFAULT_BUDGET_MS, deadlineFrom, handedOnBudgetMs } from './time-budget.js';
+
+/** Runs `fn` as a request whose budget ends `budgetMs` from now. */
+const inRequest = <T>(budgetMs: number, fn: () => Promise<T>): Promise<T> =>
+  runWithContext(continuedContext({}, { requestId: 'req-1', deadline: Date.now() + budgetMs }), fn);
 
 describe('deadlineFrom', () => {
   const now = 1_000_000;
@@ -31,5 +36,14 @@ describe('handedOnBudgetMs', () => {
     expect(handedOnBudgetMs(800)).toBe(400);
     expect(handedOnBudgetMs(0)).toBe(0);
     expect(handedOnBudgetMs(-50)).toBe(0);
+  });
+});
+
+describe('callWaitMs', () => {
+  it("is the call's own timeout, cut short by what is left of the request's budget", async () => {
+    expect(callWaitMs(3000)).toBe(3000);
+    expect(await inRequest(10_000, async () => callWaitMs(3000))).toBe(3000);
+    expect(await inRequest(1000, async () => callWaitMs(3000))).toBeLessThanOrEqual(1000);
+    expect(await inRequest(-5, async () => callWaitMs(3000))).toBe(1);
   });
 });

@@ -46,11 +46,17 @@ export const ANSWER_RESERVE_MS = 1_000;
 export const handedOnBudgetMs = (remaining: number): number =>
   Math.max(0, Math.floor(remaining - Math.min(ANSWER_RESERVE_MS, remaining / 2)));
 
-/** The header that hands the current budget (less {@link ANSWER_RESERVE_MS}) on to the next hop; empty outside a request. */
-export function budgetHeader(): Record<string, string> {
-  const remaining = remainingBudgetMs();
-  return remaining === undefined ? {} : { [BUDGET_HEADER]: String(handedOnBudgetMs(remaining)) };
-}
+/** How long a call made now is waited for: its own timeout, cut short by what is left of the request's budget. */
+export const callWaitMs = (timeoutMs: number): number =>
+  Math.max(1, Math.floor(Math.min(timeoutMs, remainingBudgetMs() ?? Infinity)));
+
+/**
+ * The header that tells the next hop how long its caller waits for this call (background work
+ * included), less {@link ANSWER_RESERVE_MS}, so it answers before the caller's timeout fires.
+ */
+export const budgetHeader = (waitMs: number): Record<string, string> => ({
+  [BUDGET_HEADER]: String(handedOnBudgetMs(waitMs)),
+});
 
 /**
  * Runs `work` and gives up waiting for it when the budget runs out, as a remote call's timeout

@@ -157,11 +157,24 @@ describe('checkout saga: settling a known charge outcome', () => {
     ];
     for (const { behaviour, charge } of cases) {
       const { saga, orders, order } = setup(behaviour);
-      const before = Date.now();
       const { order: settled } = await saga.steps.settle.run({ order, owner: 'me' }, charge, 'checkout_interrupted');
       const row = orders.rows.get(order.id)!;
       expect([settled.status, settled.attempts, row.lease.owner, orders.events]).toEqual(['pending', 1, null, []]);
-      expect(row.lease.until).toBeGreaterThanOrEqual(before + 500);
+      // The first retry within 0.5 s (jittered), in whole epoch ms (a bigint column).
+      expect(row.lease.until).toSatisfy((until: number) => Number.isInteger(until) && until <= Date.now() + 500);
+    }
+  });
+
+  it('asks again within 2 s about a charge still in progress, within 15 s after a failure', async () => {
+    for (const [inProgress, longestMs] of [
+      [true, 2000],
+      [false, 15_000],
+    ] as const) {
+      const { saga, orders, order } = setup();
+      await saga.steps.defer.run({ order: { ...order, attempts: 9 }, owner: 'me' }, { inProgress });
+      const { order: deferred, lease } = orders.rows.get(order.id)!;
+      expect([deferred.attempts, lease.owner]).toEqual([10, null]);
+      expect(lease.until - Date.now()).toBeLessThanOrEqual(longestMs);
     }
   });
 

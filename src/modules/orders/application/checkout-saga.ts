@@ -3,11 +3,11 @@ import type { Logger } from '../../../platform/kernel/logger.js';
 import { LOGGER } from '../../../platform/kernel/tokens.js';
 import { CATALOG_API, type CatalogApi } from '../../catalog/contract/catalog.contract.js';
 import { PAYMENTS_API, type PaymentsApi, type PaymentView } from '../../payments/contract/payments.contract.js';
-import { chargeKeyOf, retryDelayMs } from '../domain/checkout-policy.js';
+import { chargeKeyOf, IN_PROGRESS_RETRY, retryDelayMs, SETTLE_RETRY } from '../domain/checkout-policy.js';
 import type { Order } from '../domain/order.js';
 import { refused, unavailable } from './checkout-outcome.js';
 import type { CheckoutSteps, DeferOptions } from './checkout-steps.js';
-import { isAnswer, UNKNOWN, type Unknown } from './dependency-outcome.js';
+import { IN_PROGRESS, isAnswer, orInProgress, UNKNOWN, type InProgress, type Unknown } from './dependency-outcome.js';
 import { OrderTransitions } from './order-transitions.js';
 import { orderCancelled, orderConfirmed, orderPaymentFailed } from './saga-events.js';
 import type { SagaResult, SagaRun } from './saga-run.js';
@@ -52,7 +52,8 @@ export class CheckoutSaga {
     const refusal = await this.steps.reserve.run(run);
     if (refusal) return refusal;
     const payment = await this.steps.charge.run(run);
-    if (payment === UNKNOWN) return this.steps.defer.run(run, { status: 'payment_pending' });
+    if (payment === UNKNOWN || payment === IN_PROGRESS)
+      return this.steps.defer.run(run, { status: 'payment_pending', inProgress: payment === IN_PROGRESS });
     return this.steps.settle.run(run, payment, 'payment_declined');
   }
 
@@ -76,14 +77,16 @@ export class CheckoutSaga {
     return this.transitions.move(run, rejected, { answer });
   }
 
-  private chargeTotal(order: Order): Promise<PaymentView | Unknown> {
+  private chargeTotal(order: Order): Promise<PaymentView | Unknown | InProgress> {
     const { id, userId, totalCents, currency, paymentToken } = order;
     const input = { orderId: id, userId, amountCents: totalCents, currency, token: paymentToken ?? '' };
-    return this.call(order, 'charge', () => this.payments.charge({ ...input, idempotencyKey: chargeKeyOf(id) }));
+    const idempotencyKey = chargeKeyOf(id);
+    return this.call(order, 'charge', () => orInProgress(this.payments.charge({ ...input, idempotencyKey })));
   }
 
-  private lookUpCharge(order: Order): Promise<PaymentView | null | Unknown> {
-    return this.call(order, 'findCharge', () => this.payments.findCharge({ idempotencyKey: chargeKeyOf(order.id) }));
+  private lookUpCharge(order: Order): Promise<PaymentView | null | Unknown | InProgress> {
+    const idempotencyKey = chargeKeyOf(order.id);
+    return this.call(order, 'findCharge', () => orInProgress(this.payments.findCharge({ idempotencyKey })));
   }
 
   private async settleCharge(
@@ -105,7 +108,8 @@ export class CheckoutSaga {
 
   private handToBackground(run: SagaRun, options: DeferOptions = {}): Promise<SagaResult> {
     const { order } = run;
-    const lease = { owner: null, until: Date.now() + retryDelayMs(order.attempts) };
+    const retry = options.inProgress ? IN_PROGRESS_RETRY : SETTLE_RETRY;
+    const lease = { owner: null, until: Date.now() + retryDelayMs(order.attempts, retry) };
     const fields = { status: options.status ?? order.status, attempts: order.attempts + 1, lease };
     return this.transitions.move(run, fields, { answer: options.answer });
   }

@@ -1,7 +1,7 @@
 import type { PaymentView } from '../../payments/contract/payments.contract.js';
 import type { OrderStatus } from '../domain/order.js';
 import type { CheckoutOutcome } from './checkout-outcome.js';
-import type { Unknown } from './dependency-outcome.js';
+import type { InProgress, Unknown } from './dependency-outcome.js';
 import type { SagaResult } from './saga-run.js';
 import type { CompensatedStep, SagaStep } from './saga-runner.js';
 
@@ -9,6 +9,8 @@ import type { CompensatedStep, SagaStep } from './saga-runner.js';
 export interface DeferOptions {
   status?: OrderStatus;
   answer?: CheckoutOutcome;
+  /** The other side said it is still at it (IN_PROGRESS): ask again soon, it is no failure. */
+  inProgress?: boolean;
 }
 
 /**
@@ -24,10 +26,13 @@ export interface CheckoutSteps {
    * held). Undone by releasing the stock.
    */
   reserve: CompensatedStep<[], SagaResult | null, []>;
-  /** Charges the order's total under its key. Undone by refunding the payment. */
-  charge: CompensatedStep<[], PaymentView | Unknown, [paymentId: string]>;
-  /** The charge made under the order's key (null: none was ever made). */
-  findCharge: SagaStep<[], PaymentView | null | Unknown>;
+  /**
+   * Charges the order's total under its key (IN_PROGRESS: the charge is still at the provider).
+   * Undone by refunding the payment.
+   */
+  charge: CompensatedStep<[], PaymentView | Unknown | InProgress, [paymentId: string]>;
+  /** The charge made under the order's key (null: none was ever made; IN_PROGRESS: still at the provider). */
+  findCharge: SagaStep<[], PaymentView | null | Unknown | InProgress>;
   /**
    * Drives an order whose charge outcome is known to its end: a captured charge commits the stock
    * and confirms (or is refunded when the reservation is gone); no charge, or a declined one,
@@ -36,6 +41,9 @@ export interface CheckoutSteps {
   settle: SagaStep<[payment: PaymentView | null, reasonIfUncharged: string], SagaResult>;
   /** Refunds and restocks a `cancelling` order, then marks it cancelled. */
   finishCancel: SagaStep<[], SagaResult>;
-  /** Hands the order to the background: retried once its lease, set by the retry policy, runs out. */
+  /**
+   * Hands the order to the background: retried once its lease, set by the retry policy, runs out —
+   * soon when the other side said it is still at it.
+   */
   defer: SagaStep<[options?: DeferOptions], SagaResult>;
 }

@@ -11,3 +11,17 @@ export const isAnswer = (error: unknown, ...codes: ErrorCode[]): error is AppErr
 /** The one way a saga step says "the other side gave no definite answer; assume it may have acted". */
 export const UNKNOWN = Symbol('outcome unknown');
 export type Unknown = typeof UNKNOWN;
+
+/**
+ * The other side answered that it is still at it (payments: the charge is at a slow card provider):
+ * no outcome yet, as with UNKNOWN, but no failure either, and the outcome is seconds away.
+ */
+export const IN_PROGRESS = Symbol('in progress');
+export type InProgress = typeof IN_PROGRESS;
+
+/** `call`'s answer, or IN_PROGRESS when the other side says it is still working on it. */
+export const orInProgress = <T>(call: Promise<T>): Promise<T | InProgress> =>
+  call.catch((error: unknown) => {
+    if (isAnswer(error, 'idempotency_key_in_use')) return IN_PROGRESS;
+    throw error;
+  });

@@ -6,7 +6,7 @@ import { CONFIG, LOGGER } from '../../../platform/kernel/tokens.js';
 import { chargeDeadline } from '../domain/checkout-policy.js';
 import { CheckoutSaga } from './checkout-saga.js';
 import { ORDERS_REPOSITORY, type DueOrder, type OrdersRepository } from './ports/orders-repository.port.js';
-import { UNKNOWN } from './dependency-outcome.js';
+import { IN_PROGRESS, UNKNOWN } from './dependency-outcome.js';
 import { LIVE_CHECKOUTS, type LiveCheckouts } from './live-checkouts.js';
 import type { SagaResult, SagaRun } from './saga-run.js';
 
@@ -71,7 +71,8 @@ export class RecoverCheckoutsHandler {
       order.paymentToken !== null &&
       Date.now() < chargeDeadline(order.createdAt, this.config.reservationTtlMs);
     const payment = mayCharge ? await steps.charge.run(run) : await steps.findCharge.run(run);
-    if (payment === UNKNOWN) return steps.defer.run(run);
+    if (payment === UNKNOWN || payment === IN_PROGRESS)
+      return steps.defer.run(run, { inProgress: payment === IN_PROGRESS });
     return steps.settle.run(run, payment, order.status === 'pending' ? 'checkout_interrupted' : 'payment_unavailable');
   }
 }

@@ -1,12 +1,31 @@
 /** The payment idempotency key of an order: every charge attempt for it, live or retried, uses it. */
 export const chargeKeyOf = (orderId: string): string => `order:${orderId}`;
 
-const FIRST_RETRY_MS = 500;
-const MAX_RETRY_MS = 30_000;
+/**
+ * Pause before background attempt `attempts + 1` of an unfinished order: exponential from 0.5 s,
+ * with full jitter (orders deferred together are not retried together), never over 15 s. API.md
+ * promises that a 202 checkout settles within 60 s of payments answering again: the next attempt
+ * comes at most 15 s (plus the recovery's 1 s tick) after payments is back, and if it still met
+ * a breaker that had not yet let a trial call through, the one after it 16 s later does.
+ */
+export const SETTLE_RETRY = { baseDelayMs: 500, maxDelayMs: 15_000 } as const;
 
-/** Pause before background attempt `attempts + 1`: doubling from 0.5 s, capped at 30 s. */
-export const retryDelayMs = (attempts: number): number =>
-  Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.min(attempts, 16));
+/**
+ * Pause before asking again about a charge that payments reports in progress: payments is fine and
+ * the provider's answer is seconds away, so the order asks every 2 s at most (jittered), whatever
+ * failed before.
+ */
+export const IN_PROGRESS_RETRY = { baseDelayMs: 500, maxDelayMs: 2_000 } as const;
+
+/**
+ * Whole milliseconds (a lease is stored as bigint epoch ms) before background attempt
+ * `attempts + 1` under `policy`: `random` (in [0, 1)) times the exponential bound.
+ */
+export const retryDelayMs = (
+  attempts: number,
+  policy: { baseDelayMs: number; maxDelayMs: number },
+  random = Math.random(),
+): number => Math.round(random * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempts));
 
 /**
  * Until when a payment_pending order may still be charged: its reservation expires `ttlMs` after

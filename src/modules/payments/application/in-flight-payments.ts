@@ -3,11 +3,11 @@ import type { Payment } from '../domain/payment.js';
 import { SingleFlight } from './single-flight.js';
 
 /**
- * The charges and refunds running in this process, by idempotency key and payment id. The use
- * cases are built afresh per call, so the flights they join live here, one per module container.
+ * The refunds running in this process, by payment id. The use cases are built afresh per call, so
+ * the flights they join live here, one per module container. (Charges need more than this process
+ * can know: their claims are in the database, see ChargePaymentHandler.)
  */
 export class InFlightPayments {
-  readonly charges = new SingleFlight<Payment>();
   readonly refunds = new SingleFlight<Payment>();
 }
 

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { AppError } from '../../../platform/kernel/errors.js';
 import type { PaymentsApi, PaymentView } from '../contract/payments.contract.js';
-import { ChargePaymentHandler } from './charge-payment.handler.js';
+import { ChargePaymentHandler, chargeInProgress } from './charge-payment.handler.js';
 import { toPaymentView } from './payment-mapping.js';
 import { PAYMENTS_REPOSITORY, type PaymentsRepository } from './ports/payments.repository.port.js';
 import { RefundPaymentHandler } from './refund-payment.handler.js';
@@ -25,8 +25,13 @@ export class PaymentsApiService implements PaymentsApi {
   }
 
   async findCharge({ idempotencyKey }: Input<'findCharge'>): Promise<PaymentView | null> {
+    // The claim first: a charge that ends between the two reads is then on record for the second.
+    const charging = await this.payments.isCharging(idempotencyKey, Date.now());
     const payment = await this.payments.findByIdempotencyKey(idempotencyKey);
-    return payment ? toPaymentView(payment) : null;
+    if (payment) return toPaymentView(payment);
+    // "No charge" would be a guess while one is at the provider: it may yet be captured.
+    if (charging) throw chargeInProgress(idempotencyKey);
+    return null;
   }
 
   async refund({ paymentId }: Input<'refund'>): Promise<PaymentView> {

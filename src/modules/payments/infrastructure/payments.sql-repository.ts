@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { SQL_RUNNER } from '../../../platform/db/db.tokens.js';
 import type { SqlRunner } from '../../../platform/kernel/database.js';
 import type { PendingEvent } from '../../../platform/kernel/event.js';
-import type { PaymentsRepository } from '../application/ports/payments.repository.port.js';
+import type { ChargeClaim, PaymentsRepository } from '../application/ports/payments.repository.port.js';
 import type { Payment, PaymentStatus } from '../domain/payment.js';
 
 interface PaymentRow {
@@ -41,6 +41,15 @@ const STATEMENTS = {
   refund: `UPDATE payments SET status = 'refunded', updated_at = ? WHERE id = ? AND status = 'captured'`,
   byId: `SELECT ${COLUMNS.join(', ')} FROM payments WHERE id = ?`,
   byKey: `SELECT ${COLUMNS.join(', ')} FROM payments WHERE idempotency_key = ?`,
+  // Takes the key when free or when its last claim ran out; a live claim is left alone (0 changes).
+  claim: `INSERT INTO charge_claims (idempotency_key, owner, lease_until) VALUES (?, ?, ?)
+    ON CONFLICT (idempotency_key) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
+    WHERE charge_claims.lease_until < ?`,
+  charging: `SELECT owner FROM charge_claims WHERE idempotency_key = ? AND lease_until >= ?`,
+  release: `DELETE FROM charge_claims WHERE idempotency_key = ? AND owner = ?`,
+  // The table holds only the charges in flight (and what crashes left), so a scan is cheap.
+  purgeClaims: `DELETE FROM charge_claims WHERE idempotency_key IN
+    (SELECT idempotency_key FROM charge_claims WHERE lease_until < ? LIMIT ?)`,
 };
 
 const toParams = (payment: Payment): unknown[] => [
@@ -77,20 +86,35 @@ const toPayment = (row: PaymentRow): Payment => ({
 export class PaymentsSqlRepository implements PaymentsRepository {
   constructor(@inject(SQL_RUNNER) private readonly sql: SqlRunner) {}
 
-  async insertOnce(payment: Payment, events: PendingEvent[]): Promise<Payment> {
+  async insertOnce(payment: Payment, events: PendingEvent[], claim?: ChargeClaim): Promise<Payment> {
     const params = toParams(payment);
-    const inserted =
-      events.length === 0
-        ? (await this.sql.query(STATEMENTS.insert, params)).changes === 1
-        : await this.sql.transaction(async (tx) => {
-            if ((await tx.query(STATEMENTS.insert, params)).changes !== 1) return false;
-            for (const { event, payload } of events) await tx.publish(event, payload);
-            return true;
-          });
+    const inserted = await this.sql.transaction(async (tx) => {
+      const won = (await tx.query(STATEMENTS.insert, params)).changes === 1;
+      if (won) for (const { event, payload } of events) await tx.publish(event, payload);
+      if (claim) await tx.query(STATEMENTS.release, [claim.idempotencyKey, claim.owner]);
+      return won;
+    });
     if (inserted) return payment;
     const existing = await this.findByIdempotencyKey(payment.idempotencyKey);
     if (!existing) throw new Error(`payment with idempotency key ${payment.idempotencyKey} vanished`);
     return existing;
+  }
+
+  async claimCharge(claim: ChargeClaim, now: number): Promise<boolean> {
+    const { idempotencyKey, owner, until } = claim;
+    return (await this.sql.query(STATEMENTS.claim, [idempotencyKey, owner, until, now])).changes === 1;
+  }
+
+  async isCharging(idempotencyKey: string, now: number): Promise<boolean> {
+    return (await this.sql.query(STATEMENTS.charging, [idempotencyKey, now])).rows.length > 0;
+  }
+
+  async releaseCharge({ idempotencyKey, owner }: ChargeClaim): Promise<void> {
+    await this.sql.query(STATEMENTS.release, [idempotencyKey, owner]);
+  }
+
+  async purgeExpiredClaims(now: number, limit: number): Promise<number> {
+    return (await this.sql.query(STATEMENTS.purgeClaims, [now, limit])).changes;
   }
 
   markRefunded(id: string, at: string, events: PendingEvent[]): Promise<boolean> {

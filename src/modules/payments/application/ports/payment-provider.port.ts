@@ -34,7 +34,9 @@ export interface RefundResult {
  * The card provider, seen from the payments module. Both calls must be idempotent by `reference`
  * (as real providers are through their idempotency keys), because a crash between the provider's
  * answer and our commit is resolved by calling again. A refusal is a result (`approved: false`);
- * when the provider cannot answer, an adapter throws `AppError('service_unavailable')`.
+ * when the provider cannot answer, an adapter throws `AppError('service_unavailable')`. A call
+ * should end within 15 s (an adapter times out before): that long, a charge's claim keeps other
+ * instances from calling the provider again for the same key.
  */
 export interface PaymentProvider {
   authorizeAndCapture(request: CaptureRequest): Promise<CaptureResult>;
