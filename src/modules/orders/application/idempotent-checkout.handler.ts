@@ -3,6 +3,7 @@ import { inject, injectable } from 'tsyringe';
 import type { Config } from '../../../platform/kernel/config.js';
 import { AppError } from '../../../platform/kernel/errors.js';
 import { CONFIG } from '../../../platform/kernel/tokens.js';
+import { ORDERS_ERRORS } from '../contract/orders.contract.js';
 import { IDEMPOTENCY_TTL_MS } from '../domain/checkout-policy.js';
 import { isUnfinished } from '../domain/order-status.js';
 import { isFinal, outcomeOf, type CheckoutOutcome, type Refused } from './checkout-outcome.js';
@@ -36,9 +37,13 @@ const requestHashOf = (command: PlaceOrderCommand): string =>
     .digest('hex');
 
 const inUse = () =>
-  new AppError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry later', {
-    retryAfterSeconds: 1,
-  });
+  new AppError(
+    ORDERS_ERRORS.idempotency_key_in_use,
+    'A request with this Idempotency-Key is still being processed; retry later',
+    {
+      retryAfterSeconds: 1,
+    },
+  );
 
 /**
  * Checkout under an Idempotency-Key (draft-ietf-httpapi-idempotency-key-header), scoped to the user:
@@ -123,7 +128,7 @@ export class IdempotentCheckoutHandler {
     }
     if (existing.requestHash !== claim.requestHash) {
       throw new AppError(
-        'idempotency_key_reused',
+        ORDERS_ERRORS.idempotency_key_reused,
         'This Idempotency-Key was already used with a different request body; use a new key',
       );
     }

@@ -1,6 +1,6 @@
 import type { InjectionToken } from 'tsyringe';
 import { z } from 'zod';
-import type { ErrorCode } from '../../../platform/kernel/errors.js';
+import { defineErrors } from '../../../platform/kernel/errors.js';
 import { defineContract, type ApiOf } from '../../../platform/kernel/contract.js';
 
 // The payments module's synchronous API: what other modules compile against and what the host serves
@@ -50,8 +50,9 @@ export const paymentsOperations = {
   getPayment: { input: z.object({ id: z.string().min(1) }), output: paymentView, idempotent: true },
 };
 
-/** Codes the payments module fails with; a remote caller rebuilds an AppError with the same code. */
-export const PAYMENTS_ERRORS = ['not_found', 'invalid_state'] as const satisfies readonly ErrorCode[];
+/** Codes the payments module fails with (generic ones only); a remote caller rebuilds an AppError with the same code. */
+export const PAYMENTS_ERRORS = defineErrors({}, ['not_found', 'invalid_state']);
+export type PaymentsErrorCode = keyof typeof PAYMENTS_ERRORS;
 
 /** The simulated card provider, as the orders module uses it. */
 export type PaymentsApi = ApiOf<typeof paymentsOperations>;
