@@ -1,8 +1,11 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
-// Parsers of the values environment variables hold beyond plain strings and numbers (config.ts
-// names the variables): each gives the one-line message a mistake is reported with.
+// Parsers of the values environment variables hold beyond plain strings and numbers (config.ts and
+// each module's settings slice name the variables): each gives the one-line message a mistake is reported with.
+
+/** A duration in milliseconds, at least a second. */
+export const durationMs = z.coerce.number().int().min(1000, 'must be at least 1000 (milliseconds)');
 
 /** A comma list of http(s) base URLs: a module's instances. */
 export const httpUrlList = z

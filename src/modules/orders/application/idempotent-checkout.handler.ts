@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import type { Config } from '../../../platform/kernel/config.js';
 import { AppError } from '../../../platform/kernel/errors.js';
-import { CONFIG } from '../../../platform/kernel/tokens.js';
+import { ORDERS_SETTINGS, type OrdersSettings } from '../orders.settings.js';
 import { ORDERS_ERRORS } from '../contract/orders.contract.js';
 import { IDEMPOTENCY_TTL_MS } from '../domain/checkout-policy.js';
 import { isUnfinished } from '../domain/order-status.js';
@@ -63,7 +62,7 @@ export class IdempotentCheckoutHandler {
     @inject(LIVE_CHECKOUTS) private readonly live: LiveCheckouts,
     @inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
     @inject(ORDERS_REPOSITORY) private readonly orders: OrdersRepository,
-    @inject(CONFIG) private readonly config: Config,
+    @inject(ORDERS_SETTINGS) private readonly config: OrdersSettings,
   ) {}
 
   async execute(command: PlaceOrderCommand, key: string): Promise<CheckoutReply> {
