@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { etcdEndpoints, httpUrlList, trustedProxies } from './config-values.js';
+import {
+  etcdEndpoints,
+  httpUrlList,
+  portNumber,
+  requestsPerMinute,
+  retentionSeconds,
+  trustedProxies,
+} from './config-values.js';
 import { BULKHEAD_ENV, bulkheadLimitsFrom, type BulkheadLimits } from './bulkhead-limits.js';
 import { EVENT_BUS_ENV, type EventBusKind } from './event-bus-env.js';
 import type { ModuleSettings } from './settings.js';
@@ -9,18 +16,8 @@ export type ModuleName = (typeof MODULE_NAMES)[number];
 
 const moduleUrlVariable = (name: ModuleName) => `${name.toUpperCase()}_URL`;
 
-const RATE_LIMIT_ERROR = 'must be a whole number of requests per minute (0 turns rate limiting off)';
-
-const RETENTION_ERROR = 'must be a whole number of seconds, at least 1';
-const retentionSeconds = z.coerce.number({ error: RETENTION_ERROR }).int(RETENTION_ERROR).min(1, RETENTION_ERROR);
-
 const envSchema = z.object({
-  PORT: z.coerce
-    .number({ error: 'must be a port number (0-65535)' })
-    .int('must be a port number (0-65535)')
-    .min(0, 'must be a port number (0-65535)')
-    .max(65535, 'must be a port number (0-65535)')
-    .default(3000),
+  PORT: portNumber.default(3000),
   MODULES: z
     .string()
     .default('all')
@@ -61,11 +58,7 @@ const envSchema = z.object({
     .refine((value) => new URL(value).pathname === '/', 'must be a base URL without a path, e.g. http://orders-1:3003')
     .transform((value) => new URL(value).origin)
     .optional(),
-  RATE_LIMIT_PER_MINUTE: z.coerce
-    .number({ error: RATE_LIMIT_ERROR })
-    .int(RATE_LIMIT_ERROR)
-    .min(0, RATE_LIMIT_ERROR)
-    .default(1200),
+  RATE_LIMIT_PER_MINUTE: requestsPerMinute.default(1200),
   TRUSTED_PROXIES: trustedProxies.optional(),
   CONSOLE: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   OUTBOX_RETENTION: retentionSeconds.default(7 * 86_400),
