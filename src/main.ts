@@ -14,6 +14,9 @@ import users from './modules/users/index.js';
 /** Every module of the shop. A process hosts the subset named by MODULES and reaches the rest over HTTP. */
 export const MODULES: ModuleDefinition[] = [users, catalog, orders, payments, notifications];
 
+/** The platform's configuration with every module's settings, from the environment (a mistake throws a ConfigError). */
+export const loadShopConfig = (env: NodeJS.ProcessEnv = process.env): Config => loadConfig(env, MODULES);
+
 /** Starts this process as configured: some or all modules, or the gateway in front of them. */
 export async function startShop(config: Config, logger?: Logger): Promise<Pick<Host, 'url' | 'port' | 'stop'>> {
   // Only the role this process plays is loaded: a module host never loads the gateway, nor the reverse.
@@ -24,7 +27,7 @@ export async function startShop(config: Config, logger?: Logger): Promise<Pick<H
 async function main(): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadShopConfig();
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(1);

@@ -3,18 +3,22 @@ import { z } from 'zod';
 import { compareModule, passes } from '../../tools/contracts/compare.js';
 import { moduleSnapshots } from '../../tools/contracts/snapshot.js';
 import { defineContract, type ContractVersion, type OperationManifest } from '../../src/platform/kernel/contract.js';
-import type { ErrorCode } from '../../src/platform/kernel/errors.js';
+import { defineErrors, type ErrorVocabulary } from '../../src/platform/kernel/errors.js';
 import { defineEvent, upcastFrom, type EventDefinition } from '../../src/platform/kernel/event.js';
 import { defineModule } from '../../src/platform/kernel/module.js';
+
+/** The codes a fixture contract may declare. */
+const ERRORS = defineErrors({ out_of_stock: 409 }, ['not_found', 'invalid_state']);
 
 /** A fixture module's snapshot, as contracts:check builds it from the code. */
 function snapshot(
   version: ContractVersion,
   operations: OperationManifest,
-  errors: ErrorCode[],
+  errors: (keyof typeof ERRORS)[],
   events: EventDefinition[],
 ) {
-  const contract = defineContract('catalog', version, Symbol('fixture'), operations, errors);
+  const vocabulary: ErrorVocabulary = Object.fromEntries(errors.map((code) => [code, ERRORS[code]]));
+  const contract = defineContract('catalog', version, Symbol('fixture'), operations, vocabulary);
   const definition = defineModule({
     name: 'catalog',
     contract,

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 // @ts-expect-error plain ESM helper without types
 import { render } from '../../deploy/k8s/render.mjs';
-import { MODULE_NAMES, loadConfig } from '../../src/platform/kernel/config.js';
+import { loadShopConfig } from '../../src/main.js';
+import { MODULE_NAMES } from '../../src/platform/kernel/config.js';
 import { byKind, containerEnv, envOf, PROCESSES, REPLICATED, SECRET_VALUES } from '../support/deploy-files.js';
 
 describe('deploy/compose.yaml', () => {
@@ -15,7 +16,7 @@ describe('deploy/compose.yaml', () => {
     for (const name of PROCESSES) {
       const env = envOf(compose.services[name].environment);
       expect(env.MODULES).toBe(name);
-      const config = loadConfig(env);
+      const config = loadShopConfig(env);
       expect(config.eventBus).toBe('bullmq');
       expect(config.databaseUrl).toMatch(/^postgres:\/\/.+@postgres:5432\//);
       expect(config.discovery).toBeUndefined();
@@ -47,7 +48,7 @@ describe('deploy/compose.yaml', () => {
     expect(compose.services.etcd.command).toEqual(expect.arrayContaining(['--advertise-client-urls=http://etcd:2379']));
     for (const name of PROCESSES) {
       const env = envOf({ ...compose.services[name].environment, ...overlay.services[name].environment });
-      const config = loadConfig(env);
+      const config = loadShopConfig(env);
       expect(config.discovery?.endpoints).toEqual(['http://etcd:2379']);
       expect(config.remoteUrls).toEqual({});
       expect(overlay.services[name].depends_on.etcd).toEqual({ condition: 'service_healthy' });
@@ -78,7 +79,7 @@ describe('deploy/k8s/render.mjs', () => {
       expect(container.resources.requests.cpu).toBeTruthy();
       expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
       expect(container.livenessProbe.httpGet.path).toBe('/health/live');
-      const config = loadConfig({
+      const config = loadShopConfig({
         ...containerEnv(deployment),
         ...SECRET_VALUES,
         DATABASE_URL: 'postgres://shop@db:5432/shop',
@@ -132,7 +133,7 @@ describe('deploy/k8s/render.mjs', () => {
       const podIp = deployment.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'POD_IP');
       expect(podIp.valueFrom.fieldRef.fieldPath).toBe('status.podIP');
       // Kubernetes expands $(POD_IP) from the variable defined before it.
-      const config = loadConfig({
+      const config = loadShopConfig({
         ...env,
         ADVERTISE_URL: env.ADVERTISE_URL.replace('$(POD_IP)', '10.1.2.3'),
         ...SECRET_VALUES,

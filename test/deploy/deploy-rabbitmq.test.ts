@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { loadConfig } from '../../src/platform/kernel/config.js';
+import { loadShopConfig } from '../../src/main.js';
 import { byKind, containerEnv, envOf, interpolate, PROCESSES, SECRET_VALUES } from '../support/deploy-files.js';
 
 describe('deploy/compose.rabbitmq.yaml', () => {
@@ -14,7 +14,7 @@ describe('deploy/compose.rabbitmq.yaml', () => {
     const user = compose.services.rabbitmq.environment;
     for (const name of PROCESSES) {
       const env = envOf({ ...compose.services[name].environment, ...rabbitmq.services[name].environment });
-      const config = loadConfig(env);
+      const config = loadShopConfig(env);
       expect(config.eventBus).toBe('rabbitmq');
       const url = new URL(config.rabbitmqUrl);
       expect([url.hostname, url.username, url.password]).toEqual([
@@ -40,7 +40,7 @@ describe('deploy/k8s/render.mjs --rabbitmq', () => {
     for (const name of PROCESSES) {
       const deployment = byKind(manifests, 'Deployment', name);
       expect(deployment.spec.template.spec.containers[0].envFrom).toEqual([{ secretRef: { name: 'shop' } }]);
-      const config = loadConfig({
+      const config = loadShopConfig({
         ...containerEnv(deployment),
         ...SECRET_VALUES,
         DATABASE_URL: 'postgres://shop@db:5432/shop',

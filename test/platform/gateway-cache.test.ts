@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODULES } from '../../src/main.js';
-import { loadConfig, MODULE_NAMES } from '../../src/platform/kernel/config.js';
+import { loadShopConfig, MODULES } from '../../src/main.js';
+import { MODULE_NAMES } from '../../src/platform/kernel/config.js';
 import { startGateway } from '../../src/platform/gateway/gateway.js';
 import { createLogger } from '../../src/platform/kernel/logger.js';
 import { eventually } from '../support/eventually.js';
@@ -21,7 +21,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function startGatewayFor(shop: TestShop, prefix: string, maxAge: string) {
   const urls = Object.fromEntries(MODULE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, shop.url]));
-  const config = loadConfig({
+  const config = loadShopConfig({
     ...urls,
     MODULES: 'gateway',
     PORT: '0',

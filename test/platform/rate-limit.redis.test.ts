@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODULES } from '../../src/main.js';
-import { loadConfig, MODULE_NAMES } from '../../src/platform/kernel/config.js';
+import { loadShopConfig, MODULES } from '../../src/main.js';
+import { MODULE_NAMES } from '../../src/platform/kernel/config.js';
 import { startGateway } from '../../src/platform/gateway/gateway.js';
 import { startHost } from '../../src/platform/process/host.js';
 import { createLogger } from '../../src/platform/kernel/logger.js';
@@ -34,7 +34,7 @@ describe.skipIf(!enabled)('the edge limit counted in Redis', () => {
   /** A gateway in this process in front of `backend`, counting under the test's Redis prefix. */
   async function gateway(env: Record<string, string>, logger = createLogger('silent')) {
     const urls = Object.fromEntries(MODULE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, backend.url]));
-    const config = loadConfig({
+    const config = loadShopConfig({
       MODULES: 'gateway',
       PORT: '0',
       INTERNAL_TOKEN_SECRET: SECRET,
@@ -160,7 +160,7 @@ describe.skipIf(!enabled)('the edge limit counted in Redis', () => {
 
   it('does not limit a module process behind the gateway, where every client has the gateway address', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'ratelimit-catalog-'));
-    const config = loadConfig({
+    const config = loadShopConfig({
       MODULES: 'catalog',
       PORT: '0',
       DATA_DIR: dataDir,

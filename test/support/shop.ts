@@ -2,10 +2,9 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/platform/kernel/config.js';
 import { startHost, type Host } from '../../src/platform/process/host.js';
 import { createLogger } from '../../src/platform/kernel/logger.js';
-import { MODULES } from '../../src/main.js';
+import { loadShopConfig, MODULES } from '../../src/main.js';
 import { httpClient, type HttpCall } from './http.js';
 
 export interface TestShop {
@@ -28,7 +27,7 @@ let sequence = 0;
  */
 export async function startTestShop(env: Record<string, string> = {}): Promise<TestShop> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'shop-test-'));
-  const config = loadConfig({
+  const config = loadShopConfig({
     PORT: '0',
     DATA_DIR: dataDir,
     SEED_DEMO_CATALOG: 'false',

@@ -51,7 +51,7 @@ export function moduleSnapshots(modules: ModuleDefinition[]): ModuleSnapshot[] {
       module: name,
       version: contract?.version ?? null,
       operations: operationsOf(contract),
-      errors: [...(contract?.errors ?? [])].sort(),
+      errors: Object.keys(contract?.errors ?? {}).sort(),
       events: eventsOf(publishes),
     }));
 }

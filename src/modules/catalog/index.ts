@@ -5,6 +5,7 @@ import { INVENTORY, type Inventory } from './application/ports/inventory.port.js
 import { PRODUCTS_REPOSITORY } from './application/ports/products.repository.port.js';
 import { ReleaseLapsedHoldsHandler } from './application/release-lapsed-holds.handler.js';
 import { SeedDemoCatalogHandler } from './application/seed-demo-catalog.handler.js';
+import { catalogSettings } from './catalog.settings.js';
 import { CATALOG_API, catalogContract } from './contract/catalog.contract.js';
 import { sweepIntervalMs } from './domain/reservation.js';
 import { productsRoutes } from './http/products.routes.js';
@@ -18,6 +19,7 @@ import { releasedReservationsMigration } from './migrations/0004_released_reserv
 /** Products, stock and reservations; the only source of prices and availability. */
 export default defineModule({
   name: 'catalog',
+  settings: catalogSettings,
   contract: catalogContract,
   requires: [],
   migrations: [productsMigration, reservationsMigration, productSearchMigration, releasedReservationsMigration],
@@ -30,8 +32,8 @@ export default defineModule({
     container.registerSingleton(INVENTORY, InventorySqlRepository);
     container.registerSingleton(CATALOG_API, CatalogApiService);
   },
-  async start({ container, config, logger }) {
-    if (config.seedDemoCatalog) {
+  async start({ container, settings, logger }) {
+    if (settings.seedDemoCatalog) {
       const seeded = await container.resolve(SeedDemoCatalogHandler).execute();
       if (seeded > 0) logger.info({ products: seeded }, 'seeded the demo catalog');
     }
@@ -40,7 +42,7 @@ export default defineModule({
     // Several instances may sweep the same database: each release is a conditional update.
     {
       name: 'reservation-sweeper',
-      everyMs: sweepIntervalMs(context.config.reservationTtlMs),
+      everyMs: sweepIntervalMs(context.settings.reservationTtlMs),
       async run() {
         const released = await context.container.resolve(ReleaseLapsedHoldsHandler).execute();
         if (released > 0) context.logger.info({ released }, 'released lapsed stock reservations');
@@ -56,4 +58,6 @@ export default defineModule({
       },
     ]),
   ],
+  // CATALOG_MAX_AGE=0 turns caching off at the edge too, not only in what the catalog answers.
+  sharedCache: (settings) => settings.maxAgeSeconds > 0,
 });

@@ -12,6 +12,7 @@ import { notificationsRoutes } from './http/notifications.routes.js';
 import { createMailer } from './infrastructure/create-mailer.js';
 import { NotificationsSqlRepository } from './infrastructure/notifications.sql-repository.js';
 import { notificationsMigration } from './migrations/0001_notifications.migration.js';
+import { notificationsSettings } from './notifications.settings.js';
 
 /**
  * Notifications: reacts to user and order events with an e-mail per event (exactly one, through the
@@ -19,14 +20,15 @@ import { notificationsMigration } from './migrations/0001_notifications.migratio
  */
 export default defineModule({
   name: 'notifications',
+  settings: notificationsSettings,
   // Order events carry only the user id; the address comes from users.getUser.
   requires: ['users'],
   migrations: [inboxMigration, inboxHousekeepingMigration, notificationsMigration],
   routes: notificationsRoutes,
   publishes: [],
   subscriptions: [onUserRegistered, ...orderNotifications],
-  register({ container, config, logger }) {
-    container.register(MAILER, { useValue: createMailer(config, logger) });
+  register({ container, settings, logger }) {
+    container.register(MAILER, { useValue: createMailer(settings, logger) });
     container.registerSingleton(NOTIFICATIONS_REPOSITORY, NotificationsSqlRepository);
     container.registerSingleton(RecipientCache);
   },

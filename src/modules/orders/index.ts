@@ -15,6 +15,7 @@ import { IdempotencySqlStore } from './infrastructure/idempotency.sql-store.js';
 import { OrdersMetrics } from './infrastructure/orders-metrics.js';
 import { OrdersSqlRepository } from './infrastructure/orders.sql-repository.js';
 import { ordersMigration } from './migrations/0001_orders.migration.js';
+import { ordersSettings } from './orders.settings.js';
 import { idempotencyKeysMigration } from './migrations/0002_idempotency_keys.migration.js';
 import { idempotencyOutcomesMigration } from './migrations/0003_idempotency_outcomes.migration.js';
 
@@ -25,6 +26,7 @@ import { idempotencyOutcomesMigration } from './migrations/0003_idempotency_outc
  */
 export default defineModule({
   name: 'orders',
+  settings: ordersSettings,
   contract: ordersContract,
   requires: ['catalog', 'payments'],
   migrations: [outboxMigration, ordersMigration, idempotencyKeysMigration, idempotencyOutcomesMigration],
@@ -42,7 +44,7 @@ export default defineModule({
     // Finishes checkouts whose driver died or that wait for a retry: at startup, then every second at most.
     {
       name: 'checkout-recovery',
-      everyMs: Math.min(1000, context.config.sagaRecoveryAfterMs),
+      everyMs: Math.min(1000, context.settings.sagaRecoveryAfterMs),
       run: () => context.container.resolve(RecoverCheckoutsHandler).execute(),
     },
     housekeepingTask(context, [

@@ -4,7 +4,7 @@ import { Upstream } from '../discovery/upstream.js';
 import { ConfigError, MODULE_NAMES, type Config } from '../kernel/config.js';
 import type { HealthCheck } from '../kernel/health-check.js';
 import { createLogger } from '../kernel/logger.js';
-import type { ModuleDefinition } from '../kernel/module.js';
+import { settingsOf, type ModuleDefinition } from '../kernel/module.js';
 import { openProcessShell, type Serving } from '../process/process-shell.js';
 import { DEFAULT_BUDGET_MS } from '../resilience/time-budget.js';
 import { forwardTo } from './forward.js';
@@ -35,16 +35,15 @@ export async function startGateway(
   const shell = await openProcessShell(config, { serviceName: 'shop-gateway', processModule: 'gateway' }, logger);
   const { metrics, bulkheads, discovery } = shell;
   const api = Router();
-  // CATALOG_MAX_AGE=0 turns caching off at the edge too, not only in what catalog answers.
-  const sharedCache =
-    config.catalogMaxAgeSeconds > 0
-      ? createSharedCache({
-          redisUrl: config.redisUrl,
-          keyPrefix: `${config.bullmqPrefix}:httpcache:`,
-          logger,
-          registry: metrics.registry,
-        })
-      : undefined;
+  // A module's settings turn caching off at the edge too (CATALOG_MAX_AGE=0), not only in what it answers.
+  const sharedCache = definitions.some((definition) => definition.sharedCache?.(settingsOf(definition, config)))
+    ? createSharedCache({
+        redisUrl: config.redisUrl,
+        keyPrefix: `${config.bullmqPrefix}:httpcache:`,
+        logger,
+        registry: metrics.registry,
+      })
+    : undefined;
   // Each module gets its own limit, so a slow one cannot hold every connection of the gateway.
   const upstreams = definitions.map((definition) => {
     const upstream = new Upstream({

@@ -1,8 +1,30 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
-// Parsers of the values environment variables hold beyond plain strings and numbers (config.ts
-// names the variables): each gives the one-line message a mistake is reported with.
+// Parsers of the values environment variables hold (config.ts and each module's settings slice name
+// the variables): each gives the one-line message a mistake is reported with.
+
+const PORT_ERROR = 'must be a port number (0-65535)';
+export const portNumber = z.coerce
+  .number({ error: PORT_ERROR })
+  .int(PORT_ERROR)
+  .min(0, PORT_ERROR)
+  .max(65535, PORT_ERROR);
+
+const RATE_LIMIT_ERROR = 'must be a whole number of requests per minute (0 turns rate limiting off)';
+export const requestsPerMinute = z.coerce
+  .number({ error: RATE_LIMIT_ERROR })
+  .int(RATE_LIMIT_ERROR)
+  .min(0, RATE_LIMIT_ERROR);
+
+const RETENTION_ERROR = 'must be a whole number of seconds, at least 1';
+export const retentionSeconds = z.coerce
+  .number({ error: RETENTION_ERROR })
+  .int(RETENTION_ERROR)
+  .min(1, RETENTION_ERROR);
+
+/** A duration in milliseconds, at least a second. */
+export const durationMs = z.coerce.number().int().min(1000, 'must be at least 1000 (milliseconds)');
 
 /** A comma list of http(s) base URLs: a module's instances. */
 export const httpUrlList = z

@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, MODULE_NAMES } from './config.js';
+import { durationMs } from './config-values.js';
+import { defineModule, settingsOf } from './module.js';
+import { defineSettings } from './settings.js';
 
 const SECRET = 's'.repeat(32);
 
@@ -243,6 +246,36 @@ describe('loadConfig', () => {
       expect(error.message).toMatch(message);
       expect(error.message).not.toContain('\n');
     });
+  });
+});
+
+describe("loadConfig with modules' settings slices", () => {
+  const ordersLike = defineModule({
+    name: 'orders',
+    settings: defineSettings('orders', { SOME_TIMEOUT: durationMs.default(5000) }, (env) => ({
+      timeoutMs: env.SOME_TIMEOUT,
+    })),
+    requires: [],
+    migrations: [],
+    routes: [],
+    publishes: [],
+    subscriptions: [],
+    register: () => {},
+  });
+
+  it("parses each slice from the same environment into the module's settings", () => {
+    expect(loadConfig({}, [ordersLike]).settings).toEqual({ orders: { timeoutMs: 5000 } });
+    expect(settingsOf(ordersLike, loadConfig({ SOME_TIMEOUT: '7000' }, [ordersLike]))).toEqual({ timeoutMs: 7000 });
+  });
+
+  it("rejects a mistake in a module's variable with one line naming it", () => {
+    expect(() => loadConfig({ SOME_TIMEOUT: '10' }, [ordersLike])).toThrow(
+      new ConfigError('Invalid configuration: SOME_TIMEOUT must be at least 1000 (milliseconds)'),
+    );
+  });
+
+  it('refuses to hand a module settings the loader was never given', () => {
+    expect(() => settingsOf(ordersLike, loadConfig({}))).toThrow(/settings of module orders were not loaded/);
   });
 });
 

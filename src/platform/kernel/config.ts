@@ -1,26 +1,23 @@
 import { z } from 'zod';
-import { etcdEndpoints, httpUrlList, trustedProxies } from './config-values.js';
+import {
+  etcdEndpoints,
+  httpUrlList,
+  portNumber,
+  requestsPerMinute,
+  retentionSeconds,
+  trustedProxies,
+} from './config-values.js';
 import { BULKHEAD_ENV, bulkheadLimitsFrom, type BulkheadLimits } from './bulkhead-limits.js';
 import { EVENT_BUS_ENV, type EventBusKind } from './event-bus-env.js';
+import type { ModuleSettings } from './settings.js';
 
 export const MODULE_NAMES = ['users', 'catalog', 'orders', 'payments', 'notifications'] as const;
 export type ModuleName = (typeof MODULE_NAMES)[number];
 
 const moduleUrlVariable = (name: ModuleName) => `${name.toUpperCase()}_URL`;
 
-const RATE_LIMIT_ERROR = 'must be a whole number of requests per minute (0 turns rate limiting off)';
-
-const durationMs = z.coerce.number().int().min(1000, 'must be at least 1000 (milliseconds)');
-const RETENTION_ERROR = 'must be a whole number of seconds, at least 1';
-const retentionSeconds = z.coerce.number({ error: RETENTION_ERROR }).int(RETENTION_ERROR).min(1, RETENTION_ERROR);
-
 const envSchema = z.object({
-  PORT: z.coerce
-    .number({ error: 'must be a port number (0-65535)' })
-    .int('must be a port number (0-65535)')
-    .min(0, 'must be a port number (0-65535)')
-    .max(65535, 'must be a port number (0-65535)')
-    .default(3000),
+  PORT: portNumber.default(3000),
   MODULES: z
     .string()
     .default('all')
@@ -51,14 +48,6 @@ const envSchema = z.object({
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  RESERVATION_TTL: durationMs.default(15 * 60_000),
-  SAGA_RECOVERY_AFTER: durationMs.default(30_000),
-  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
-  SMTP_FROM: z.string().default('Modular Shop <shop@localhost>'),
-  SEED_DEMO_CATALOG: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((value) => value === 'true'),
   DISCOVERY_URL: etcdEndpoints.optional(),
   DISCOVERY_PREFIX: z
     .string()
@@ -69,17 +58,7 @@ const envSchema = z.object({
     .refine((value) => new URL(value).pathname === '/', 'must be a base URL without a path, e.g. http://orders-1:3003')
     .transform((value) => new URL(value).origin)
     .optional(),
-  CATALOG_MAX_AGE: z.coerce
-    .number({ error: 'must be a whole number of seconds (0 turns caching off)' })
-    .int('must be a whole number of seconds (0 turns caching off)')
-    .min(0, 'must be a whole number of seconds (0 turns caching off)')
-    .max(86_400, 'must be at most 86400 (a day)')
-    .default(2),
-  RATE_LIMIT_PER_MINUTE: z.coerce
-    .number({ error: RATE_LIMIT_ERROR })
-    .int(RATE_LIMIT_ERROR)
-    .min(0, RATE_LIMIT_ERROR)
-    .default(1200),
+  RATE_LIMIT_PER_MINUTE: requestsPerMinute.default(1200),
   TRUSTED_PROXIES: trustedProxies.optional(),
   CONSOLE: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   OUTBOX_RETENTION: retentionSeconds.default(7 * 86_400),
@@ -107,26 +86,26 @@ export interface Config {
   internalTokenSecret?: string;
   admin?: { email: string; password: string };
   logLevel: string;
-  reservationTtlMs: number;
-  /** A checkout untouched for this long is presumed abandoned (its process died) and recovered. */
-  sagaRecoveryAfterMs: number;
-  smtpUrl?: string;
-  smtpFrom: string;
-  seedDemoCatalog: boolean;
   /** Each module's, and each remote module's, concurrency limit and queue (BULKHEAD_*). */
   bulkhead: BulkheadLimits;
   /** Requests per client address per 60 s window on /api/v1/* at the edge; 0 = no limit. */
   rateLimitPerMinute: number;
   /** Proxies whose X-Forwarded-For names the client (express `trust proxy` entries); empty = the socket's address. */
   trustedProxies: string[];
-  /** Seconds a public catalog read may be served from a cache (the gateway's, a client's); 0: none. */
-  catalogMaxAgeSeconds: number;
   /** The admin console (`/console` and `/api/v1/console/…`); CONSOLE=off removes both. */
   console: boolean;
   /** Seconds a dispatched outbox row (and a settled reservation) is kept before housekeeping deletes it. */
   outboxRetentionSeconds: number;
   /** Seconds an inbox row is kept: longer than any outbox row, so an event republished while its row exists is still recognised. */
   inboxRetentionSeconds: number;
+  /** Each module's own settings, parsed from its variables (see {@link loadConfig}); its code injects them. */
+  settings: Partial<Record<ModuleName, unknown>>;
+}
+
+/** A module as the config loader sees it: the settings slice it declares, if any. */
+export interface SettingsOwner {
+  name: ModuleName;
+  settings?: ModuleSettings;
 }
 
 export interface DiscoveryConfig {
@@ -141,14 +120,25 @@ export interface DiscoveryConfig {
 /** Thrown for any configuration mistake; main prints its message as one line and exits 1. */
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** Parses the environment with one schema; a mistake becomes one line naming the variable. */
+function parse<T>(schema: z.ZodType<T>, env: Record<string, string>): T {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
+}
+
+/**
+ * The platform's settings and those of every module definition given (the composition root passes
+ * them all, so a mistake in any module's variable stops any process at startup, whichever it hosts).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, definitions: readonly SettingsOwner[] = []): Config {
   // An empty variable (PORT=) means unset, as in most shells' and orchestrators' conventions.
-  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
-  }
-  const e = parsed.data as z.infer<typeof envSchema> & Record<string, string[] | undefined>;
+  const set = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => Boolean(entry[1])));
+  const e = parse(envSchema, set) as z.infer<typeof envSchema> & Record<string, string[] | undefined>;
+  const settings = Object.fromEntries(
+    definitions.flatMap(({ name, settings: slice }) => (slice ? [[name, parse(slice.schema, set)]] : [])),
+  );
   const gateway = e.MODULES[0] === 'gateway';
   const modules: ModuleName[] = e.MODULES[0] === 'all' ? [...MODULE_NAMES] : gateway ? [] : (e.MODULES as ModuleName[]);
   const remoteUrls: Config['remoteUrls'] = {};
@@ -197,18 +187,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD }
         : undefined,
     logLevel: e.LOG_LEVEL,
-    reservationTtlMs: e.RESERVATION_TTL,
-    sagaRecoveryAfterMs: e.SAGA_RECOVERY_AFTER,
-    smtpUrl: e.SMTP_URL,
-    smtpFrom: e.SMTP_FROM,
-    seedDemoCatalog: e.SEED_DEMO_CATALOG,
     bulkhead: bulkheadLimitsFrom(e),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustedProxies: e.TRUSTED_PROXIES ?? [],
-    catalogMaxAgeSeconds: e.CATALOG_MAX_AGE,
     console: e.CONSOLE === 'on',
     outboxRetentionSeconds: e.OUTBOX_RETENTION,
     inboxRetentionSeconds: e.INBOX_RETENTION,
+    settings,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { InjectionToken } from 'tsyringe';
 import type { z } from 'zod';
 import type { ModuleName } from './config.js';
-import type { ErrorCode } from './errors.js';
+import type { ErrorVocabulary } from './errors.js';
 
 /** One operation of a contract: its input and output schemas, and whether a retry is safe. */
 export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -32,8 +32,8 @@ export interface Contract<M extends OperationManifest = OperationManifest> {
   version: ContractVersion;
   token: InjectionToken<ApiOf<M>>;
   operations: M;
-  /** The error codes its operations fail with; a remote adapter rebuilds exactly these as AppErrors. */
-  errors: readonly ErrorCode[];
+  /** The error codes its module fails with, and their status; a remote adapter rebuilds exactly these as AppErrors. */
+  errors: ErrorVocabulary;
 }
 
 export const defineContract = <M extends OperationManifest>(
@@ -41,7 +41,7 @@ export const defineContract = <M extends OperationManifest>(
   version: ContractVersion,
   token: InjectionToken<ApiOf<M>>,
   operations: M,
-  errors: readonly ErrorCode[],
+  errors: ErrorVocabulary,
 ): Contract<M> => ({ module, version: parseContractVersion(version).text, token, operations, errors });
 
 export interface ParsedVersion {

@@ -1,22 +1,24 @@
-/** The machine codes of API.md, with the HTTP status each one maps to. */
-export const ERROR_STATUS = {
+/** A machine code of the API (clients switch on it) with the HTTP status it maps to. */
+export interface ErrorKind<C extends string = string> {
+  readonly code: C;
+  readonly status: number;
+}
+
+/**
+ * The codes every module and the platform share, with their status. A module declares its own codes
+ * in its contract ({@link defineErrors}); API.md lists them all.
+ */
+const GENERIC_STATUS = {
   validation_failed: 400,
   malformed_json: 400,
   unauthorized: 401,
-  invalid_credentials: 401,
-  payment_declined: 402,
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
-  email_taken: 409,
-  sku_taken: 409,
-  out_of_stock: 409,
+  /** The resource's current state forbids the operation (cancelling a cancelled order, refunding a decline). */
   invalid_state: 409,
-  idempotency_key_in_use: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
-  unknown_product: 422,
-  idempotency_key_reused: 422,
   rate_limited: 429,
   headers_too_large: 431,
   internal_error: 500,
@@ -24,49 +26,73 @@ export const ERROR_STATUS = {
   not_cached: 504,
 } as const;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export type GenericErrorCode = keyof typeof GENERIC_STATUS;
+
+/** Codes with their kind: a module's vocabulary (its own codes and the generic ones it fails with). */
+export type ErrorVocabulary<C extends string = string> = { readonly [K in C]: ErrorKind<K> };
+
+const kindsOf = <C extends string>(statuses: Readonly<Record<C, number>>): ErrorVocabulary<C> =>
+  Object.fromEntries(Object.entries(statuses).map(([code, status]) => [code, { code, status }])) as ErrorVocabulary<C>;
+
+export const GENERIC_ERRORS: ErrorVocabulary<GenericErrorCode> = kindsOf(GENERIC_STATUS);
+
+/**
+ * A module's error vocabulary, declared in its contract: its own codes with their status (none may
+ * be a generic one) and the generic codes its operations also fail with. A remote caller rebuilds
+ * exactly these codes as AppErrors; own codes are raised as `new AppError(USERS_ERRORS.email_taken, …)`.
+ */
+export const defineErrors = <const Own extends string = never, const Generic extends GenericErrorCode = never>(
+  own: Readonly<Record<Own, number>> & { readonly [K in GenericErrorCode]?: never },
+  generic: readonly Generic[] = [],
+): ErrorVocabulary<Own | Generic> =>
+  ({
+    ...kindsOf(own),
+    ...Object.fromEntries(generic.map((code) => [code, GENERIC_ERRORS[code]])),
+  }) as ErrorVocabulary<Own | Generic>;
+
+/** The kind `code` names in `vocabulary`; undefined for any other value (e.g. a code another process sent). */
+export const errorKindIn = (vocabulary: ErrorVocabulary, code: unknown): ErrorKind | undefined =>
+  typeof code === 'string' && Object.hasOwn(vocabulary, code) ? vocabulary[code] : undefined;
 
 export interface FieldError {
   path: string;
   message: string;
 }
 
-const TITLES: Partial<Record<ErrorCode, string>> = {
-  validation_failed: 'Validation failed',
+const TITLES: Record<string, string> = {
   malformed_json: 'Malformed JSON',
-  invalid_credentials: 'Invalid credentials',
-  payment_declined: 'Payment declined',
-  out_of_stock: 'Out of stock',
-  invalid_state: 'Invalid state',
-  payload_too_large: 'Payload too large',
   headers_too_large: 'Request header fields too large',
-  unknown_product: 'Unknown product',
   rate_limited: 'Too many requests',
-  service_unavailable: 'Service unavailable',
   not_cached: 'Not in the cache',
 };
 
-export const titleOf = (code: ErrorCode): string =>
+/** The problem's human title: the code in words unless it reads better otherwise. */
+export const titleOf = (code: string): string =>
   TITLES[code] ?? code.charAt(0).toUpperCase() + code.slice(1).replaceAll('_', ' ');
 
+export interface AppErrorOptions {
+  errors?: FieldError[];
+  retryAfterSeconds?: number;
+  extra?: Record<string, unknown>;
+}
+
 /**
- * The one error type that crosses layers and processes: a stable `code` (clients switch on it),
- * a human `detail`, optional field errors, and how long to wait before retrying (rendered at the
- * edge as Retry-After), so no layer below http/ ever speaks in headers.
+ * The one error type that crosses layers and processes: a stable `code` (clients switch on it) with
+ * its status, a human `detail`, optional field errors, and how long to wait before retrying (rendered
+ * at the edge as Retry-After), so no layer below http/ ever speaks in headers. A generic code is
+ * given by name; a module's own by its kind from the module's vocabulary.
  */
 export class AppError extends Error {
+  readonly code: string;
   readonly status: number;
 
   constructor(
-    readonly code: ErrorCode,
+    kind: GenericErrorCode | ErrorKind,
     readonly detail: string,
-    readonly options: { errors?: FieldError[]; retryAfterSeconds?: number; extra?: Record<string, unknown> } = {},
+    readonly options: AppErrorOptions = {},
   ) {
     super(detail);
     this.name = 'AppError';
-    this.status = ERROR_STATUS[code];
+    ({ code: this.code, status: this.status } = typeof kind === 'string' ? GENERIC_ERRORS[kind] : kind);
   }
 }
-
-export const isErrorCode = (value: unknown): value is ErrorCode =>
-  typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);

@@ -7,11 +7,14 @@ import type { HealthCheck } from './health-check.js';
 import type { AnyRoute } from './route.js';
 import type { Logger } from './logger.js';
 import type { Contract, ContractVersions } from './contract.js';
+import type { ModuleSettings } from './settings.js';
 
-/** What a module gets when it is hosted by this process. */
-export interface ModuleContext {
+/** What a module gets when it is hosted by this process; `S` is its settings object. */
+export interface ModuleContext<S = unknown> {
   name: ModuleName;
   config: Config;
+  /** The module's own settings (also in its container under the token its slice declares). */
+  settings: S;
   logger: Logger;
   db: ModuleDb;
   /** The module's own child container: internals live here; only contract tokens are visible outside. */
@@ -47,8 +50,10 @@ export interface ModuleTask {
  * Declarative parts (contract, routes, events) are static, so a gateway or a remote caller can
  * use them without hosting the module.
  */
-export interface ModuleDefinition {
+export interface ModuleDefinition<S = unknown> {
   name: ModuleName;
+  /** The environment variables the module reads, composed into the configuration at startup. */
+  settings?: ModuleSettings<S>;
   /** The synchronous API other modules may call (absent for modules nobody calls). */
   contract?: Contract;
   /** Modules whose contracts this one calls: each must be hosted here or have a `<NAME>_URL`. */
@@ -64,16 +69,29 @@ export interface ModuleDefinition {
   publishes: EventDefinition[];
   subscriptions: EventSubscription[];
   /** DI registrations into the module's container; must register the contract's implementation. */
-  register(context: ModuleContext): void;
+  register(context: ModuleContext<S>): void;
   /** One-off work once every hosted module is registered and migrated, before tasks start and the port opens. */
-  start?(context: ModuleContext): Promise<void>;
+  start?(context: ModuleContext<S>): Promise<void>;
   /** The module's periodic chores; `run` resolves what it needs from `context.container`. */
-  tasks?(context: ModuleContext): ModuleTask[];
+  tasks?(context: ModuleContext<S>): ModuleTask[];
   /** Readiness checks beyond the database (which the host checks for every module). */
-  healthChecks?(context: ModuleContext): HealthCheck[];
+  healthChecks?(context: ModuleContext<S>): HealthCheck[];
+  /**
+   * Whether, so configured, the module wants its public reads kept in the gateway's shared cache.
+   * The gateway keeps one (for every public GET, each as its own Cache-Control allows) while any
+   * module does.
+   */
+  sharedCache?(settings: S): boolean;
 }
 
-export const defineModule = (definition: ModuleDefinition): ModuleDefinition => definition;
+export const defineModule = <S>(definition: ModuleDefinition<S>): ModuleDefinition<S> => definition;
+
+/** The module's settings as the config loader parsed them (main gives it every module definition). */
+export function settingsOf<S>(definition: ModuleDefinition<S>, config: Config): S {
+  if (definition.settings && !Object.hasOwn(config.settings, definition.name))
+    throw new Error(`The settings of module ${definition.name} were not loaded: pass its definition to loadConfig`);
+  return config.settings[definition.name] as S;
+}
 
 /** The contract versions of a process hosting `hosted`, built with every definition in `all`. */
 export function contractVersionsOf(hosted: ModuleDefinition[], all: ModuleDefinition[]): ContractVersions {

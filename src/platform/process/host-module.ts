@@ -4,20 +4,21 @@ import { KNEX, SQL_RUNNER } from '../db/db.tokens.js';
 import { openModuleDb } from '../db/module-db.js';
 import { Outbox, OUTBOX } from '../events/outbox.js';
 import type { Logger } from '../kernel/logger.js';
-import type { ModuleContext, ModuleDefinition } from '../kernel/module.js';
+import { settingsOf, type ModuleContext, type ModuleDefinition } from '../kernel/module.js';
 import type { Bulkhead } from '../resilience/bulkhead.js';
 import { inProcessApi } from '../rpc/in-process-api.js';
 import type { ApiOf } from '../kernel/contract.js';
 import { CALL_TELEMETRY, type CallTelemetry } from '../telemetry/call-telemetry.js';
-import { CONFIG, LOGGER } from '../kernel/tokens.js';
+import { LOGGER } from '../kernel/tokens.js';
 
 /**
  * Opens and migrates a module's database and builds its own child container. The one DI rule:
- * the host registers the module's db, logger, config (and outbox) under platform tokens; the module
- * registers its ports' adapters and repositories as container singletons; use cases stay
- * unregistered, so tsyringe builds one afresh per resolve. Only the contract is exposed to the
- * process, wrapped so that in-process callers get their input validated like remote ones (and, in
- * a process shared with other modules, their calls limited by the module's `bulkhead`).
+ * the host registers the module's db, logger (and outbox) under platform tokens, and its settings
+ * under the token its settings slice declares; the module registers its ports' adapters and
+ * repositories as container singletons; use cases stay unregistered, so tsyringe builds one afresh
+ * per resolve. Only the contract is exposed to the process, wrapped so that in-process callers get
+ * their input validated like remote ones (and, in a process shared with other modules, their calls
+ * limited by the module's `bulkhead`).
  */
 export async function hostModule(
   definition: ModuleDefinition,
@@ -34,6 +35,7 @@ export async function hostModule(
   const context: ModuleContext = {
     name: definition.name,
     config,
+    settings: settingsOf(definition, config),
     logger: logger.child({ module: definition.name }),
     db,
     container,
@@ -41,7 +43,7 @@ export async function hostModule(
   };
   container.register(KNEX, { useValue: db.knex });
   container.register(SQL_RUNNER, { useValue: db.sql });
-  container.register(CONFIG, { useValue: config });
+  if (definition.settings) container.register(definition.settings.token, { useValue: context.settings });
   container.register(LOGGER, { useValue: context.logger });
   if (outbox) container.register(OUTBOX, { useValue: outbox });
   definition.register(context);

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { injectTraceHeaders } from '../kernel/context.js';
-import { AppError, isErrorCode } from '../kernel/errors.js';
+import { AppError, GENERIC_ERRORS, errorKindIn } from '../kernel/errors.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { validate } from '../http/validation.js';
 import type { Logger } from '../kernel/logger.js';
@@ -24,9 +24,9 @@ export interface ClientDeps {
 
 async function toError(statusCode: number, body: Dispatcher.ResponseData['body'], contract: Contract): Promise<Error> {
   const problem = (await body.json().catch(() => ({}))) as { code?: unknown; detail?: string; errors?: [] };
-  if (isErrorCode(problem.code) && (contract.errors.includes(problem.code) || problem.code === 'validation_failed')) {
-    return new AppError(problem.code, problem.detail ?? problem.code, { errors: problem.errors });
-  }
+  // The module's vocabulary, and the 400 its schemas answer a bad input with (as in-process callers get it).
+  const kind = errorKindIn({ ...contract.errors, validation_failed: GENERIC_ERRORS.validation_failed }, problem.code);
+  if (kind) return new AppError(kind, problem.detail ?? kind.code, { errors: problem.errors });
   // The callee's detail says why (a refusal names both contract versions); the caller's client sees a 503.
   const why = problem.detail ? `: ${problem.detail}` : '';
   return new AppError(

@@ -1,8 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { AppError } from '../../../platform/kernel/errors.js';
-import type { Config } from '../../../platform/kernel/config.js';
-import { CONFIG } from '../../../platform/kernel/tokens.js';
-import type { CatalogApi } from '../contract/catalog.contract.js';
+import { CATALOG_SETTINGS, type CatalogSettings } from '../catalog.settings.js';
+import { CATALOG_ERRORS, type CatalogApi } from '../contract/catalog.contract.js';
 import { holdExpiry, normalizeLines } from '../domain/reservation.js';
 import { INVENTORY, type Inventory } from './ports/inventory.port.js';
 
@@ -17,7 +16,7 @@ type Input<K extends keyof CatalogApi> = Parameters<CatalogApi[K]>[0];
 export class CatalogApiService implements CatalogApi {
   constructor(
     @inject(INVENTORY) private readonly inventory: Inventory,
-    @inject(CONFIG) private readonly config: Config,
+    @inject(CATALOG_SETTINGS) private readonly config: CatalogSettings,
   ) {}
 
   async getProducts(input: Input<'getProducts'>) {
@@ -36,10 +35,10 @@ export class CatalogApiService implements CatalogApi {
     );
     if ('status' in outcome) return { orderId, status: outcome.status };
     if (outcome.rejected === 'unknown_product')
-      throw new AppError('unknown_product', `Product ${outcome.productId} does not exist`, {
+      throw new AppError(CATALOG_ERRORS.unknown_product, `Product ${outcome.productId} does not exist`, {
         extra: { productId: outcome.productId },
       });
-    throw new AppError('out_of_stock', `Not enough stock of product ${outcome.productId}`, {
+    throw new AppError(CATALOG_ERRORS.out_of_stock, `Not enough stock of product ${outcome.productId}`, {
       extra: { productId: outcome.productId },
     });
   }

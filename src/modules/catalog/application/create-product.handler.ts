@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { AppError } from '../../../platform/kernel/errors.js';
+import { CATALOG_ERRORS } from '../contract/catalog.contract.js';
 import type { NewProduct, Product } from '../domain/product.js';
 import { newProducts } from './new-products.js';
 import { PRODUCTS_REPOSITORY, type ProductsRepository } from './ports/products.repository.port.js';
@@ -17,4 +18,4 @@ export class CreateProductHandler {
 }
 
 export const skuTaken = (sku: string, detail = `A product with sku ${sku} already exists`): AppError =>
-  new AppError('sku_taken', detail, { extra: { sku } });
+  new AppError(CATALOG_ERRORS.sku_taken, detail, { extra: { sku } });

@@ -1,7 +1,8 @@
 import type { InjectionToken } from 'tsyringe';
 import { z } from 'zod';
-import type { ErrorCode } from '../../../platform/kernel/errors.js';
+import { defineErrors } from '../../../platform/kernel/errors.js';
 import { defineContract, type ApiOf } from '../../../platform/kernel/contract.js';
+import { durationMs } from '../../../platform/kernel/config-values.js';
 
 // The catalog module's synchronous API: what other modules compile against and what the host serves
 // in-process or over HTTP (schemas validate inputs either way).
@@ -59,14 +60,18 @@ export const catalogOperations = {
   releaseReservation: { input: byOrder, output: reservationState, idempotent: true },
 };
 
-/** Codes the catalog module fails with; a remote caller rebuilds an AppError with the same code. */
-export const CATALOG_ERRORS = [
-  'out_of_stock',
-  'unknown_product',
+/** Codes the catalog module fails with, and their status; a remote caller rebuilds an AppError with the same code. */
+export const CATALOG_ERRORS = defineErrors({ out_of_stock: 409, unknown_product: 422, sku_taken: 409 }, [
   'invalid_state',
-  'sku_taken',
   'not_found',
-] as const satisfies readonly ErrorCode[];
+]);
+export type CatalogErrorCode = keyof typeof CATALOG_ERRORS;
+
+/**
+ * RESERVATION_TTL (ms, default 15 min): a hold not committed within it is released by the catalog's
+ * sweeper. Orders reads the same variable so as never to charge for a hold that may have lapsed.
+ */
+export const RESERVATION_TTL_VARIABLE = { RESERVATION_TTL: durationMs.default(15 * 60_000) };
 
 /** Products and stock reservations, as the orders module uses them. */
 export type CatalogApi = ApiOf<typeof catalogOperations>;

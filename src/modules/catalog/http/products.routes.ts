@@ -2,13 +2,13 @@ import type { DependencyContainer } from 'tsyringe';
 import { cacheableRead } from '../../../platform/http/conditional-get.js';
 import { pageOf } from '../../../platform/http/pagination.js';
 import { defineRoute } from '../../../platform/kernel/route.js';
-import { CONFIG } from '../../../platform/kernel/tokens.js';
 import { CreateProductHandler } from '../application/create-product.handler.js';
 import { CreateProductsHandler } from '../application/create-products.handler.js';
 import { GetProductHandler } from '../application/get-product.handler.js';
 import { ListProductsHandler } from '../application/list-products.handler.js';
 import { RestockProductHandler } from '../application/restock-product.handler.js';
 import { UpdateProductHandler } from '../application/update-product.handler.js';
+import { CATALOG_SETTINGS } from '../catalog.settings.js';
 import {
   BATCH,
   createdProductsView,
@@ -25,7 +25,7 @@ import {
 const tags = ['catalog'];
 
 // Only reads: a checkout prices and reserves through the catalog contract, never through these.
-const maxAgeOf = (container: DependencyContainer) => container.resolve(CONFIG).catalogMaxAgeSeconds;
+const maxAgeOf = (container: DependencyContainer) => container.resolve(CATALOG_SETTINGS).maxAgeSeconds;
 
 export const productsRoutes = [
   defineRoute({

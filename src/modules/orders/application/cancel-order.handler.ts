@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import type { Config } from '../../../platform/kernel/config.js';
 import { AppError } from '../../../platform/kernel/errors.js';
-import { CONFIG } from '../../../platform/kernel/tokens.js';
+import { ORDERS_SETTINGS, type OrdersSettings } from '../orders.settings.js';
 import type { Order } from '../domain/order.js';
 import { publicStatus } from '../domain/order-status.js';
 import { CheckoutSaga } from './checkout-saga.js';
@@ -19,7 +18,7 @@ export class CancelOrderHandler {
   constructor(
     @inject(ORDERS_REPOSITORY) private readonly orders: OrdersRepository,
     @inject(CheckoutSaga) private readonly saga: CheckoutSaga,
-    @inject(CONFIG) private readonly config: Config,
+    @inject(ORDERS_SETTINGS) private readonly config: OrdersSettings,
   ) {}
 
   async execute(orderId: string, viewer: Viewer): Promise<Order> {

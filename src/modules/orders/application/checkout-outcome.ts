@@ -1,12 +1,12 @@
 import { currentContext } from '../../../platform/kernel/context.js';
 import {
   AppError,
-  ERROR_STATUS,
-  isErrorCode,
-  type ErrorCode,
+  GENERIC_ERRORS,
+  errorKindIn,
+  type ErrorKind,
   type FieldError,
 } from '../../../platform/kernel/errors.js';
-import type { OrderView } from '../contract/orders.contract.js';
+import { ORDERS_ERRORS, type OrderView } from '../contract/orders.contract.js';
 import type { Order } from '../domain/order.js';
 import { toOrderView } from './order-view.js';
 
@@ -15,7 +15,7 @@ import { toOrderView } from './order-view.js';
  * so it carries the trace id of the request that decided it. `http/` renders it as problem+json.
  */
 export interface Refusal {
-  code: ErrorCode;
+  code: string;
   detail: string;
   errors?: FieldError[];
   extra?: Record<string, unknown>;
@@ -48,9 +48,17 @@ export const refused = (error: AppError): Refused => ({
 export const unavailable = (detail: string): Refused =>
   refused(new AppError('service_unavailable', detail, { retryAfterSeconds: 1 }));
 
+/** What a refusal's code stands for: one of orders' codes (the catalog's it passes on included) or a generic one. */
+const kindOf = (code: unknown): ErrorKind | undefined =>
+  errorKindIn(ORDERS_ERRORS, code) ?? errorKindIn(GENERIC_ERRORS, code);
+
+/** The error a refusal stands for, with its status; a code nobody declares would be a bug, a 500. */
+export const refusalError = ({ code, detail, errors, extra }: Refusal): AppError =>
+  new AppError(kindOf(code) ?? 'internal_error', detail, { errors, extra });
+
 /** Final outcomes are kept for replay; a retryable failure (5xx) frees the key for the client's retry. */
 export const isFinal = (outcome: CheckoutOutcome): boolean =>
-  outcome.kind === 'placed' || ERROR_STATUS[outcome.refusal.code] < 500;
+  outcome.kind === 'placed' || refusalError(outcome.refusal).status < 500;
 
 const FAILURE_DETAIL: Record<string, string> = {
   payment_declined: 'The payment was declined; nothing was charged and no stock is held',
@@ -74,11 +82,11 @@ export function outcomeOf(order: Order): CheckoutOutcome {
       return { kind: 'placed', order: toOrderView(order) };
     case 'payment_failed': {
       const detail = FAILURE_DETAIL[order.failureCode ?? ''] ?? FAILURE_DETAIL.payment_declined;
-      return refused(new AppError('payment_declined', detail, { extra: { orderId: order.id } }));
+      return refused(new AppError(ORDERS_ERRORS.payment_declined, detail, { extra: { orderId: order.id } }));
     }
     case 'rejected': {
-      const code = isErrorCode(order.failureCode) ? order.failureCode : 'service_unavailable';
-      return refused(new AppError(code, `The checkout was refused (${code}); nothing is held`));
+      const kind = kindOf(order.failureCode) ?? GENERIC_ERRORS.service_unavailable;
+      return refused(new AppError(kind, `The checkout was refused (${kind.code}); nothing is held`));
     }
   }
 }

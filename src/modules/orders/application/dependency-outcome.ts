@@ -1,12 +1,14 @@
-import { AppError, type ErrorCode } from '../../../platform/kernel/errors.js';
+import { AppError } from '../../../platform/kernel/errors.js';
+import type { CatalogErrorCode } from '../../catalog/contract/catalog.contract.js';
+import type { PaymentsErrorCode } from '../../payments/contract/payments.contract.js';
 
 /**
  * True when another module answered with this error code, i.e. a definite outcome. Anything else
  * (503, a timeout, an open circuit, an unexpected exception) leaves the outcome unknown: the saga
  * must then assume the call may have taken effect. In-process and remote calls are treated alike.
  */
-export const isAnswer = (error: unknown, ...codes: ErrorCode[]): error is AppError =>
-  error instanceof AppError && error.status < 500 && codes.includes(error.code);
+export const isAnswer = (error: unknown, ...codes: (CatalogErrorCode | PaymentsErrorCode)[]): error is AppError =>
+  error instanceof AppError && error.status < 500 && codes.some((code) => code === error.code);
 
 /** The one way a saga step says "the other side gave no definite answer; assume it may have acted". */
 export const UNKNOWN = Symbol('outcome unknown');

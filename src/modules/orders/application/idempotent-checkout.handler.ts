@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import type { Config } from '../../../platform/kernel/config.js';
 import { AppError } from '../../../platform/kernel/errors.js';
-import { CONFIG } from '../../../platform/kernel/tokens.js';
+import { ORDERS_SETTINGS, type OrdersSettings } from '../orders.settings.js';
+import { ORDERS_ERRORS } from '../contract/orders.contract.js';
 import { IDEMPOTENCY_TTL_MS } from '../domain/checkout-policy.js';
 import { isUnfinished } from '../domain/order-status.js';
 import { isFinal, outcomeOf, type CheckoutOutcome, type Refused } from './checkout-outcome.js';
@@ -36,9 +36,13 @@ const requestHashOf = (command: PlaceOrderCommand): string =>
     .digest('hex');
 
 const inUse = () =>
-  new AppError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry later', {
-    retryAfterSeconds: 1,
-  });
+  new AppError(
+    ORDERS_ERRORS.idempotency_key_in_use,
+    'A request with this Idempotency-Key is still being processed; retry later',
+    {
+      retryAfterSeconds: 1,
+    },
+  );
 
 /**
  * Checkout under an Idempotency-Key (draft-ietf-httpapi-idempotency-key-header), scoped to the user:
@@ -58,7 +62,7 @@ export class IdempotentCheckoutHandler {
     @inject(LIVE_CHECKOUTS) private readonly live: LiveCheckouts,
     @inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
     @inject(ORDERS_REPOSITORY) private readonly orders: OrdersRepository,
-    @inject(CONFIG) private readonly config: Config,
+    @inject(ORDERS_SETTINGS) private readonly config: OrdersSettings,
   ) {}
 
   async execute(command: PlaceOrderCommand, key: string): Promise<CheckoutReply> {
@@ -123,7 +127,7 @@ export class IdempotentCheckoutHandler {
     }
     if (existing.requestHash !== claim.requestHash) {
       throw new AppError(
-        'idempotency_key_reused',
+        ORDERS_ERRORS.idempotency_key_reused,
         'This Idempotency-Key was already used with a different request body; use a new key',
       );
     }

@@ -1,6 +1,5 @@
 import { inject, injectable, type InjectionToken } from 'tsyringe';
-import type { Config } from '../../../platform/kernel/config.js';
-import { CONFIG } from '../../../platform/kernel/tokens.js';
+import { ORDERS_SETTINGS, type OrdersSettings } from '../orders.settings.js';
 
 /**
  * Orders whose checkout request is still running in this process. The recovery leaves them to
@@ -13,7 +12,7 @@ export class LiveCheckouts {
   private readonly startedAt = new Map<string, number>();
   private readonly maxAgeMs: number;
 
-  constructor(@inject(CONFIG) config: Config) {
+  constructor(@inject(ORDERS_SETTINGS) config: OrdersSettings) {
     this.maxAgeMs = config.reservationTtlMs;
   }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import type { Config } from '../../../platform/kernel/config.js';
-import { CONFIG } from '../../../platform/kernel/tokens.js';
+import { ORDERS_SETTINGS, type OrdersSettings } from '../orders.settings.js';
 import type { CheckoutOutcome } from './checkout-outcome.js';
 import { CheckoutSaga } from './checkout-saga.js';
 import { LIVE_CHECKOUTS, type LiveCheckouts } from './live-checkouts.js';
@@ -21,7 +20,7 @@ export class PlaceOrderHandler {
     @inject(OrderPricing) private readonly pricing: OrderPricing,
     @inject(ORDERS_REPOSITORY) private readonly orders: OrdersRepository,
     @inject(CheckoutSaga) private readonly saga: CheckoutSaga,
-    @inject(CONFIG) private readonly config: Config,
+    @inject(ORDERS_SETTINGS) private readonly config: OrdersSettings,
     @inject(LIVE_CHECKOUTS) private readonly live: LiveCheckouts,
   ) {}
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import type { Config } from '../../../platform/kernel/config.js';
 import type { Logger } from '../../../platform/kernel/logger.js';
-import { CONFIG, LOGGER } from '../../../platform/kernel/tokens.js';
+import { LOGGER } from '../../../platform/kernel/tokens.js';
 import { chargeDeadline } from '../domain/checkout-policy.js';
+import { ORDERS_SETTINGS, type OrdersSettings } from '../orders.settings.js';
 import { CheckoutSaga } from './checkout-saga.js';
 import { ORDERS_REPOSITORY, type DueOrder, type OrdersRepository } from './ports/orders-repository.port.js';
 import { IN_PROGRESS, UNKNOWN } from './dependency-outcome.js';
@@ -27,7 +27,7 @@ export class RecoverCheckoutsHandler {
   constructor(
     @inject(CheckoutSaga) private readonly saga: CheckoutSaga,
     @inject(ORDERS_REPOSITORY) private readonly orders: OrdersRepository,
-    @inject(CONFIG) private readonly config: Config,
+    @inject(ORDERS_SETTINGS) private readonly config: OrdersSettings,
     @inject(LOGGER) private readonly logger: Logger,
     @inject(LIVE_CHECKOUTS) private readonly live: LiveCheckouts,
   ) {}

@@ -1,6 +1,7 @@
 import type { InjectionToken } from 'tsyringe';
 import { z } from 'zod';
-import type { ErrorCode } from '../../../platform/kernel/errors.js';
+import { defineErrors } from '../../../platform/kernel/errors.js';
+import { CATALOG_ERRORS } from '../../catalog/contract/catalog.contract.js';
 import { defineContract, type ApiOf } from '../../../platform/kernel/contract.js';
 
 // The orders module's synchronous API: what other modules compile against and what the host serves
@@ -34,16 +35,17 @@ export const ordersOperations = {
   getOrder: { input: z.object({ id: z.string().min(1) }), output: orderView, idempotent: true },
 };
 
-/** Codes the orders module fails with; a remote caller rebuilds an AppError with the same code. */
-export const ORDERS_ERRORS = [
-  'out_of_stock',
-  'unknown_product',
-  'payment_declined',
-  'invalid_state',
-  'idempotency_key_in_use',
-  'idempotency_key_reused',
-  'not_found',
-] as const satisfies readonly ErrorCode[];
+/** Codes the orders module fails with, and their status; a remote caller rebuilds an AppError with the same code. */
+export const ORDERS_ERRORS = {
+  ...defineErrors({ payment_declined: 402, idempotency_key_in_use: 409, idempotency_key_reused: 422 }, [
+    'invalid_state',
+    'not_found',
+  ]),
+  // A checkout passes the catalog's refusals on as they are.
+  out_of_stock: CATALOG_ERRORS.out_of_stock,
+  unknown_product: CATALOG_ERRORS.unknown_product,
+};
+export type OrdersErrorCode = keyof typeof ORDERS_ERRORS;
 
 /** What other modules may ask the orders module. */
 export type OrdersApi = ApiOf<typeof ordersOperations>;

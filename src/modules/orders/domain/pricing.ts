@@ -1,4 +1,5 @@
 import { AppError } from '../../../platform/kernel/errors.js';
+import { ORDERS_ERRORS } from '../contract/orders.contract.js';
 import type { OrderLine } from './order.js';
 
 export interface CartLine {
@@ -39,9 +40,13 @@ export function priceCart(cart: readonly CartLine[], products: readonly ProductP
   const byId = new Map(products.map((product) => [product.id, product]));
   const unknown = cart.filter((line) => !byId.has(line.productId)).map((line) => line.productId);
   if (unknown.length > 0) {
-    throw new AppError('unknown_product', `Unknown product${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
-      extra: { productId: unknown[0] },
-    });
+    throw new AppError(
+      ORDERS_ERRORS.unknown_product,
+      `Unknown product${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`,
+      {
+        extra: { productId: unknown[0] },
+      },
+    );
   }
   const lines = cart.map(({ productId, quantity }) => {
     const product = byId.get(productId)!;
@@ -66,6 +71,8 @@ export function priceCart(cart: readonly CartLine[], products: readonly ProductP
   }
   const short = cart.filter((line) => byId.get(line.productId)!.stock < line.quantity).map((line) => line.productId);
   if (short.length > 0)
-    throw new AppError('out_of_stock', `Not enough stock for: ${short.join(', ')}`, { extra: { productId: short[0] } });
+    throw new AppError(ORDERS_ERRORS.out_of_stock, `Not enough stock for: ${short.join(', ')}`, {
+      extra: { productId: short[0] },
+    });
   return { lines, totalCents: lines.reduce((sum, line) => sum + line.lineTotalCents, 0), currency };
 }

@@ -1,9 +1,8 @@
-import { AppError } from '../../../platform/kernel/errors.js';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../../../platform/http/problem.js';
 import type { RouteResponse } from '../../../platform/kernel/route.js';
 import { ATTR } from '../../../platform/telemetry/span-attributes.js';
 import { annotate } from '../../../platform/telemetry/spans.js';
-import type { CheckoutOutcome } from '../application/checkout-outcome.js';
+import { refusalError, type CheckoutOutcome } from '../application/checkout-outcome.js';
 import { orderLocation } from '../application/order-view.js';
 import type { CheckoutMetrics } from '../application/ports/checkout-metrics.port.js';
 
@@ -19,8 +18,8 @@ export function checkoutResponse(outcome: CheckoutOutcome): RouteResponse {
     const status = order.status === 'payment_pending' ? 202 : 201;
     return { status, headers: { Location: orderLocation(order.id) }, body: order };
   }
-  const { code, detail, errors, extra, retryAfterSeconds, traceId } = outcome.refusal;
-  const error = new AppError(code, detail, { errors, extra });
+  const { retryAfterSeconds, traceId } = outcome.refusal;
+  const error = refusalError(outcome.refusal);
   const headers: Record<string, string> = { 'Content-Type': PROBLEM_CONTENT_TYPE };
   if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
   return { status: error.status, headers, body: { ...problemBody(error), traceId } };

@@ -4,7 +4,7 @@ import { AppError } from '../../../platform/kernel/errors.js';
 import type { Logger } from '../../../platform/kernel/logger.js';
 import { LOGGER } from '../../../platform/kernel/tokens.js';
 import { STILL_RUNNING, untilCallerGivesUp } from '../../../platform/kernel/deadline.js';
-import type { PaymentsApi } from '../contract/payments.contract.js';
+import { PAYMENTS_ERRORS, type PaymentsApi } from '../contract/payments.contract.js';
 import { PAYMENT_CAPTURED } from '../contract/payments.events.js';
 import type { Payment } from '../domain/payment.js';
 import { toEventPayload } from './payment-mapping.js';
@@ -24,7 +24,10 @@ const CLAIM_MS = 15_000;
 
 /** The key's charge is at the provider: the caller asks again later (not a failure of payments). */
 export const chargeInProgress = (idempotencyKey: string): AppError =>
-  new AppError('idempotency_key_in_use', `The charge ${idempotencyKey} is still in progress at the provider`);
+  new AppError(
+    PAYMENTS_ERRORS.idempotency_key_in_use,
+    `The charge ${idempotencyKey} is still in progress at the provider`,
+  );
 
 /**
  * Charges once per idempotency key, and never makes a caller wait twice for the provider: a key

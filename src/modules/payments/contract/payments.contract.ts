@@ -1,6 +1,6 @@
 import type { InjectionToken } from 'tsyringe';
 import { z } from 'zod';
-import type { ErrorCode } from '../../../platform/kernel/errors.js';
+import { defineErrors } from '../../../platform/kernel/errors.js';
 import { defineContract, type ApiOf } from '../../../platform/kernel/contract.js';
 
 // The payments module's synchronous API: what other modules compile against and what the host serves
@@ -58,11 +58,8 @@ export const paymentsOperations = {
 };
 
 /** Codes the payments module fails with; a remote caller rebuilds an AppError with the same code. */
-export const PAYMENTS_ERRORS = [
-  'not_found',
-  'invalid_state',
-  'idempotency_key_in_use',
-] as const satisfies readonly ErrorCode[];
+export const PAYMENTS_ERRORS = defineErrors({ idempotency_key_in_use: 409 }, ['not_found', 'invalid_state']);
+export type PaymentsErrorCode = keyof typeof PAYMENTS_ERRORS;
 
 /** The simulated card provider, as the orders module uses it. */
 export type PaymentsApi = ApiOf<typeof paymentsOperations>;

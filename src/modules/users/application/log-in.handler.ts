@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { AppError } from '../../../platform/kernel/errors.js';
+import { USERS_ERRORS } from '../contract/users.contract.js';
 import { retryAfterSeconds, windowCutoff } from '../domain/login-throttle.js';
 import { normaliseEmail } from '../domain/user.js';
 import { ACCESS_TOKENS, type AccessTokens } from './ports/access-tokens.port.js';
@@ -50,7 +51,7 @@ export class LogInHandler {
     const user = await this.users.findByEmail(email);
     // Always hash, even for an unknown email: same answer, same time.
     const valid = await this.hasher.verify(command.password, user?.passwordHash);
-    if (!user || !valid) throw new AppError('invalid_credentials', 'The email or password is wrong');
+    if (!user || !valid) throw new AppError(USERS_ERRORS.invalid_credentials, 'The email or password is wrong');
     await this.attempts.clear(email, command.ip);
     return {
       accessToken: await this.tokens.issue({ userId: user.id, role: user.role }),

@@ -1,6 +1,6 @@
 import type { InjectionToken } from 'tsyringe';
 import { z } from 'zod';
-import type { ErrorCode } from '../../../platform/kernel/errors.js';
+import { defineErrors } from '../../../platform/kernel/errors.js';
 import { defineContract, type ApiOf } from '../../../platform/kernel/contract.js';
 
 // The users module's synchronous API: what other modules compile against and what the host serves
@@ -22,13 +22,9 @@ export const usersOperations = {
   getUser: { input: z.object({ id: z.string().min(1) }), output: userView, idempotent: true },
 };
 
-/** Codes the users module fails with; a remote caller rebuilds an AppError with the same code. */
-export const USERS_ERRORS = [
-  'email_taken',
-  'invalid_credentials',
-  'rate_limited',
-  'not_found',
-] as const satisfies readonly ErrorCode[];
+/** Codes the users module fails with, and their status; a remote caller rebuilds an AppError with the same code. */
+export const USERS_ERRORS = defineErrors({ email_taken: 409, invalid_credentials: 401 }, ['rate_limited', 'not_found']);
+export type UsersErrorCode = keyof typeof USERS_ERRORS;
 
 /** What other modules may ask the users module. */
 export type UsersApi = ApiOf<typeof usersOperations>;

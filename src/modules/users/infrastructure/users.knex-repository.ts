@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { AppError } from '../../../platform/kernel/errors.js';
 import type { UsersRepository } from '../application/ports/users.repository.port.js';
+import { USERS_ERRORS } from '../contract/users.contract.js';
 import { USER_REGISTERED } from '../contract/users.events.js';
 import type { Role, User } from '../domain/user.js';
 import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
@@ -64,7 +65,8 @@ export class UsersKnexRepository implements UsersRepository {
         });
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError('email_taken', 'An account with this email already exists');
+      if (isUniqueViolation(error))
+        throw new AppError(USERS_ERRORS.email_taken, 'An account with this email already exists');
       throw error;
     }
   }
