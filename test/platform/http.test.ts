@@ -157,7 +157,7 @@ describe('operations endpoints', () => {
   });
 
   it('states the contract versions it serves and calls on both health routes', async () => {
-    const contracts = { serves: { users: '1.0', catalog: '1.0', orders: '1.1', payments: '1.0' }, calls: {} };
+    const contracts = { serves: { users: '1.0', catalog: '1.0', orders: '1.1', payments: '1.1' }, calls: {} };
     expect((await shop.request('GET', '/health/live')).body).toEqual({ status: 'ok', contracts });
     expect((await shop.request('GET', '/health/ready')).body.contracts).toEqual(contracts);
   });
