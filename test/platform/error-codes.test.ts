@@ -82,7 +82,8 @@ describe('the error codes, declared by the platform (generic ones) and by each m
         'out_of_stock',
         'unknown_product',
       ],
-      payments: [],
+      // Its charge in progress at the provider: the same code and status as orders' key in use.
+      payments: ['idempotency_key_in_use'],
     });
   });
 });
