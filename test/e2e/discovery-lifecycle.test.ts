@@ -87,7 +87,10 @@ describe.skipIf(!available)('a process in the etcd registry: registered while it
         instanceId,
         version: VERSION,
         startedAt: expect.any(String),
+        // The contracts this process serves and calls, with their versions (API.md "Evolving modules").
+        contracts: { serves: expect.any(Object), calls: expect.any(Object) },
       });
+      expect(Object.keys(value.contracts.serves).length + Object.keys(value.contracts.calls).length).toBeGreaterThan(0);
       expect(Date.parse(value.startedAt)).toBeGreaterThanOrEqual(before);
     }
     const lease = await leaseOf(found[0].key);
